@@ -1,0 +1,100 @@
+# Neural Networks from Scratch in C - the front door.
+#
+#   make            build every chapter program into build/bin/
+#   make test       run the CTest suite (installs what is missing first)
+#   make book       build/book.html and build/book.pdf from a real run
+#   make run-01     run chapter 1 with a live plot window (ARGS="...")
+#   make deps       install the Debian packages the book needs
+#   make fuzz       fuzz the IDX reader for FUZZ_SECONDS (default 60)
+#   make bench      the side-by-side speed runs in bench/
+#   make clean      remove build/
+#
+# BUILD=dir picks another build directory; CMAKE_FLAGS adds cmake options
+# (CI passes -DNN_WERROR=ON).
+
+BUILD ?= build
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+CHAPTERS := $(sort $(notdir $(wildcard chapters/[0-9][0-9]-*)))
+RUNS := $(CHAPTERS:%=$(BUILD)/runs/%.txt)
+BOOK_SOURCES := book.md $(wildcard chapters/*/*.c) \
+                $(wildcard common/*.[ch]) $(wildcard tools/book*) \
+                tools/weave.lua
+
+PANDOC_COMMON := --from markdown --lua-filter tools/weave.lua \
+                 --number-sections --toc --toc-depth 2
+
+.PHONY: all programs test book html pdf deps clean fuzz bench
+.SECONDEXPANSION:
+
+all: programs
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+programs: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@sh tools/deps.sh
+
+test: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The book: build the programs, then (in a second make, so that it sees
+# the fresh binaries' times) re-run only the chapters whose program or
+# book.args changed, and weave.
+book: deps programs
+	@$(MAKE) --no-print-directory html pdf
+
+html: $(BUILD)/book.html
+pdf: $(BUILD)/book.pdf
+
+# One chapter's book run: plots to files, stdout captured for the weave.
+$(BUILD)/runs/%.txt: $(BUILD)/bin/% $$(wildcard chapters/$$*/book.args)
+	@mkdir -p $(BUILD)/runs $(BUILD)/figures/$*
+	@rm -f $(BUILD)/figures/$*/*
+	@echo "book run: $*"
+	@$(BUILD)/bin/$* --plot file --out $(BUILD)/figures/$* \
+	    $(shell cat chapters/$*/book.args 2>/dev/null) \
+	    > $@.tmp 2> $(BUILD)/runs/$*.log \
+	  || { cat $(BUILD)/runs/$*.log; echo "book run of $* failed" >&2; \
+	       rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
+$(BUILD)/book.html: $(RUNS) $(BOOK_SOURCES)
+	NN_RUNS_DIR=$(BUILD)/runs NN_FIGURES_DIR=$(BUILD)/figures \
+	pandoc book.md $(PANDOC_COMMON) --to html5 --standalone \
+	    --self-contained --mathml --css tools/book.css \
+	    --highlight-style tango --output $@
+	@echo "wrote $@"
+
+$(BUILD)/book.pdf: $(RUNS) $(BOOK_SOURCES)
+	NN_RUNS_DIR=$(BUILD)/runs NN_FIGURES_DIR=$(BUILD)/figures \
+	pandoc book.md $(PANDOC_COMMON) --to latex --pdf-engine pdflatex \
+	    --top-level-division chapter --highlight-style tango \
+	    --include-in-header tools/book-header.tex \
+	    --variable documentclass=book --variable classoption=oneside \
+	    --variable geometry:margin=1in --variable fontsize=10pt \
+	    --variable colorlinks --output $@
+	@echo "wrote $@"
+
+# make run-01 ARGS="--lr 0.5": a chapter with its plots in a window (or
+# in the terminal when there is no display).
+run-%: programs
+	@chapter=$$(ls -d chapters/$*-* chapters/$* 2>/dev/null | head -n 1); \
+	if [ -z "$$chapter" ]; then \
+	  echo "no chapter '$*' (have: $(CHAPTERS))" >&2; exit 2; fi; \
+	$(BUILD)/bin/$$(basename $$chapter) $(ARGS)
+
+fuzz:
+	@sh tools/fuzz.sh
+
+bench: programs
+	@for script in bench/*.sh; do sh "$$script" || exit 1; done
+
+clean:
+	rm -rf $(BUILD)

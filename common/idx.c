@@ -1,0 +1,481 @@
+// idx.c - the IDX reader; the contract is at the top of idx.h.
+#include "idx.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+enum { UNSIGNED_BYTE = 0x08, MAX_DIMS = 3 };
+
+// Write "name: message" into err and return -1, so that every error
+// path reads `return fail(...)`.
+static int fail(char *err, size_t err_size, const char *name,
+                const char *format, ...)
+{
+    if (err == NULL || err_size == 0)
+        return -1;
+    int n = snprintf(err, err_size, "%s: ", name);
+    if (n >= 0 && (size_t)n < err_size) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(err + n, err_size - (size_t)n, format, args);
+        va_end(args);
+    }
+    return -1;
+}
+
+// ---- The header -------------------------------------------------------
+
+typedef struct {
+    int ndims;               // 3 for images, 1 for labels
+    uint32_t dims[MAX_DIMS]; // count, then rows and cols for images
+    size_t header_size;      // 4 + 4 * ndims
+    size_t payload_size;     // dims[0] * ... * dims[ndims - 1] bytes
+} idx_header;
+
+static uint32_t big_endian_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16
+         | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+// "10000 images of 28x28 (7840000 bytes)" or "10000 labels (10000
+// bytes)". The product is taken in double: it is only printed, and the
+// header it describes may claim far more than a size_t holds.
+static void describe(char *text, size_t size, const idx_header *h)
+{
+    double bytes = 1;
+    for (int i = 0; i < h->ndims; i++)
+        bytes *= h->dims[i];
+    if (h->ndims == 3)
+        snprintf(text, size, "%lu images of %lux%lu (%.0f bytes)",
+                 (unsigned long)h->dims[0], (unsigned long)h->dims[1],
+                 (unsigned long)h->dims[2], bytes);
+    else
+        snprintf(text, size, "%lu labels (%.0f bytes)",
+                 (unsigned long)h->dims[0], bytes);
+}
+
+// Check the first `size` bytes of a file (all of it, or at least its
+// header) as the header of an IDX file with `ndims` dimensions.
+static int parse_header(idx_header *h, const unsigned char *bytes,
+                        size_t size, int ndims, const char *name,
+                        char *err, size_t err_size)
+{
+    const char *what = ndims == 3 ? "image" : "label";
+    uint32_t magic = UNSIGNED_BYTE << 8 | (uint32_t)ndims;
+    if (size == 0)
+        return fail(err, err_size, name,
+                    "empty file, expected an IDX %s file", what);
+    if (size < 4)
+        return fail(err, err_size, name,
+                    "only %zu bytes, too short for an IDX header", size);
+    if (bytes[0] != 0 || bytes[1] != 0)
+        return fail(err, err_size, name,
+                    "not an IDX file: magic number 0x%08lx, expected "
+                    "0x%08lx", (unsigned long)big_endian_u32(bytes),
+                    (unsigned long)magic);
+    if (bytes[2] != UNSIGNED_BYTE)
+        return fail(err, err_size, name,
+                    "IDX element type 0x%02x, expected 0x08 (unsigned "
+                    "byte)", bytes[2]);
+    if (bytes[3] != ndims)
+        return fail(err, err_size, name,
+                    "dimension count %d, but an IDX %s file has %d "
+                    "(magic 0x%08lx, expected 0x%08lx)%s",
+                    bytes[3], what, ndims,
+                    (unsigned long)big_endian_u32(bytes),
+                    (unsigned long)magic,
+                    bytes[3] == 4 - ndims ? (ndims == 3
+                        ? ": is this a label file?"
+                        : ": is this an image file?") : "");
+    h->ndims = ndims;
+    h->header_size = 4 + 4 * (size_t)ndims;
+    if (size < h->header_size)
+        return fail(err, err_size, name,
+                    "truncated: the header stops after %zu of its %zu "
+                    "bytes", size, h->header_size);
+    for (int i = 0; i < ndims; i++) {
+        h->dims[i] = big_endian_u32(bytes + 4 + 4 * i);
+        if (h->dims[i] == 0)
+            return fail(err, err_size, name, "dimension %d is 0", i);
+    }
+    // Multiply up the payload size, refusing before it can overflow or
+    // pass the cap, so that no header can make us allocate too much.
+    size_t total = 1;
+    for (int i = 0; i < ndims; i++) {
+        if (total > IDX_MAX_BYTES / h->dims[i]) {
+            char claim[128];
+            describe(claim, sizeof claim, h);
+            return fail(err, err_size, name,
+                        "header claims %s, more than the %zu bytes this "
+                        "reader accepts", claim, (size_t)IDX_MAX_BYTES);
+        }
+        total *= h->dims[i];
+    }
+    h->payload_size = total;
+    return 0;
+}
+
+// The payload holds `got` bytes, then `extra` more: both must be exact.
+static int check_length(const idx_header *h, size_t got, size_t extra,
+                        const char *name, char *err, size_t err_size)
+{
+    char claim[128];
+    describe(claim, sizeof claim, h);
+    if (got < h->payload_size)
+        return fail(err, err_size, name,
+                    "truncated: header promises %s but only %zu follow",
+                    claim, got);
+    if (extra > 0)
+        return fail(err, err_size, name,
+                    "%zu trailing bytes after the %s the header promises",
+                    extra, claim);
+    return 0;
+}
+
+static int check_labels(const unsigned char *labels, size_t count,
+                        int max_label, const char *name,
+                        char *err, size_t err_size)
+{
+    for (size_t i = 0; i < count; i++)
+        if (labels[i] > max_label)
+            return fail(err, err_size, name,
+                        "label %d at index %zu is outside 0..%d",
+                        labels[i], i, max_label);
+    return 0;
+}
+
+// ---- From memory ------------------------------------------------------
+
+// Check bytes[size] as a whole IDX file and copy out its payload.
+static int parse_file(idx_header *h, unsigned char **payload,
+                      const unsigned char *bytes, size_t size, int ndims,
+                      const char *name, char *err, size_t err_size)
+{
+    *payload = NULL;
+    if (parse_header(h, bytes, size, ndims, name, err, err_size) != 0)
+        return -1;
+    size_t body = size - h->header_size;
+    size_t got = body < h->payload_size ? body : h->payload_size;
+    if (check_length(h, got, body - got, name, err, err_size) != 0)
+        return -1;
+    *payload = malloc(h->payload_size);
+    if (*payload == NULL)
+        return fail(err, err_size, name, "out of memory for %zu bytes",
+                    h->payload_size);
+    memcpy(*payload, bytes + h->header_size, h->payload_size);
+    return 0;
+}
+
+static void fill_images(idx_images *out, const idx_header *h,
+                        unsigned char *pixels)
+{
+    out->count = (int)h->dims[0];
+    out->rows = (int)h->dims[1];
+    out->cols = (int)h->dims[2];
+    out->pixels = pixels;
+}
+
+int idx_parse_images(idx_images *out, const unsigned char *bytes,
+                     size_t size, const char *name,
+                     char *err, size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    idx_header h;
+    unsigned char *pixels;
+    if (parse_file(&h, &pixels, bytes, size, 3, name, err, err_size) != 0)
+        return -1;
+    fill_images(out, &h, pixels);
+    return 0;
+}
+
+int idx_parse_labels(idx_labels *out, const unsigned char *bytes,
+                     size_t size, int max_label, const char *name,
+                     char *err, size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    idx_header h;
+    unsigned char *labels;
+    if (parse_file(&h, &labels, bytes, size, 1, name, err, err_size) != 0)
+        return -1;
+    if (check_labels(labels, h.payload_size, max_label, name,
+                     err, err_size) != 0) {
+        free(labels);
+        return -1;
+    }
+    out->count = (int)h.dims[0];
+    out->labels = labels;
+    return 0;
+}
+
+// ---- From a file, plain or gzip ---------------------------------------
+
+// zlib's message for the last error on f, or NULL if there was none;
+// *code is its error code. zlib puts "path: " in front of its messages;
+// we drop that, as fail() adds the path.
+static const char *gzip_problem(gzFile f, const char *path, int *code)
+{
+    const char *message = gzerror(f, code);
+    if (*code == Z_OK)
+        return NULL;
+    size_t n = strlen(path);
+    if (strncmp(message, path, n) == 0 && strncmp(message + n, ": ", 2) == 0)
+        message += n + 2;
+    return message;
+}
+
+// Read the file at path as an IDX file with ndims dimensions: check the
+// header before allocating, then read exactly the payload it promises,
+// then make sure nothing follows.
+static int read_file(idx_header *h, unsigned char **payload,
+                     const char *path, int ndims,
+                     char *err, size_t err_size)
+{
+    *payload = NULL;
+    errno = 0;
+    gzFile f = gzopen(path, "rb");
+    if (f == NULL)
+        return fail(err, err_size, path, "cannot open: %s",
+                    errno ? strerror(errno) : "out of memory");
+
+    unsigned char header[4 + 4 * MAX_DIMS];
+    int got = gzread(f, header, 4 + 4 * (unsigned)ndims);
+    // gzread passes a plain file through; only gzip data can be damaged.
+    const char *cannot = gzdirect(f) ? "cannot read" : "damaged gzip data";
+    int code;
+    const char *problem = gzip_problem(f, path, &code);
+    if (got < 0 || (problem && code != Z_BUF_ERROR)) {
+        fail(err, err_size, path, "%s: %s", cannot,
+             problem ? problem : "read error");
+        gzclose(f);
+        return -1;
+    }
+    if (parse_header(h, header, (size_t)got, ndims, path,
+                     err, err_size) != 0) {
+        gzclose(f);
+        return -1;
+    }
+
+    *payload = malloc(h->payload_size);
+    if (*payload == NULL) {
+        gzclose(f);
+        return fail(err, err_size, path, "out of memory for %zu bytes",
+                    h->payload_size);
+    }
+    // One call is enough: gzread loops until it has `len` bytes or the
+    // file ends, and IDX_MAX_BYTES fits its int result.
+    got = gzread(f, *payload, (unsigned)h->payload_size);
+    size_t extra = 0;
+    unsigned char scratch[4096];
+    int more;
+    while (got >= 0 && (more = gzread(f, scratch, sizeof scratch)) > 0)
+        extra += (size_t)more;
+    problem = gzip_problem(f, path, &code);   // lives until gzclose
+
+    int status;
+    if (got < 0 || (problem && code != Z_BUF_ERROR))
+        status = fail(err, err_size, path, "%s: %s", cannot,
+                      problem ? problem : "read error");
+    else if (problem && (size_t)got < h->payload_size) {
+        // Z_BUF_ERROR: the gzip stream stops short.
+        char claim[128];
+        describe(claim, sizeof claim, h);
+        status = fail(err, err_size, path,
+                      "truncated: header promises %s but only %d follow "
+                      "(gzip: %s)", claim, got, problem);
+    } else if (problem)
+        status = fail(err, err_size, path, "%s: %s", cannot, problem);
+    else
+        status = check_length(h, (size_t)got, extra, path, err, err_size);
+    gzclose(f);   // reading: nothing left to flush, its result adds nothing
+    if (status != 0) {
+        free(*payload);
+        *payload = NULL;
+    }
+    return status;
+}
+
+int idx_read_images(idx_images *out, const char *path,
+                    char *err, size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    idx_header h;
+    unsigned char *pixels;
+    if (read_file(&h, &pixels, path, 3, err, err_size) != 0)
+        return -1;
+    fill_images(out, &h, pixels);
+    return 0;
+}
+
+int idx_read_labels(idx_labels *out, const char *path, int max_label,
+                    char *err, size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    idx_header h;
+    unsigned char *labels;
+    if (read_file(&h, &labels, path, 1, err, err_size) != 0)
+        return -1;
+    if (check_labels(labels, h.payload_size, max_label, path,
+                     err, err_size) != 0) {
+        free(labels);
+        return -1;
+    }
+    out->count = (int)h.dims[0];
+    out->labels = labels;
+    return 0;
+}
+
+void idx_free_images(idx_images *images)
+{
+    free(images->pixels);
+    memset(images, 0, sizeof *images);
+}
+
+void idx_free_labels(idx_labels *labels)
+{
+    free(labels->labels);
+    memset(labels, 0, sizeof *labels);
+}
+
+// ---- Data sets --------------------------------------------------------
+
+enum { PATH_SIZE = 4096, DIGIT_MAX = 9 };
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
+static int file_exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    fclose(f);
+    return 1;
+}
+
+// Find dir/<stem>-<kind> (e.g. train-images-idx3-ubyte), plain or .gz,
+// or spelt with a '.' before the kind. Returns 1 with its path in
+// path[PATH_SIZE], or 0 with the standard spelling there.
+static int find_file(char *path, const char *dir, const char *stem,
+                     const char *kind)
+{
+    static const char *const separators[] = { "-", "." };
+    static const char *const endings[] = { "", ".gz" };
+    for (int s = 0; s < 2; s++)
+        for (int e = 0; e < 2; e++) {
+            int n = snprintf(path, PATH_SIZE, "%s/%s%s%s%s", dir, stem,
+                             separators[s], kind, endings[e]);
+            if (n > 0 && n < PATH_SIZE && file_exists(path))
+                return 1;
+        }
+    snprintf(path, PATH_SIZE, "%s/%s-%s", dir, stem, kind);
+    return 0;
+}
+
+// Load the pair <split>-images / <split>-labels ("train" or "t10k").
+static int load_split(idx_images *images, idx_labels *labels,
+                      const char *dir, const char *split,
+                      char *err, size_t err_size)
+{
+    char stem[16], image_path[PATH_SIZE], label_path[PATH_SIZE];
+    snprintf(stem, sizeof stem, "%s-images", split);
+    if (!find_file(image_path, dir, stem, "idx3-ubyte"))
+        return fail(err, err_size, image_path, "not found (nor .gz)");
+    snprintf(stem, sizeof stem, "%s-labels", split);
+    if (!find_file(label_path, dir, stem, "idx1-ubyte"))
+        return fail(err, err_size, label_path, "not found (nor .gz)");
+
+    if (idx_read_images(images, image_path, err, err_size) != 0)
+        return -1;
+    if (idx_read_labels(labels, label_path, DIGIT_MAX, err, err_size) != 0)
+        return -1;
+    if (labels->count != images->count)
+        return fail(err, err_size, label_path,
+                    "%d labels, but %s holds %d images",
+                    labels->count, image_path, images->count);
+    return 0;
+}
+
+// The directory of the committed digits (see idx.h), into dir.
+static int find_mnist_dir(char *dir, char *err, size_t err_size)
+{
+    const char *data_dir = getenv("NN_DATA_DIR");
+    const char *roots[3];
+    const char *below[3];
+    int n = 0;
+    if (data_dir != NULL && data_dir[0] != '\0') {
+        roots[n] = data_dir;
+        below[n++] = "/mnist";
+    }
+#ifdef NN_SOURCE_DIR
+    roots[n] = NN_SOURCE_DIR;
+    below[n++] = "/data/mnist";
+#endif
+    roots[n] = ".";
+    below[n++] = "/data/mnist";
+
+    char tried[3 * (PATH_SIZE + 2)] = "";
+    char path[PATH_SIZE];
+    for (int i = 0; i < n; i++) {
+        snprintf(dir, PATH_SIZE, "%s%s", roots[i], below[i]);
+        if (find_file(path, dir, "train-images", "idx3-ubyte"))
+            return 0;
+        if (i > 0)
+            strcat(tried, ", ");
+        strcat(tried, dir);
+    }
+    return fail(err, err_size, "mnist",
+                "train-images-idx3-ubyte.gz not found in %s (set "
+                "NN_DATA_DIR to the repository's data directory)", tried);
+}
+
+int idx_load_dataset(idx_dataset *out, const char *name_or_dir,
+                     char *err, size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    char dir[PATH_SIZE];
+    if (strcmp(name_or_dir, "mnist") == 0) {
+        if (find_mnist_dir(dir, err, err_size) != 0)
+            return -1;
+    } else if (strcmp(name_or_dir, "fashion") == 0) {
+        char path[PATH_SIZE];
+        if (!find_file(path, FASHION_DIR, "train-images", "idx3-ubyte"))
+            return fail(err, err_size, "fashion",
+                        "Fashion-MNIST not found in " FASHION_DIR
+                        " (Debian: apt-get install dataset-fashion-mnist)");
+        snprintf(dir, sizeof dir, "%s", FASHION_DIR);
+    } else if (snprintf(dir, sizeof dir, "%s", name_or_dir) >= PATH_SIZE) {
+        return fail(err, err_size, "data", "directory name too long");
+    }
+
+    if (load_split(&out->train_images, &out->train_labels, dir, "train",
+                   err, err_size) != 0) {
+        idx_free_dataset(out);
+        return -1;
+    }
+    // The test pair is optional, but half a pair is an error.
+    char images[PATH_SIZE], labels[PATH_SIZE];
+    if (find_file(images, dir, "t10k-images", "idx3-ubyte")
+        || find_file(labels, dir, "t10k-labels", "idx1-ubyte")) {
+        if (load_split(&out->test_images, &out->test_labels, dir, "t10k",
+                       err, err_size) != 0) {
+            idx_free_dataset(out);
+            return -1;
+        }
+        out->has_test = 1;
+    }
+    return 0;
+}
+
+void idx_free_dataset(idx_dataset *dataset)
+{
+    idx_free_images(&dataset->train_images);
+    idx_free_labels(&dataset->train_labels);
+    idx_free_images(&dataset->test_images);
+    idx_free_labels(&dataset->test_labels);
+    dataset->has_test = 0;
+}

@@ -1,0 +1,12 @@
+/* nn.h - the whole toolkit in one include. Each header states its own
+   contract; see common/README in the book's appendix. */
+#ifndef NN_NN_H
+#define NN_NN_H
+
+#include "cli.h"
+#include "data.h"
+#include "matrix.h"
+#include "plot.h"
+#include "rng.h"
+
+#endif

@@ -1,0 +1,224 @@
+--[[ weave.lua - the pandoc filter that turns the book's sources into pages.
+
+Directives (fenced code blocks with a class), see HACKING.md:
+
+  ```{.include file="chapters/01-rosenblatt/01-rosenblatt.c"}```
+      a literate C file: prose between a line "/**" and a line "*/",
+      everything else code, in source order. A .md file is included as is.
+      With listing="true" any file is shown whole as a code listing.
+  ```{.output file="01-rosenblatt" lines="3-9" grep="w=" from="a" to="b"}```
+      what the chapter printed on stdout during the book build
+  ```{.run chapter="01-rosenblatt"}```
+      the "run this chapter" box
+
+Images whose path starts with figures/ and has no extension get the one
+that suits the output format: .gif or .svg for HTML and EPUB, .pdf for
+LaTeX. Anything missing stops the build with a message naming the file.
+
+Environment: NN_RUNS_DIR (default build/runs), NN_FIGURES_DIR (default
+build/figures). Paths are relative to the directory pandoc runs in.
+]]
+
+local runs_dir = os.getenv("NN_RUNS_DIR") or "build/runs"
+local figures_dir = os.getenv("NN_FIGURES_DIR") or "build/figures"
+
+local function fail(message)
+  io.stderr:write("weave: " .. message .. "\n")
+  os.exit(1)
+end
+
+local function read_file(path, what)
+  local f = io.open(path, "rb")
+  if not f then
+    fail("missing " .. what .. ": " .. path)
+  end
+  local text = f:read("a")
+  f:close()
+  return text
+end
+
+local function exists(path)
+  local f = io.open(path, "rb")
+  if f then f:close() return true end
+  return false
+end
+
+local function split_lines(text)
+  local lines = {}
+  for line in (text .. (text:sub(-1) == "\n" and "" or "\n"))
+      :gmatch("(.-)\r?\n") do
+    lines[#lines + 1] = line
+  end
+  return lines
+end
+
+-- A fence longer than any run of backticks inside the code.
+local function fence_for(code)
+  local longest = 2
+  for run in code:gmatch("`+") do
+    if #run > longest then longest = #run end
+  end
+  return string.rep("`", longest + 1)
+end
+
+-- Literate C to Markdown: prose blocks verbatim, code as ```c blocks.
+local function literate_to_markdown(source, path)
+  local out, code = {}, {}
+  local in_prose, opened_at = false, 0
+  local function flush_code()
+    -- drop blank lines at both ends; an all-blank block disappears
+    while #code > 0 and code[1]:match("^%s*$") do table.remove(code, 1) end
+    while #code > 0 and code[#code]:match("^%s*$") do
+      table.remove(code)
+    end
+    if #code > 0 then
+      local text = table.concat(code, "\n")
+      local fence = fence_for(text)
+      out[#out + 1] = ""
+      out[#out + 1] = fence .. " c"
+      out[#out + 1] = text
+      out[#out + 1] = fence
+      out[#out + 1] = ""
+    end
+    code = {}
+  end
+  for number, line in ipairs(split_lines(source)) do
+    if not in_prose and line == "/**" then
+      flush_code()
+      in_prose, opened_at = true, number
+    elseif in_prose and line == "*/" then
+      in_prose = false
+      out[#out + 1] = ""
+    elseif in_prose then
+      out[#out + 1] = line
+    else
+      code[#code + 1] = line
+    end
+  end
+  if in_prose then
+    fail(path .. ":" .. opened_at .. ": prose block opened by /** is "
+         .. "never closed by a line */")
+  end
+  flush_code()
+  return table.concat(out, "\n") .. "\n"
+end
+
+-- Pick lines of captured output: lines="a-b", grep, from/to.
+local function select_output(text, attr, name)
+  local lines = split_lines(text)
+  if attr.lines then
+    local a, b = attr.lines:match("^(%d+)%-(%d+)$")
+    if not a then a = attr.lines:match("^(%d+)$"); b = a end
+    if not a then fail(name .. ": bad lines=\"" .. attr.lines .. "\"") end
+    local picked = {}
+    for i = tonumber(a), math.min(tonumber(b), #lines) do
+      picked[#picked + 1] = lines[i]
+    end
+    lines = picked
+  end
+  if attr.from then
+    local picked, on, done = {}, false, false
+    for _, line in ipairs(lines) do
+      if not on and not done and line:find(attr.from, 1, true) then
+        on = true
+      end
+      if on then
+        picked[#picked + 1] = line
+        if attr.to and #picked > 1 and line:find(attr.to, 1, true) then
+          on, done = false, true
+        end
+      end
+    end
+    lines = picked
+  end
+  if attr.grep then
+    local picked = {}
+    for _, line in ipairs(lines) do
+      if line:find(attr.grep, 1, true) then picked[#picked + 1] = line end
+    end
+    lines = picked
+  end
+  if #lines == 0 then
+    fail(name .. ": the selection (lines/grep/from/to) matched nothing")
+  end
+  return table.concat(lines, "\n")
+end
+
+local function is_html()
+  return FORMAT:match("html") or FORMAT:match("epub")
+end
+
+local function figure_path(src)
+  local rest = src:match("^figures/(.*)$")
+  if not rest or rest:match("%.%w+$") then return nil end
+  local stem = figures_dir .. "/" .. rest
+  if is_html() then
+    if exists(stem .. ".gif") then return stem .. ".gif" end
+    return stem .. ".svg"
+  end
+  return stem .. ".pdf"
+end
+
+local weave -- the filter table, defined below, used recursively
+
+local function include_block(attr)
+  local path = attr.file
+  if not path then fail("an include block needs file=\"...\"") end
+  local text = read_file(path, "include")
+  if attr.listing == "true" then
+    local lang = path:match("%.(%w+)$") or ""
+    if lang == "h" then lang = "c" end
+    return {pandoc.CodeBlock(text:gsub("\n$", ""), {class = lang})}
+  end
+  local markdown = text
+  if path:match("%.[ch]$") then
+    markdown = literate_to_markdown(text, path)
+  end
+  local doc = pandoc.read(markdown, "markdown")
+  doc = doc:walk(weave)
+  return doc.blocks
+end
+
+local function run_box(attr)
+  local chapter = attr.chapter or fail("a run block needs chapter=\"...\"")
+  local number = chapter:match("^(%d+)") or chapter
+  local source = "chapters/" .. chapter .. "/" .. chapter .. ".c"
+  if not exists(source) then fail("run box: no source " .. source) end
+  local markdown = "**Run this chapter:** `make run-" .. number
+    .. "` opens its plots in a window; `build/bin/" .. chapter
+    .. " --plot dumb` draws them in the terminal; `--help` lists the "
+    .. "flags. Source: [`" .. source .. "`](../" .. source .. ")."
+  local div = pandoc.Div(pandoc.read(markdown, "markdown").blocks,
+                         {class = "runbox"})
+  return div
+end
+
+weave = {
+  CodeBlock = function(block)
+    local classes = block.classes
+    local attr = block.attributes
+    if classes:includes("include") then
+      return include_block(attr)
+    elseif classes:includes("output") then
+      local name = attr.file or fail("an output block needs file=\"...\"")
+      local path = runs_dir .. "/" .. name .. ".txt"
+      local text = read_file(path, "captured output")
+      return pandoc.CodeBlock(select_output(text, attr, path),
+                              {class = "output"})
+    elseif classes:includes("run") then
+      return run_box(attr)
+    end
+    return nil
+  end,
+  Image = function(image)
+    local path = figure_path(image.src)
+    if path then
+      if not exists(path) then fail("missing figure: " .. path) end
+      image.src = path
+      return image
+    end
+    return nil
+  end,
+}
+
+return {weave}
