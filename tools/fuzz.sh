@@ -6,7 +6,9 @@
 #
 # Builds tests/fuzz_idx.c with clang -fsanitize=fuzzer,address,undefined
 # into build/fuzz/ (FUZZ_DIR to change), writes a small seed corpus of
-# valid and broken IDX files, and runs libFuzzer for FUZZ_SECONDS.
+# valid and broken IDX files, plain and gzipped, and runs libFuzzer for
+# FUZZ_SECONDS. The target feeds every input to the in-memory parsers and
+# to the file readers (see tests/fuzz_idx.c).
 # The corpus the run grows is kept in FUZZ_DIR/corpus and reused next
 # time. Exit 0: no crash found; otherwise libFuzzer's status, with the
 # crashing input saved as FUZZ_DIR/crash-* and its report on stderr.
@@ -33,6 +35,9 @@ seed images-zero '\0\0\10\3\0\0\0\0\0\0\0\34\0\0\0\34'
 seed labels '\0\0\10\1\0\0\0\5\0\1\2\3\4'
 seed labels-10 '\0\0\10\1\0\0\0\3\7\12\1'
 seed labels-short '\0\0\10\1\0\0\0\11\1\2'
+gzip -n -c "$dir/seeds/images" > "$dir/seeds/images.gz"
+gzip -n -c "$dir/seeds/labels" > "$dir/seeds/labels.gz"
+head -c 20 "$dir/seeds/images.gz" > "$dir/seeds/images-cut.gz"
 
 status=0
 "$dir/fuzz_idx" -max_total_time="$seconds" -max_len=4096 \

@@ -8,12 +8,13 @@ Directives (fenced code blocks with a class), see HACKING.md:
       With listing="true" any file is shown whole as a code listing.
   ```{.output file="01-rosenblatt" lines="3-9" grep="w=" from="a" to="b"}```
       what the chapter printed on stdout during the book build
+      (stream="stderr": what it printed on stderr, timings and all)
   ```{.run chapter="01-rosenblatt"}```
       the "run this chapter" box
 
 Images whose path starts with figures/ and has no extension get the one
-that suits the output format: .gif or .svg for HTML and EPUB, .pdf for
-LaTeX. Anything missing stops the build with a message naming the file.
+that suits the output format: .pdf for LaTeX, else .gif (an animation)
+or .svg. Anything missing stops the build with a message naming the file.
 
 Environment: NN_RUNS_DIR (default build/runs), NN_FIGURES_DIR (default
 build/figures). Paths are relative to the directory pandoc runs in.
@@ -144,19 +145,19 @@ local function select_output(text, attr, name)
   return table.concat(lines, "\n")
 end
 
-local function is_html()
-  return FORMAT:match("html") or FORMAT:match("epub")
+-- LaTeX gets vector PDF figures; every other format (HTML, EPUB, and the
+-- Markdown the weave test reads) gets SVG, or GIF for animations.
+local function is_latex()
+  return FORMAT:match("latex") or FORMAT:match("beamer")
 end
 
 local function figure_path(src)
   local rest = src:match("^figures/(.*)$")
   if not rest or rest:match("%.%w+$") then return nil end
   local stem = figures_dir .. "/" .. rest
-  if is_html() then
-    if exists(stem .. ".gif") then return stem .. ".gif" end
-    return stem .. ".svg"
-  end
-  return stem .. ".pdf"
+  if is_latex() then return stem .. ".pdf" end
+  if exists(stem .. ".gif") then return stem .. ".gif" end
+  return stem .. ".svg"
 end
 
 local weave -- the filter table, defined below, used recursively
@@ -201,7 +202,8 @@ weave = {
       return include_block(attr)
     elseif classes:includes("output") then
       local name = attr.file or fail("an output block needs file=\"...\"")
-      local path = runs_dir .. "/" .. name .. ".txt"
+      local suffix = attr.stream == "stderr" and ".log" or ".txt"
+      local path = runs_dir .. "/" .. name .. suffix
       local text = read_file(path, "captured output")
       return pandoc.CodeBlock(select_output(text, attr, path),
                               {class = "output"})

@@ -239,7 +239,8 @@ drew:
 ```{.output file="01-rosenblatt"}
 ```
 
-![The hundred beans and the line the neuron learned.](figures/01-rosenblatt/beans-fit)
+![The hundred beans and the line the neuron learned.
+](figures/01-rosenblatt/beans-fit)
 
 ![The weight after every update of the first three passes. It climbs
 slowly while the small beans go by, since they move it little, and fast
