@@ -25,7 +25,8 @@ BOOK_SOURCES := book.md $(wildcard chapters/*/*.c) \
 PANDOC_COMMON := --from markdown --lua-filter tools/weave.lua \
                  --number-sections --toc --toc-depth 2
 
-.PHONY: all programs test book html pdf deps clean fuzz bench
+.PHONY: all programs test book html pdf epub deps clean fuzz bench \
+        bench-deps
 .SECONDEXPANSION:
 
 all: programs
@@ -93,7 +94,11 @@ run-%: programs
 fuzz:
 	@sh tools/fuzz.sh
 
-bench: programs
+bench-deps:
+	@NN_DEPS_EXTRA="python3-numpy python3-scipy python3-sklearn \
+	  python3-torch time" sh tools/deps.sh
+
+bench: bench-deps programs
 	@for script in bench/*.sh; do sh "$$script" || exit 1; done
 
 clean:

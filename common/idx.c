@@ -229,9 +229,35 @@ static const char *gzip_problem(gzFile f, const char *path, int *code)
     return message;
 }
 
+// Read up to `size` bytes from f into a buffer that grows as the data
+// arrives (from 1 MiB, doubling), so that a short file whose header
+// claims a big payload costs what it holds, not what it claims. The
+// count read goes to *got; NULL if memory runs out. Read errors stop
+// the loop early and are left for gzerror.
+static unsigned char *read_up_to(gzFile f, size_t size, size_t *got)
+{
+    size_t capacity = size < ((size_t)1 << 20) ? size : (size_t)1 << 20;
+    unsigned char *bytes = malloc(capacity);
+    *got = 0;
+    while (bytes != NULL) {
+        // gzread returns less than asked only at the end or on an error.
+        int n = gzread(f, bytes + *got, (unsigned)(capacity - *got));
+        if (n > 0)
+            *got += (size_t)n;
+        if (*got < capacity || capacity == size)
+            break;
+        capacity = 2 * capacity < size ? 2 * capacity : size;
+        unsigned char *bigger = realloc(bytes, capacity);
+        if (bigger == NULL)
+            free(bytes);
+        bytes = bigger;
+    }
+    return bytes;
+}
+
 // Read the file at path as an IDX file with ndims dimensions: check the
-// header before allocating, then read exactly the payload it promises,
-// then make sure nothing follows.
+// header, then read the payload it promises, then make sure nothing
+// follows.
 static int read_file(idx_header *h, unsigned char **payload,
                      const char *path, int ndims,
                      char *err, size_t err_size)
@@ -244,54 +270,46 @@ static int read_file(idx_header *h, unsigned char **payload,
                     errno ? strerror(errno) : "out of memory");
 
     unsigned char header[4 + 4 * MAX_DIMS];
-    int got = gzread(f, header, 4 + 4 * (unsigned)ndims);
+    int n = gzread(f, header, 4 + 4 * (unsigned)ndims);
     // gzread passes a plain file through; only gzip data can be damaged.
     const char *cannot = gzdirect(f) ? "cannot read" : "damaged gzip data";
     int code;
     const char *problem = gzip_problem(f, path, &code);
-    if (got < 0 || (problem && code != Z_BUF_ERROR)) {
-        fail(err, err_size, path, "%s: %s", cannot,
-             problem ? problem : "read error");
-        gzclose(f);
-        return -1;
-    }
-    if (parse_header(h, header, (size_t)got, ndims, path,
-                     err, err_size) != 0) {
+    int status;
+    if (problem && code != Z_BUF_ERROR)
+        status = fail(err, err_size, path, "%s: %s", cannot, problem);
+    else
+        status = parse_header(h, header, n > 0 ? (size_t)n : 0, ndims,
+                              path, err, err_size);
+    if (status != 0) {
         gzclose(f);
         return -1;
     }
 
-    *payload = malloc(h->payload_size);
+    size_t got, extra = 0;
+    *payload = read_up_to(f, h->payload_size, &got);
     if (*payload == NULL) {
         gzclose(f);
         return fail(err, err_size, path, "out of memory for %zu bytes",
                     h->payload_size);
     }
-    // One call is enough: gzread loops until it has `len` bytes or the
-    // file ends, and IDX_MAX_BYTES fits its int result.
-    got = gzread(f, *payload, (unsigned)h->payload_size);
-    size_t extra = 0;
     unsigned char scratch[4096];
-    int more;
-    while (got >= 0 && (more = gzread(f, scratch, sizeof scratch)) > 0)
-        extra += (size_t)more;
+    while (got == h->payload_size
+           && (n = gzread(f, scratch, sizeof scratch)) > 0)
+        extra += (size_t)n;
     problem = gzip_problem(f, path, &code);   // lives until gzclose
 
-    int status;
-    if (got < 0 || (problem && code != Z_BUF_ERROR))
-        status = fail(err, err_size, path, "%s: %s", cannot,
-                      problem ? problem : "read error");
-    else if (problem && (size_t)got < h->payload_size) {
-        // Z_BUF_ERROR: the gzip stream stops short.
+    if (problem && code == Z_BUF_ERROR && got < h->payload_size) {
+        // The gzip stream stops short: say so, as truncation.
         char claim[128];
         describe(claim, sizeof claim, h);
         status = fail(err, err_size, path,
-                      "truncated: header promises %s but only %d follow "
+                      "truncated: header promises %s but only %zu follow "
                       "(gzip: %s)", claim, got, problem);
     } else if (problem)
         status = fail(err, err_size, path, "%s: %s", cannot, problem);
     else
-        status = check_length(h, (size_t)got, extra, path, err, err_size);
+        status = check_length(h, got, extra, path, err, err_size);
     gzclose(f);   // reading: nothing left to flush, its result adds nothing
     if (status != 0) {
         free(*payload);

@@ -286,6 +286,8 @@ static void test_bad_lengths(void)
     write_file(scratch_path("empty.gz"), buf, 0);
     expect_image_error("empty.gz", "empty file", NULL);
     expect_image_error("missing", "cannot open", "No such file");
+    mkdir(scratch_path("a-directory"), 0755);
+    expect_image_error("a-directory", "cannot read", "Is a directory");
 
     // A gzip stream cut in half: the gzip layer notices.
     size = image_file(buf, 30, 28, 28);
