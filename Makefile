@@ -16,7 +16,8 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-CHAPTERS := $(sort $(notdir $(wildcard chapters/[0-9][0-9]-*)))
+CHAPTERS := $(sort $(notdir $(wildcard chapters/[0-9][0-9]-* \
+                                       chapters/A[0-9]-*)))
 RUNS := $(CHAPTERS:%=$(BUILD)/runs/%.txt)
 BOOK_SOURCES := book.md $(wildcard chapters/*/*.c) \
                 $(wildcard common/*.[ch]) $(wildcard tools/book*) \

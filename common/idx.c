@@ -66,6 +66,7 @@ static int parse_header(idx_header *h, const unsigned char *bytes,
                         size_t size, int ndims, const char *name,
                         char *err, size_t err_size)
 {
+    *h = (idx_header){ .ndims = ndims };
     const char *what = ndims == 3 ? "image" : "label";
     uint32_t magic = UNSIGNED_BYTE << 8 | (uint32_t)ndims;
     if (size == 0)
@@ -93,7 +94,6 @@ static int parse_header(idx_header *h, const unsigned char *bytes,
                     bytes[3] == 4 - ndims ? (ndims == 3
                         ? ": is this a label file?"
                         : ": is this an image file?") : "");
-    h->ndims = ndims;
     h->header_size = 4 + 4 * (size_t)ndims;
     if (size < h->header_size)
         return fail(err, err_size, name,

@@ -25,8 +25,9 @@
 // make_bad_idx, a CTest fixture named bad_idx_dirs, writing the cases to
 // ${CMAKE_BINARY_DIR}/bad_idx/. A chapter's tests.cmake uses them so:
 //
-//   add_test(NAME ${CHAPTER}.truncated-idx COMMAND ${CHAPTER_BIN}
-//            --quick --plot none --data ${CMAKE_BINARY_DIR}/bad_idx/truncated)
+//   add_test(NAME ${CHAPTER}.truncated-idx
+//            COMMAND ${CHAPTER_BIN} --quick --plot none
+//                    --data ${CMAKE_BINARY_DIR}/bad_idx/truncated)
 //   set_tests_properties(${CHAPTER}.truncated-idx PROPERTIES
 //            FIXTURES_REQUIRED bad_idx_dirs WILL_FAIL TRUE)
 //

@@ -35,7 +35,7 @@ static void check(int ok, const char *what)
 
 static const char *scratch_path(const char *name)
 {
-    static char path[2][1200];
+    static char path[2][1400];
     static int which;
     which = !which;   // two live results, enough for one call
     snprintf(path[which], sizeof path[which], "%s/%s", scratch, name);

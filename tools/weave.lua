@@ -223,4 +223,49 @@ weave = {
   end,
 }
 
-return {weave}
+-- In HTML, each chapter ends with links to the previous and next chapters
+-- and back to the contents, so the table of contents is always one click
+-- away, even on a phone where it is not beside the text.
+local function chapter_navigation(doc)
+  if not FORMAT:match("html") then return nil end
+  local chapters = {}
+  for i, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.level == 1 and block.identifier ~= ""
+    then
+      chapters[#chapters + 1] = {index = i, id = block.identifier,
+                                 title = pandoc.utils.stringify(block)}
+    end
+  end
+  local blocks = {}
+  local next_chapter = 1
+  local function nav_for(k)
+    local links = {}
+    if k > 1 then
+      links[#links + 1] = pandoc.Link("\u{2190} " .. chapters[k - 1].title,
+                                      "#" .. chapters[k - 1].id)
+      links[#links + 1] = pandoc.Space()
+    end
+    links[#links + 1] = pandoc.Link("Contents", "#TOC")
+    if k < #chapters then
+      links[#links + 1] = pandoc.Space()
+      links[#links + 1] = pandoc.Link(chapters[k + 1].title .. " \u{2192}",
+                                      "#" .. chapters[k + 1].id)
+    end
+    return pandoc.Div({pandoc.Plain(links)}, {class = "chapter-nav"})
+  end
+  for i, block in ipairs(doc.blocks) do
+    -- close the previous chapter just before the next one starts
+    if chapters[next_chapter] and chapters[next_chapter].index == i then
+      if next_chapter > 1 then
+        blocks[#blocks + 1] = nav_for(next_chapter - 1)
+      end
+      next_chapter = next_chapter + 1
+    end
+    blocks[#blocks + 1] = block
+  end
+  if #chapters > 0 then blocks[#blocks + 1] = nav_for(#chapters) end
+  doc.blocks = blocks
+  return doc
+end
+
+return {weave, {Pandoc = chapter_navigation}}

@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""The NumPy peer of chapter 7: seed 002 (Denny Britz's moons tutorial).
+
+Run it with Debian's python3 (NumPy 1.24, scikit-learn 1.2). It makes the
+moons with np.random.seed(0) and make_moons(200, noise=0.20), fits
+scikit-learn's LogisticRegressionCV and prints its training accuracy,
+then trains the tutorial's 3-layer net (tanh hidden layer of 3, softmax
+output, 20000 full-batch passes) printing its loss every 1000 passes. On
+stderr it prints how long the net's training took ("seconds net: ..."),
+which bench/spiral-moons.sh compares with the C chapter. The loss is
+computed every 1000 passes inside the timed loop, as in the tutorial.
+
+    /usr/bin/python3 bench/peers/moons.py [--only net]
+
+--only net skips the logistic regression (and scikit-learn's
+linear_model import); the net's numbers do not change.
+"""
+import sys
+import time
+
+import numpy as np
+import sklearn.datasets
+
+nn_input_dim = 2
+nn_output_dim = 2
+epsilon = 0.01
+reg_lambda = 0.01
+
+
+def calculate_loss(model, X, y):
+    num_examples = len(X)
+    W1, b1, W2, b2 = model['W1'], model['b1'], model['W2'], model['b2']
+    z1 = X.dot(W1) + b1
+    a1 = np.tanh(z1)
+    z2 = a1.dot(W2) + b2
+    exp_scores = np.exp(z2)
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    correct_logprobs = -np.log(probs[range(num_examples), y])
+    data_loss = np.sum(correct_logprobs)
+    data_loss += reg_lambda / 2 * (np.sum(np.square(W1))
+                                   + np.sum(np.square(W2)))
+    return 1. / num_examples * data_loss
+
+
+def predict(model, x):
+    W1, b1, W2, b2 = model['W1'], model['b1'], model['W2'], model['b2']
+    z1 = x.dot(W1) + b1
+    a1 = np.tanh(z1)
+    z2 = a1.dot(W2) + b2
+    exp_scores = np.exp(z2)
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    return np.argmax(probs, axis=1)
+
+
+def build_model(X, y, nn_hdim, num_passes=20000, print_loss=False):
+    num_examples = len(X)
+    np.random.seed(0)
+    W1 = np.random.randn(nn_input_dim, nn_hdim) / np.sqrt(nn_input_dim)
+    b1 = np.zeros((1, nn_hdim))
+    W2 = np.random.randn(nn_hdim, nn_output_dim) / np.sqrt(nn_hdim)
+    b2 = np.zeros((1, nn_output_dim))
+    model = {}
+    for i in range(0, num_passes):
+        z1 = X.dot(W1) + b1
+        a1 = np.tanh(z1)
+        z2 = a1.dot(W2) + b2
+        exp_scores = np.exp(z2)
+        probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+        delta3 = probs
+        delta3[range(num_examples), y] -= 1
+        dW2 = (a1.T).dot(delta3)
+        db2 = np.sum(delta3, axis=0, keepdims=True)
+        delta2 = delta3.dot(W2.T) * (1 - np.power(a1, 2))
+        dW1 = np.dot(X.T, delta2)
+        db1 = np.sum(delta2, axis=0)
+        dW2 += reg_lambda * W2
+        dW1 += reg_lambda * W1
+        W1 += -epsilon * dW1
+        b1 += -epsilon * db1
+        W2 += -epsilon * dW2
+        b2 += -epsilon * db2
+        model = {'W1': W1, 'b1': b1, 'W2': W2, 'b2': b2}
+        if print_loss and i % 1000 == 0:
+            print("Loss after iteration %i: %f"
+                  % (i, calculate_loss(model, X, y)))
+    return model
+
+
+def main():
+    only_net = sys.argv[1:] == ['--only', 'net']
+    if sys.argv[1:] and not only_net:
+        sys.exit('usage: moons.py [--only net]')
+    np.random.seed(0)
+    X, y = sklearn.datasets.make_moons(200, noise=0.20)
+    if not only_net:
+        import sklearn.linear_model as linear_model
+        clf = linear_model.LogisticRegressionCV()
+        clf.fit(X, y)
+        print('logistic regression: C = %g, training accuracy: %.2f'
+              % (clf.C_[0], np.mean(clf.predict(X) == y)))
+    start = time.perf_counter()
+    model = build_model(X, y, 3, print_loss=True)
+    seconds = time.perf_counter() - start
+    print('training accuracy: %.2f' % np.mean(predict(model, X) == y))
+    sys.stdout.flush()
+    print('seconds net: %.4f' % seconds, file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()

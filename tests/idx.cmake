@@ -1,0 +1,24 @@
+# idx.cmake - the IDX reader's tests; include()d by tests/CMakeLists.txt.
+#
+#   test_idx      tests/test_idx.c: good, damaged and real IDX files
+#                 (the committed digits are found through NN_SOURCE_DIR,
+#                 which the build defines for the nn library)
+#   make_bad_idx  tests/make_bad_idx.c: writes a good data set and broken
+#                 ones into ${CMAKE_BINARY_DIR}/bad_idx/CASE/ for the
+#                 chapters' `--data` tests; run once as the CTest fixture
+#                 bad_idx_dirs (FIXTURES_REQUIRED bad_idx_dirs).
+if(NOT DEFINED NN_LIB)
+  set(NN_LIB nn)
+endif()
+find_package(ZLIB REQUIRED)
+
+add_executable(test_idx ${CMAKE_CURRENT_LIST_DIR}/test_idx.c)
+target_link_libraries(test_idx PRIVATE ${NN_LIB} ZLIB::ZLIB)
+add_test(NAME idx_reader
+         COMMAND test_idx ${CMAKE_CURRENT_BINARY_DIR}/idx_tmp)
+
+add_executable(make_bad_idx ${CMAKE_CURRENT_LIST_DIR}/make_bad_idx.c)
+target_link_libraries(make_bad_idx PRIVATE ZLIB::ZLIB)
+add_test(NAME make_bad_idx
+         COMMAND make_bad_idx ${CMAKE_BINARY_DIR}/bad_idx)
+set_tests_properties(make_bad_idx PROPERTIES FIXTURES_SETUP bad_idx_dirs)
