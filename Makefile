@@ -3,6 +3,7 @@
 #   make            build every chapter program into build/bin/
 #   make test       run the CTest suite (installs what is missing first)
 #   make book       build/book.html and build/book.pdf from a real run
+#   make epub       build/book.epub (EPUB3, math as MathML)
 #   make run-01     run chapter 1 with a live plot window (ARGS="...")
 #   make deps       install the Debian packages the book needs
 #   make fuzz       fuzz the IDX reader for FUZZ_SECONDS (default 60)
@@ -19,7 +20,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CHAPTERS := $(sort $(notdir $(wildcard chapters/[0-9][0-9]-* \
                                        chapters/A[0-9]-*)))
 RUNS := $(CHAPTERS:%=$(BUILD)/runs/%.txt)
-BOOK_SOURCES := book.md $(wildcard chapters/*/*.c) \
+BOOK_SOURCES := book.md $(wildcard book/*) $(wildcard chapters/*/*.c) \
                 $(wildcard common/*.[ch]) $(wildcard tools/book*) \
                 tools/weave.lua
 
@@ -54,6 +55,8 @@ book: deps programs
 
 html: $(BUILD)/book.html
 pdf: $(BUILD)/book.pdf
+epub: deps programs
+	@$(MAKE) --no-print-directory $(BUILD)/book.epub
 
 # One chapter's book run: plots to files, stdout captured for the weave.
 $(BUILD)/runs/%.txt: $(BUILD)/bin/% $$(wildcard chapters/$$*/book.args)
@@ -82,6 +85,13 @@ $(BUILD)/book.pdf: $(RUNS) $(BOOK_SOURCES)
 	    --variable documentclass=book --variable classoption=oneside \
 	    --variable geometry:margin=1in --variable fontsize=10pt \
 	    --variable colorlinks --output $@
+	@echo "wrote $@"
+
+$(BUILD)/book.epub: $(RUNS) $(BOOK_SOURCES)
+	NN_RUNS_DIR=$(BUILD)/runs NN_FIGURES_DIR=$(BUILD)/figures \
+	pandoc book.md $(PANDOC_COMMON) --to epub3 --mathml \
+	    --css tools/book-epub.css --highlight-style tango \
+	    --epub-chapter-level 1 --output $@
 	@echo "wrote $@"
 
 # make run-01 ARGS="--lr 0.5": a chapter with its plots in a window (or

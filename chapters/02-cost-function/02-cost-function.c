@@ -1,0 +1,496 @@
+/**
+# The cost function: one number for how wrong a weight is {#ch-cost-function}
+
+The neuron of chapter 1 nudged its weight bean by bean and settled on a
+slope. But was that slope the *best* one, and best in what sense? This
+chapter answers both questions with a single function of the weight, the
+*cost*. We compute it for hundreds of weights and look for the lowest
+point, then find that same point with a line of algebra, and finally
+give the neuron a second parameter and look at the cost as a landscape.
+
+```{.run chapter="02-cost-function"}
+```
+
+Like every chapter, the program starts with the shared toolkit.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nn.h"
+
+/**
+## Mean squared error
+
+The neuron predicts $\hat y_i = w x_i$ for bean $i$ and misses its real
+toxicity by $y_i - w x_i$. A miss upwards is as bad as a miss downwards,
+and a big miss is worse than two small ones, so we square each miss and
+average over the $n$ beans:
+
+$$e(w) = \frac1n \sum_{i=1}^{n} \left(y_i - w x_i\right)^2 .$$
+
+This is the *mean squared error*, and it is our cost: one number that
+says how badly a weight fits all the beans at once. The best weight is
+the one with the smallest cost. The tutorial this chapter follows
+computes it with one NumPy line, `(1/100) * np.sum((ys - y_pre) ** 2)`;
+in C it is a loop.
+*/
+
+// e(w) = 1/n sum_i (y_i - w x_i)^2 for y^ = w x; x[n] sizes, y[n]
+// toxicities.
+static double mean_squared_error(double w, const double *x,
+                                 const double *y, int n)
+{
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        double miss = y[i] - w * x[i];
+        sum += miss * miss;
+    }
+    return sum / n;
+}
+
+/**
+## Looking for the lowest point by brute force
+
+The most direct way to find the best weight is to try them all. We take
+the weights $w_k = k \cdot \Delta$ for $k = 0, 1, 2, \dots$ up to (but
+not including) $3$, with a step of $\Delta = 0.01$ (NumPy's
+`np.arange(0, 3, 0.01)`, 300 weights), compute $e(w_k)$ for each, and
+keep the index of the smallest. On ties the first index wins, as with the
+tutorial's `list.index(min(...))`.
+
+Three hundred weights times a hundred beans is thirty thousand
+multiply-adds: nothing for a computer, but this approach does not scale.
+A network with a million weights cannot try every combination of them;
+the rest of the book is about doing better. For one weight, though, the
+scan is the honest baseline that everything else must agree with.
+*/
+
+// How many weights np.arange(0, w_max, step) holds: ceil(w_max / step).
+static int scan_size(double w_max, double step)
+{
+    return (int)ceil(w_max / step);
+}
+
+// Fill errors[k] = e(k * step) for k = 0 .. n_scan-1 and return the
+// index of the smallest (the first one on ties). errors is (n_scan).
+static int scan_weights(double *errors, const double *x, const double *y,
+                        int n, double step, int n_scan)
+{
+    int best = 0;
+    for (int k = 0; k < n_scan; k++) {
+        errors[k] = mean_squared_error(k * step, x, y, n);
+        if (errors[k] < errors[best])
+            best = k;
+    }
+    return best;
+}
+
+/**
+## The cost is a parabola in $w$
+
+Brute force found a minimum, but algebra tells us where it *must* be.
+Expand one bean's squared miss:
+
+$$\left(y - w x\right)^2 = x^2\, w^2 \;-\; 2 x y\, w \;+\; y^2 .$$
+
+Seen as a function of $w$ (the bean's $x$ and $y$ are fixed numbers),
+this is a quadratic $a w^2 + b w + c$ with $a = x^2$, $b = -2 x y$ and
+$c = y^2$, exactly as the tutorial writes it. Averaging over the beans
+averages the coefficients, so the whole cost is a quadratic too:
+
+$$e(w) = a\,w^2 + b\,w + c, \qquad
+a = \frac1n \sum_i x_i^2, \quad
+b = -\frac2n \sum_i x_i y_i, \quad
+c = \frac1n \sum_i y_i^2 .$$
+
+Since $a > 0$ (some bean has a nonzero size), the parabola opens upwards
+and has exactly one lowest point. Its slope is the derivative
+
+$$\frac{de}{dw} = 2 a w + b .$$
+
+Left of the minimum the curve falls, so the slope is negative; right of
+it the curve rises and the slope is positive. The slope changes sign at
+the bottom, and being a straight line in $w$ it can only do that by
+passing through zero: the minimum sits exactly where $2 a w + b = 0$,
+
+$$w^\ast = -\frac{b}{2a}
+         = \frac{\sum_i x_i y_i}{\sum_i x_i^2} .$$
+
+This is the *least-squares* weight, a closed form that needs one pass
+over the beans and no search at all. The slope $2aw + b$ matters even
+more than the formula: it tells us, at any $w$, which way is downhill and
+how steep it is. That is the whole idea of gradient descent, the subject
+of chapter 3.
+*/
+
+// e(w) = a w^2 + b w + c, the cost written as a parabola in w.
+typedef struct {
+    double a, b, c;
+} quadratic;
+
+// a = mean x^2, b = -2 mean x y, c = mean y^2; x[n], y[n].
+static quadratic cost_as_quadratic(const double *x, const double *y,
+                                   int n)
+{
+    quadratic q = {0.0, 0.0, 0.0};
+    for (int i = 0; i < n; i++) {
+        q.a += x[i] * x[i];
+        q.b += -2.0 * x[i] * y[i];
+        q.c += y[i] * y[i];
+    }
+    q.a /= n;
+    q.b /= n;
+    q.c /= n;
+    return q;
+}
+
+// de/dw = 2 a w + b
+static double quadratic_slope(quadratic q, double w)
+{
+    return 2.0 * q.a * w + q.b;
+}
+
+// The bottom of the parabola, where the slope is zero: w* = -b / (2a).
+static double quadratic_minimum(quadratic q)
+{
+    return -q.b / (2.0 * q.a);
+}
+
+/**
+Why do the scan and the formula agree, and how closely? A parabola is
+symmetric about its lowest point: two weights at the same distance from
+$w^\ast$ have the same cost, $e(w^\ast + d) = e(w^\ast) + a d^2$. So among
+the scanned weights, the one nearest to $w^\ast$ has the smallest cost,
+and it is never more than half a step away. The scan can only be as
+precise as its grid; the formula is exact. Their costs differ by
+$a d^2$, which for $d$ below half a step is tiny.
+
+## A second parameter: the error surface
+
+A line through the origin cannot follow the beans perfectly: their noise
+is added on top of $1.2\,x$ and is never negative, so even a bean of size
+zero is a little toxic. Give the neuron a *bias* $b$ (from here on $b$
+means the bias, no longer the coefficient above):
+
+$$\hat y = w x + b, \qquad
+e(w, b) = \frac1n \sum_i \left(y_i - w x_i - b\right)^2 .$$
+
+The cost now depends on two numbers, so it is a surface over the
+$(w, b)$ plane. It is still quadratic, a bowl, and its bottom is where
+both slopes vanish. Setting $\partial e / \partial b = 0$ gives
+$b = \bar y - w \bar x$ (bars are means over the beans): the best line
+passes through the centre of the beans. Putting that into
+$\partial e / \partial w = 0$ gives
+
+$$w^\ast = \frac{\overline{x y} - \bar x\, \bar y}
+                {\overline{x^2} - \bar x^2}, \qquad
+  b^\ast = \bar y - w^\ast \bar x ,$$
+
+the covariance of size and toxicity over the variance of size.
+*/
+
+// e(w, b) = 1/n sum_i (y_i - w x_i - b)^2; x[n], y[n].
+static double mean_squared_error_biased(double w, double b,
+                                        const double *x, const double *y,
+                                        int n)
+{
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        double miss = y[i] - w * x[i] - b;
+        sum += miss * miss;
+    }
+    return sum / n;
+}
+
+// The least-squares line y = w x + b through the beans x[n], y[n]:
+// w = (mean(xy) - mean(x) mean(y)) / (mean(x^2) - mean(x)^2) and
+// b = mean(y) - w mean(x). Needs two different sizes, or the slope is
+// undefined.
+static void least_squares_line(double *w, double *b, const double *x,
+                               const double *y, int n)
+{
+    double mean_x = 0, mean_y = 0, mean_xy = 0, mean_xx = 0;
+    for (int i = 0; i < n; i++) {
+        mean_x += x[i];
+        mean_y += y[i];
+        mean_xy += x[i] * y[i];
+        mean_xx += x[i] * x[i];
+    }
+    mean_x /= n, mean_y /= n, mean_xy /= n, mean_xx /= n;
+    *w = (mean_xy - mean_x * mean_y) / (mean_xx - mean_x * mean_x);
+    *b = mean_y - *w * mean_x;
+}
+
+/**
+To draw the surface we sample $e(w, b)$ on a grid, here $w$ from $0$ to
+$2.5$ and $b$ from $-1$ to $1$ (the tutorial's grid, $w$ in $[0, 2)$ and
+$b$ in $[-3, 3)$, is mostly steep walls). The layout is the one the
+plot module's `plot_grid` expects: one row of the grid per value of $b$.
+*/
+
+// errors[ib * n_w + iw] = e(w, b) at w = w_lo + iw (w_hi - w_lo) /
+// (n_w - 1), b likewise; errors is (n_b, n_w).
+static void error_surface(double *errors, int n_w, int n_b, double w_lo,
+                          double w_hi, double b_lo, double b_hi,
+                          const double *x, const double *y, int n)
+{
+    for (int ib = 0; ib < n_b; ib++) {
+        double b = b_lo + ib * (b_hi - b_lo) / (n_b - 1);
+        for (int iw = 0; iw < n_w; iw++) {
+            double w = w_lo + iw * (w_hi - w_lo) / (n_w - 1);
+            errors[(size_t)ib * n_w + iw] =
+                mean_squared_error_biased(w, b, x, y, n);
+        }
+    }
+}
+
+/**
+## Drawing
+
+Three figures: the cost curve $e(w)$ from the scan with its lowest point
+marked, the beans with the line of the best scanned weight (the
+tutorial's final plot), and the surface $e(w, b)$. The surface uses
+gnuplot's `splot` with `pm3d` colouring and contour lines projected onto
+the base plane, so the bowl and its map appear in one picture.
+*/
+
+static void draw_cost_curve(plotter *pl, const double *errors, int n_scan,
+                            double step, int best)
+{
+    double *ws = nn_alloc((size_t)n_scan, sizeof *ws);   // (n_scan)
+    for (int k = 0; k < n_scan; k++)
+        ws[k] = k * step;
+    plot *p = plot_begin(pl, "cost-curve", 6, 3.6);
+    plot_xy(p, "$scan", ws, errors, n_scan);
+    plot_cmd(p, "set title 'mean squared error of y = w x'");
+    plot_cmd(p, "set xlabel 'w'");
+    plot_cmd(p, "set ylabel 'e(w)'");
+    plot_cmd(p, "set key top center");
+    plot_cmd(p, "w_best = %.17g; e_best = %.17g", ws[best], errors[best]);
+    plot_cmd(p, "set label 1 sprintf('minimum e = %%.6f at w = %%g', "
+                "e_best, w_best) at w_best, graph 0.22 center");
+    plot_cmd(p, "set arrow 1 from w_best, graph 0.17 to w_best, e_best "
+                "lw 1.5");
+    plot_cmd(p, "plot $scan with lines lw 2 title 'e(w), scanned', "
+                "'+' using (w_best):(e_best) every ::0::0 with points "
+                "pt 7 ps 1.2 lc rgb 'red' title 'smallest'");
+    plot_end(p);
+    free(ws);
+}
+
+static void draw_fit(plotter *pl, const double *x, const double *y, int n,
+                     double w)
+{
+    plot *p = plot_begin(pl, "beans-fit", 6, 3.6);
+    plot_xy(p, "$beans", x, y, n);
+    plot_cmd(p, "set title 'size-toxicity function'");
+    plot_cmd(p, "set xlabel 'bean size'");
+    plot_cmd(p, "set ylabel 'toxicity'");
+    plot_cmd(p, "set key top left");
+    plot_cmd(p, "w = %.17g", w);
+    plot_cmd(p, "plot [0:1] $beans with points pt 7 ps 0.6 "
+                "title 'beans', w * x with lines lw 2 "
+                "title sprintf('best scanned: y = %%.2f x', w)");
+    plot_end(p);
+}
+
+// The bowl e(w, b) with its contours beneath; errors is (n_b, n_w) over
+// [w_lo, w_hi] x [b_lo, b_hi]; (w_min, b_min, e_min) is its bottom.
+static void draw_surface(plotter *pl, const double *errors, int n_w,
+                         int n_b, double w_lo, double w_hi, double b_lo,
+                         double b_hi, double w_min, double b_min,
+                         double e_min)
+{
+    plot *p = plot_begin(pl, "cost-surface", 6, 4.5);
+    plot_grid(p, "$surface", errors, n_w, n_b, w_lo, w_hi, b_lo, b_hi);
+    plot_cmd(p, "set title 'mean squared error of y = w x + b'");
+    plot_cmd(p, "set xlabel 'w'");
+    plot_cmd(p, "set ylabel 'b'");
+    plot_cmd(p, "set zlabel 'e(w, b)' rotate by 90");
+    plot_cmd(p, "set view 58, 32");
+    plot_cmd(p, "set ticslevel 0");
+    plot_cmd(p, "set zrange [0:3]");
+    plot_cmd(p, "set cbrange [0:3]");
+    plot_cmd(p, "set palette rgbformulae 33,13,10");
+    plot_cmd(p, "set pm3d hidden3d 1 noborder");
+    plot_cmd(p, "set style line 1 lc rgb '#505050' lw 0.4");
+    plot_cmd(p, "set contour base");
+    plot_cmd(p, "set cntrparam levels discrete 0.01, 0.05, 0.15, 0.3, "
+                "0.6, 1, 1.5, 2");
+    plot_cmd(p, "set cntrlabel onecolor");
+    plot_cmd(p, "set key at screen 0.98, screen 0.95 right");
+    plot_cmd(p, "unset colorbox");
+    plot_cmd(p, "set isosamples 40");
+    plot_cmd(p, "splot $surface with pm3d notitle, "
+                "'+' using (%.17g):(%.17g):(%.17g) every ::0::0 "
+                "with points pt 7 ps 1.2 lc rgb 'black' nocontour "
+                "title 'least squares', "
+                "'+' using (%.17g):(%.17g):(0) every ::0::0 "
+                "with points pt 6 ps 1.2 lc rgb 'black' nocontour notitle",
+             w_min, b_min, e_min, w_min, b_min);
+    plot_end(p);
+}
+
+/**
+## The program
+
+The defaults are the tutorial's: 100 beans, weights from $0$ to $3$ in
+steps of $0.01$. The generator is seeded with `--seed` (default 0), so
+these are the same hundred beans as in chapter 1 and in the tutorial's
+Python. The whole chapter runs in milliseconds, so `--quick` changes
+nothing here.
+*/
+int main(int argc, char **argv)
+{
+    int n_beans = 100;
+    double step = 0.01, w_max = 3.0;
+    cli_option options[] = {
+        {"--beans", CLI_INT, &n_beans, "number of beans", .min = 2,
+         .max = 1000000},
+        {"--step", CLI_DOUBLE, &step, "step of the scan over w",
+         .min = 0, .max = 10, .open_min = true},
+        {"--w-max", CLI_DOUBLE, &w_max, "the scan covers [0, w-max)",
+         .min = 0, .max = 100, .open_min = true},
+    };
+    cli_common common;
+    int status = cli_parse(&common, options, 3, argc, argv,
+                           "chapter 2: the cost function of the beans");
+    if (status != CLI_CONTINUE)
+        return status;
+    int n_scan = scan_size(w_max, step);
+    if (n_scan < 2 || n_scan > 10000000)
+        return cli_error(&common, "--step %g and --w-max %g give %d "
+                         "weights to scan; expected 2 to 10000000",
+                         step, w_max, n_scan);
+    plotter pl;
+    if (plot_init(&pl, common.plot, common.out) != 0)
+        return 2;
+
+    rng r;
+    rng_seed(&r, common.seed);
+    double *x = nn_alloc((size_t)n_beans, sizeof *x);   // sizes, (n)
+    double *y = nn_alloc((size_t)n_beans, sizeof *y);   // toxicity, (n)
+    double *errors = nn_alloc((size_t)n_scan, sizeof *errors);  // (n_scan)
+    data_beans(&r, x, y, n_beans);
+
+    // The scan, printed as the tutorial prints it: minimum, index, w.
+    int best = scan_weights(errors, x, y, n_beans, step, n_scan);
+    double w_best = best * step;
+    printf("%d beans; w scanned over [0, %g) in steps of %g: %d weights\n",
+           n_beans, w_max, step, n_scan);
+    printf("smallest mean squared error: %.6f\n", errors[best]);
+    printf("at index %d, w = %g\n", best, w_best);
+
+    // The parabola and its closed-form minimum.
+    quadratic q = cost_as_quadratic(x, y, n_beans);
+    double w_star = quadratic_minimum(q);
+    printf("\ne(w) = a w^2 + b w + c with a = %.6f, b = %.6f, "
+           "c = %.6f\n", q.a, q.b, q.c);
+    printf("slope 2 a w + b at the scanned minimum: %.6f\n",
+           quadratic_slope(q, w_best));
+    printf("slope is zero at w* = -b / (2a) = %.6f\n", w_star);
+    printf("least-squares error e(w*) = %.6f\n",
+           mean_squared_error(w_star, x, y, n_beans));
+    printf("scan minus closed form: %+.6f (half a step is %g)\n",
+           w_best - w_star, step / 2);
+    if (w_star < 0 || w_star >= n_scan * step)
+        printf("note: w* lies outside the scanned range, so the scan "
+               "stops at its edge\n");
+
+    // With a bias: the bottom of the bowl e(w, b).
+    double w_line, b_line;
+    least_squares_line(&w_line, &b_line, x, y, n_beans);
+    double e_line = mean_squared_error_biased(w_line, b_line, x, y,
+                                              n_beans);
+    printf("\nwith a bias, y = w x + b:\n");
+    printf("least squares w = %.6f, bias b = %.6f, error %.6f\n",
+           w_line, b_line, e_line);
+
+    enum { N_W = 51, N_B = 41 };
+    const double w_lo = 0.0, w_hi = 2.5, b_lo = -1.0, b_hi = 1.0;
+    double *surface = nn_alloc((size_t)N_W * N_B, sizeof *surface);
+    error_surface(surface, N_W, N_B, w_lo, w_hi, b_lo, b_hi, x, y,
+                  n_beans);
+
+    draw_cost_curve(&pl, errors, n_scan, step, best);
+    draw_fit(&pl, x, y, n_beans, w_best);
+    draw_surface(&pl, surface, N_W, N_B, w_lo, w_hi, b_lo, b_hi, w_line,
+                 b_line, e_line);
+    free(x);
+    free(y);
+    free(errors);
+    free(surface);
+    return 0;
+}
+
+/**
+## What the run shows
+
+The scan, as the tutorial prints it: the smallest cost, the index where
+it falls and the weight at that index.
+
+```{.output file="02-cost-function" lines="1-3"}
+```
+
+![The cost $e(w)$ over the scanned weights: a parabola, steep far from
+the beans' slope and flat at the bottom.](figures/02-cost-function/cost-curve)
+
+![The hundred beans and the line of the best scanned weight.
+](figures/02-cost-function/beans-fit)
+
+The parabola, its slope at the scanned minimum, and the closed form:
+
+```{.output file="02-cost-function" from="e(w) =" to="scan minus"}
+```
+
+The slope at the best scanned weight is close to zero but not zero,
+because the grid does not contain $w^\ast$ itself. The closed form lands
+between two grid points and the scan picks the nearer one, less than
+half a step away, as the symmetry argument promised. The two costs
+barely differ, by $a d^2$ with $d$ the distance between the two weights:
+near the bottom the parabola is flat, so a small error in $w$ costs very
+little error in $e$. That flatness is also why
+chapter 1's neuron could jitter around the best weight without its cost
+changing much.
+
+Now the bias:
+
+```{.output file="02-cost-function" from="with a bias" to="least squares w"}
+```
+
+![The cost $e(w, b)$ of the line $y = w x + b$ as a surface over the
+$(w, b)$ plane, with its contour lines on the floor. The dot marks the
+least-squares line.](figures/02-cost-function/cost-surface)
+
+With the bias free the slope drops back towards the $1.2$ the beans were
+made with and the bias takes up the noise's average, which the line
+through the origin could only imitate by tilting. The cost falls too: two
+parameters fit at least as well as one, since $b = 0$ is still allowed.
+
+The surface is a long narrow valley rather than a round bowl. Raising
+$w$ and lowering $b$ together barely changes the predictions of beans
+in the middle of the size range, so the cost hardly changes along that
+diagonal, while it climbs steeply across it. The contour ellipses on the
+floor show the same thing. Valleys like this one make gradient descent
+zig-zag, and they come back in later chapters.
+
+## Exercises
+
+1. Run with `--step 0.1` and then `--step 0.001`. How far is the scanned
+   weight from $w^\ast$ each time? Is it always within half a step?
+2. Scan a range that misses the minimum, `--w-max 1`. What does the scan
+   report, and what does the slope $2 a w + b$ at its answer tell you
+   that the smallest cost alone does not?
+3. With `--beans 2` the cost is still a parabola. Work out $a$, $b$ and
+   $c$ by hand for two beans of your choice and check the formula
+   $w^\ast = \sum x y / \sum x^2$.
+4. Replace the square by an absolute value, $|y - w x|$, in
+   `mean_squared_error`. Does the scan still find a clear minimum? Is
+   there still a formula for it, and is the cost still smooth at the
+   bottom?
+5. (Harder) Write the scan for $e(w, b)$ on the grid of the surface and
+   compare its best grid point with the least-squares line. Why can the
+   best grid point of a narrow, tilted valley be more than half a step
+   away from the true minimum in each coordinate?
+*/

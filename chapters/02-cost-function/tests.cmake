@@ -1,0 +1,53 @@
+# Chapter 2's tests. CHAPTER_BIN is the program.
+set(EXPECT sh ${CMAKE_SOURCE_DIR}/tests/expect.sh)
+
+# The scan finds the bottom of the parabola: the printed difference
+# between the scanned w and the closed form w* = sum xy / sum x^2 is at
+# most half a step, and both lie near the 1.2 (plus the noise's tilt)
+# the beans were made with.
+add_test(NAME ch02_scan_agrees_with_closed_form
+         COMMAND ${EXPECT} --value "at index" 100 160
+                 --value "scan minus closed form:" -0.005 0.005
+                 --value "w* = -b / (2a) =" 1.2 1.35
+                 -- ${CHAPTER_BIN} --quick --plot none)
+# An independent check: recompute e(w) for the whole grid from the
+# printed coefficients a, b, c (awk, not C) and confirm the program's
+# smallest error and its w are the grid minimum of that parabola.
+add_test(NAME ch02_minimum_matches_parabola
+         COMMAND sh -c "\"$1\" --quick --plot none --step 0.05 | awk '
+  /^smallest mean squared error:/ { e = $5 }
+  /^at index/ { w = $6 }
+  /^e[(]w[)] = a/ { a = $13; b = $16; c = $19 }
+  END {
+    best = -1
+    for (k = 0; k < 60; k++) {
+      v = a * (k * 0.05)^2 + b * (k * 0.05) + c
+      if (best < 0 || v < bv) { best = k; bv = v }
+    }
+    d = w - best * 0.05; if (d < 0) d = -d
+    de = e - bv; if (de < 0) de = -de
+    printf \"parabola minimum %g at w = %g; program %g at w = %g\\n\", bv, best * 0.05, e, w
+    exit !(d < 1e-9 && de < 1e-5)
+  }'" sh ${CHAPTER_BIN})
+# With a bias the slope returns to about 1.2 and the bias absorbs the
+# noise's mean 0.05.
+add_test(NAME ch02_bias_fit
+         COMMAND ${EXPECT} --value "least squares w =" 1.1 1.3
+                 --value "bias b =" 0.02 0.08
+                 -- ${CHAPTER_BIN} --quick --plot none)
+add_test(NAME ch02_bad_step
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--step: bad value" -- ${CHAPTER_BIN} --step 0)
+add_test(NAME ch02_step_too_coarse
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "weights to scan" -- ${CHAPTER_BIN} --step 5)
+add_test(NAME ch02_unknown_flag
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "unknown flag" -- ${CHAPTER_BIN} --epochs 3)
+add_test(NAME ch02_no_gnuplot
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
+                 "^smallest mean squared error: " ${CHAPTER_BIN} --quick)
+add_test(NAME ch02_reproducible
+         COMMAND sh -c "a=$(\"$1\" --plot none --seed 7); \
+b=$(\"$1\" --plot none --seed 7); c=$(\"$1\" --plot none --seed 8); \
+[ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})
