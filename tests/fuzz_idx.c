@@ -9,7 +9,9 @@
 //   2. the file readers, on the same bytes written to a temporary file:
 //      zlib's gzread reads them plainly unless they start with the gzip
 //      magic 1f 8b, so for plain inputs the verdict and the bytes must
-//      equal the memory parser's; gzip inputs exercise the gzip paths.
+//      equal the memory parser's; gzip inputs exercise the gzip paths;
+//   3. the file readers again, on the input gzipped: again the verdict
+//      and the bytes must equal the memory parser's.
 // A crash, a sanitizer report, a leak or a broken promise (abort) stops
 // the fuzzer and saves the input.
 #define _POSIX_C_SOURCE 200809L   // mkstemp, close
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,7 +34,8 @@ static void remove_temp_file(void)
     remove(path);
 }
 
-static void write_temp_file(const uint8_t *data, size_t size)
+// Write data[size] to the temporary file, gzipped or as it is.
+static void write_temp_file(const uint8_t *data, size_t size, int gzipped)
 {
     if (path[0] == '\0') {
         // Memory-backed /dev/shm is ten times faster than a disk's /tmp.
@@ -46,6 +50,13 @@ static void write_temp_file(const uint8_t *data, size_t size)
         close(fd);
         atexit(remove_temp_file);
     }
+    if (gzipped) {
+        gzFile f = gzopen(path, "wb1");
+        if (f == NULL || (size > 0 && gzwrite(f, data, (unsigned)size)
+                          != (int)size) || gzclose(f) != Z_OK)
+            abort();
+        return;
+    }
     FILE *f = fopen(path, "wb");
     if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         abort();
@@ -58,41 +69,64 @@ static int failed_cleanly(const char *err, const char *name)
         && strchr(err, '\n') == NULL;
 }
 
+// Read the temporary file as images and as labels; when `same`, the
+// verdicts and contents must match the memory parser's.
+static void check_file(const idx_images *images, int images_rc,
+                       const idx_labels *labels, int labels_rc,
+                       int max_label, int same)
+{
+    char err[512];
+    idx_images file_images;
+    int rc = idx_read_images(&file_images, path, err, sizeof err);
+    if (rc != 0 && (file_images.pixels != NULL
+                    || !failed_cleanly(err, path)))
+        abort();
+    if (same && (rc != images_rc || (rc == 0
+        && (file_images.count != images->count
+            || file_images.rows != images->rows
+            || file_images.cols != images->cols
+            || memcmp(file_images.pixels, images->pixels,
+                      (size_t)images->count * (size_t)images->rows
+                      * (size_t)images->cols) != 0))))
+        abort();
+    idx_free_images(&file_images);
+
+    idx_labels file_labels;
+    rc = idx_read_labels(&file_labels, path, max_label, err, sizeof err);
+    if (rc != 0 && (file_labels.labels != NULL
+                    || !failed_cleanly(err, path)))
+        abort();
+    if (same && (rc != labels_rc || (rc == 0
+        && (file_labels.count != labels->count
+            || memcmp(file_labels.labels, labels->labels,
+                      (size_t)labels->count) != 0))))
+        abort();
+    idx_free_labels(&file_labels);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[512];
     int plain = !(size >= 2 && data[0] == 0x1f && data[1] == 0x8b);
-    write_temp_file(data, size);
 
-    idx_images images, from_file;
-    int rc = idx_parse_images(&images, data, size, "fuzz", err, sizeof err);
-    size_t n = 0;
-    if (rc == 0) {
-        n = (size_t)images.count * (size_t)images.rows
-          * (size_t)images.cols;
+    idx_images images;
+    int images_rc = idx_parse_images(&images, data, size, "fuzz",
+                                     err, sizeof err);
+    if (images_rc == 0) {
+        size_t n = (size_t)images.count * (size_t)images.rows
+                 * (size_t)images.cols;
         if (images.count <= 0 || images.rows <= 0 || images.cols <= 0
             || size != 16 + n || memcmp(images.pixels, data + 16, n) != 0)
             abort();
     } else if (images.pixels != NULL || !failed_cleanly(err, "fuzz")) {
         abort();
     }
-    int file_rc = idx_read_images(&from_file, path, err, sizeof err);
-    if (file_rc != 0 && (from_file.pixels != NULL
-                         || !failed_cleanly(err, path)))
-        abort();
-    if (plain && (file_rc != rc || (rc == 0
-        && (from_file.count != images.count || from_file.rows != images.rows
-            || from_file.cols != images.cols
-            || memcmp(from_file.pixels, images.pixels, n) != 0))))
-        abort();
-    idx_free_images(&images);
-    idx_free_images(&from_file);
 
     int max_label = size > 0 ? data[0] % 12 : 9;
-    idx_labels labels, labels_from_file;
-    rc = idx_parse_labels(&labels, data, size, max_label, "fuzz",
-                          err, sizeof err);
-    if (rc == 0) {
+    idx_labels labels;
+    int labels_rc = idx_parse_labels(&labels, data, size, max_label,
+                                     "fuzz", err, sizeof err);
+    if (labels_rc == 0) {
         if (labels.count <= 0 || size != 8 + (size_t)labels.count)
             abort();
         for (int i = 0; i < labels.count; i++)
@@ -101,17 +135,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (labels.labels != NULL || !failed_cleanly(err, "fuzz")) {
         abort();
     }
-    file_rc = idx_read_labels(&labels_from_file, path, max_label,
-                              err, sizeof err);
-    if (file_rc != 0 && (labels_from_file.labels != NULL
-                         || !failed_cleanly(err, path)))
-        abort();
-    if (plain && (file_rc != rc || (rc == 0
-        && (labels_from_file.count != labels.count
-            || memcmp(labels_from_file.labels, labels.labels,
-                      (size_t)labels.count) != 0))))
-        abort();
+
+    write_temp_file(data, size, 0);
+    check_file(&images, images_rc, &labels, labels_rc, max_label, plain);
+    write_temp_file(data, size, 1);
+    check_file(&images, images_rc, &labels, labels_rc, max_label, 1);
+
+    idx_free_images(&images);
     idx_free_labels(&labels);
-    idx_free_labels(&labels_from_file);
     return 0;
 }

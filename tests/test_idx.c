@@ -304,6 +304,31 @@ static void test_bad_lengths(void)
     expect_image_error("damaged-gzip", "damaged gzip data", NULL);
 }
 
+// Past 1 MiB the reader grows its buffer as data arrives; check the
+// sizes on both sides of each step.
+static void test_big_files(void)
+{
+    static unsigned char big[16 + 2000 * 784 + 8];
+    size_t size = image_file(big, 2000, 28, 28);   // 1568016 bytes
+    write_file(scratch_path("big.gz"), big, size);
+    idx_images images;
+    char err[512] = "";
+    int rc = idx_read_images(&images, scratch_path("big.gz"), err,
+                             sizeof err);
+    check(rc == 0 && images.count == 2000
+          && memcmp(images.pixels, big + 16, 2000 * 784) == 0,
+          "big.gz: 2000 images of 28x28 (1.5 MB), right bytes");
+    idx_free_images(&images);
+
+    write_file(scratch_path("big-truncated.gz"), big, 16 + 1500 * 784);
+    expect_image_error("big-truncated.gz", "header promises 2000 images "
+                       "of 28x28 (1568000 bytes) but only 1176000 follow",
+                       NULL);
+    memcpy(big + size, "12345678", 8);
+    write_file(scratch_path("big-trailing"), big, size + 8);
+    expect_image_error("big-trailing", "8 trailing bytes", NULL);
+}
+
 static void test_labels(void)
 {
     size_t size = label_file(buf, 12);
@@ -510,6 +535,7 @@ int main(int argc, char **argv)
     test_good_files();
     test_bad_headers();
     test_bad_lengths();
+    test_big_files();
     test_labels();
     test_datasets();
     test_committed_mnist();

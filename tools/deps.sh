@@ -7,7 +7,7 @@ set -e
 packages="cmake make gcc pkg-config zlib1g-dev libopenblas-dev pandoc
           texlive-latex-recommended texlive-fonts-recommended
           texlive-latex-extra lmodern dataset-fashion-mnist
-          clang libclang-rt-14-dev poppler-utils"
+          clang libclang-rt-14-dev poppler-utils python3"
 if [ -n "$NN_DEPS_EXTRA" ]; then packages="$packages $NN_DEPS_EXTRA"; fi
 
 installed() {

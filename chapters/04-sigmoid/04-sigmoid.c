@@ -295,7 +295,7 @@ static plot *begin_s_curve_animation(plotter *pl, const double *x,
     plot_cmd(p, "set ylabel 'toxic?'");
     plot_cmd(p, "set xrange [0:1]");
     plot_cmd(p, "set yrange [-0.1:1.2]");
-    plot_cmd(p, "set key top left");
+    plot_cmd(p, "set key bottom right");
     return p;
 }
 
@@ -386,13 +386,24 @@ few passes and the last thousand both get room.
 static void draw_race(plotter *pl, double *const mse[2], int passes,
                       neuron start)
 {
-    double *pass_no = nn_alloc((size_t)passes, sizeof *pass_no);
-    for (int i = 0; i < passes; i++)
-        pass_no[i] = i + 1;
+    // From pass 1 on (a log axis has no room for pass 0), and about a
+    // hundred points per decade: the figure needs no more.
+    double *row[3];   // pass, mse[0], mse[1]; (3, kept)
+    for (int k = 0; k < 3; k++)
+        row[k] = nn_alloc((size_t)passes, sizeof *row[k]);
+    int kept = 0;
+    for (int pass = 1; pass <= passes; pass++) {
+        int step = pass >= 100 ? pass / 100 : 1;
+        if (pass % step != 0 && pass != passes)
+            continue;
+        row[0][kept] = pass;
+        row[1][kept] = mse[0][pass];
+        row[2][kept] = mse[1][pass];
+        kept++;
+    }
     plot *p = plot_begin(pl, "loss-race", 6, 3.5);
-    // from pass 1 on: a log axis has no room for pass 0
-    const double *cols[3] = {pass_no, mse[0] + 1, mse[1] + 1};
-    plot_columns(p, "$race", cols, 3, passes);
+    const double *cols[3] = {row[0], row[1], row[2]};
+    plot_columns(p, "$race", cols, 3, kept);
     plot_cmd(p, "set title 'from a bad start: w = %g, b = %g'", start.w,
              start.b);
     plot_cmd(p, "set logscale x");
@@ -405,7 +416,8 @@ static void draw_race(plotter *pl, double *const mse[2], int passes,
                 "$race using 1:3 with lines lw 2 dt 2 "
                 "title 'trained on the cross-entropy'");
     plot_end(p);
-    free(pass_no);
+    for (int k = 0; k < 3; k++)
+        free(row[k]);
 }
 
 /**
