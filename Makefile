@@ -15,6 +15,7 @@
 
 BUILD ?= build
 CMAKE_FLAGS ?=
+CTEST_ARGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 CHAPTERS := $(sort $(notdir $(wildcard chapters/[0-9][0-9]-* \
@@ -45,7 +46,7 @@ deps:
 test: deps
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 # The book: build the programs, then (in a second make, so that it sees
 # the fresh binaries' times) re-run only the chapters whose program or

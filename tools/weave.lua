@@ -182,13 +182,13 @@ end
 
 local function run_box(attr)
   local chapter = attr.chapter or fail("a run block needs chapter=\"...\"")
-  local number = chapter:match("^(%d+)") or chapter
+  local number = chapter:match("^(%w%d)%-") or chapter
   local source = "chapters/" .. chapter .. "/" .. chapter .. ".c"
   if not exists(source) then fail("run box: no source " .. source) end
   local markdown = "**Run this chapter:** `make run-" .. number
     .. "` opens its plots in a window; `build/bin/" .. chapter
     .. " --plot dumb` draws them in the terminal; `--help` lists the "
-    .. "flags. Source: [`" .. source .. "`](../" .. source .. ")."
+    .. "flags. Source: [`" .. chapter .. ".c`](../" .. source .. ")."
   local div = pandoc.Div(pandoc.read(markdown, "markdown").blocks,
                          {class = "runbox"})
   return div

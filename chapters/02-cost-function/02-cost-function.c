@@ -302,33 +302,40 @@ static void draw_surface(plotter *pl, const double *errors, int n_w,
                          double b_hi, double w_min, double b_min,
                          double e_min)
 {
+    // The floor sits below e = 0 so that the contours drawn on it are
+    // not hidden under the bowl.
+    const double e_top = 3.0, floor = -1.2;
+    double bottom_w[2] = {w_min, w_min}, bottom_b[2] = {b_min, b_min};
+    double bottom_e[2] = {e_min, floor};
+    const double *bottom[3] = {bottom_w, bottom_b, bottom_e};
     plot *p = plot_begin(pl, "cost-surface", 6, 4.5);
     plot_grid(p, "$surface", errors, n_w, n_b, w_lo, w_hi, b_lo, b_hi);
+    plot_columns(p, "$bottom", bottom, 3, 2);
     plot_cmd(p, "set title 'mean squared error of y = w x + b'");
     plot_cmd(p, "set xlabel 'w'");
     plot_cmd(p, "set ylabel 'b'");
     plot_cmd(p, "set zlabel 'e(w, b)' rotate by 90");
-    plot_cmd(p, "set view 58, 32");
-    plot_cmd(p, "set ticslevel 0");
-    plot_cmd(p, "set zrange [0:3]");
-    plot_cmd(p, "set cbrange [0:3]");
+    plot_cmd(p, "set view 62, 28");
+    plot_cmd(p, "set xyplane at %g", floor);
+    plot_cmd(p, "set zrange [%g:%g]", floor, e_top);
+    plot_cmd(p, "set ztics 0, 1, %g", e_top);
+    plot_cmd(p, "set cbrange [0:%g]", e_top);
     plot_cmd(p, "set palette rgbformulae 33,13,10");
-    plot_cmd(p, "set pm3d hidden3d 1 noborder");
-    plot_cmd(p, "set style line 1 lc rgb '#505050' lw 0.4");
+    plot_cmd(p, "unset colorbox");
+    plot_cmd(p, "set pm3d depthorder noborder");
+    plot_cmd(p, "set style fill transparent solid 0.7 noborder");
     plot_cmd(p, "set contour base");
     plot_cmd(p, "set cntrparam levels discrete 0.01, 0.05, 0.15, 0.3, "
                 "0.6, 1, 1.5, 2");
     plot_cmd(p, "set cntrlabel onecolor");
-    plot_cmd(p, "set key at screen 0.98, screen 0.95 right");
-    plot_cmd(p, "unset colorbox");
-    plot_cmd(p, "set isosamples 40");
+    plot_cmd(p, "set key at screen 0.95, screen 0.9 right");
     plot_cmd(p, "splot $surface with pm3d notitle, "
-                "'+' using (%.17g):(%.17g):(%.17g) every ::0::0 "
-                "with points pt 7 ps 1.2 lc rgb 'black' nocontour "
-                "title 'least squares', "
-                "'+' using (%.17g):(%.17g):(0) every ::0::0 "
-                "with points pt 6 ps 1.2 lc rgb 'black' nocontour notitle",
-             w_min, b_min, e_min, w_min, b_min);
+                "$surface nosurface with lines lc rgb '#404040' "
+                "notitle, "
+                "$bottom every ::0::0 with points pt 7 ps 1.2 "
+                "lc rgb 'black' nocontour title 'least squares', "
+                "$bottom every ::1::1 with points pt 6 ps 1.2 "
+                "lc rgb 'black' nocontour notitle");
     plot_end(p);
 }
 
