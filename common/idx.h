@@ -11,16 +11,17 @@
    The readers open plain and gzip-compressed files alike (zlib's gzread
    tells them apart), check everything the header claims against what the
    file holds, and keep the bytes as they are: pixels 0..255, labels as
-   digits. idx_parse_* do the same checks on bytes already in memory
-   (the file readers use them; so does the fuzzer).
+   digits. idx_parse_* run the same checks on a file already in memory
+   (the fuzzer drives them).
 
    Checks, each failing with its own message: the magic number (not IDX,
-   element type not unsigned byte, wrong number of dimensions), every
-   size > 0, the payload below IDX_MAX_BYTES (checked before anything is
-   allocated, so a header that claims 2^31 images is refused, not
-   obeyed), the payload length (short: truncated; long: trailing bytes),
-   gzip errors, and every label <= max_label (the message names the
-   index).
+   element type not unsigned byte, wrong number of dimensions); every
+   size > 0; the payload below IDX_MAX_BYTES, checked before anything is
+   allocated, so a header that claims 2^31 images is refused, not obeyed
+   (memory then grows with the data actually read: a short file that
+   claims 1 GiB costs what it holds); the payload length (short:
+   truncated; long: trailing bytes); gzip errors; and every label <=
+   max_label (the message names the index).
 
    Failure: every call returns 0 on success and -1 on failure. On failure
    it writes one line, without a newline, into err[err_size] naming the

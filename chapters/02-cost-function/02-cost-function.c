@@ -328,7 +328,7 @@ static void draw_surface(plotter *pl, const double *errors, int n_w,
     plot_cmd(p, "set cntrparam levels discrete 0.01, 0.05, 0.15, 0.3, "
                 "0.6, 1, 1.5, 2");
     plot_cmd(p, "set cntrlabel onecolor");
-    plot_cmd(p, "set key at screen 0.95, screen 0.9 right");
+    plot_cmd(p, "set key at screen 0.92, screen 0.84 right");
     plot_cmd(p, "splot $surface with pm3d notitle, "
                 "$surface nosurface with lines lc rgb '#404040' "
                 "notitle, "
@@ -467,12 +467,14 @@ Now the bias:
 ```
 
 ![The cost $e(w, b)$ of the line $y = w x + b$ as a surface over the
-$(w, b)$ plane, with its contour lines on the floor. The dot marks the
-least-squares line.](figures/02-cost-function/cost-surface)
+$(w, b)$ plane. The contour lines on the floor join points of equal cost,
+at $e = 0.01, 0.05, 0.15, 0.3, 0.6, 1, 1.5$ and $2$. The dot marks the
+least-squares line on the surface, the circle its place on the floor.
+](figures/02-cost-function/cost-surface)
 
-With the bias free the slope drops back towards the $1.2$ the beans were
-made with and the bias takes up the noise's average, which the line
-through the origin could only imitate by tilting. The cost falls too: two
+With the bias free, the slope comes back close to the $1.2$ the beans
+were made with, and the bias takes up the noise's average, which the
+line through the origin could only imitate by tilting. The cost falls too: two
 parameters fit at least as well as one, since $b = 0$ is still allowed.
 
 The surface is a long narrow valley rather than a round bowl. Raising

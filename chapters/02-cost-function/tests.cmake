@@ -26,7 +26,8 @@ add_test(NAME ch02_minimum_matches_parabola
     }
     d = w - best * 0.05; if (d < 0) d = -d
     de = e - bv; if (de < 0) de = -de
-    printf \"parabola minimum %g at w = %g; program %g at w = %g\\n\", bv, best * 0.05, e, w
+    printf \"parabola minimum %g at w = %g; \", bv, best * 0.05
+    printf \"program %g at w = %g\\n\", e, w
     exit !(d < 1e-9 && de < 1e-5)
   }'" sh ${CHAPTER_BIN})
 # With a bias the slope returns to about 1.2 and the bias absorbs the

@@ -578,14 +578,22 @@ wrong, one trained on the squared error (solid), the other on the
 cross-entropy (dashed). Note the logarithmic pass axis.
 ](figures/04-sigmoid/loss-race)
 
-The cross-entropy neuron recovers within the first passes; the
-squared-error neuron lingers on a plateau first. The reason is the
-factor $a(1 - a)$ in its chain, drawn below for a toxic bean. Where the
-neuron is confidently wrong, at the left of the figure, the squared
-error's push on $z$ has all but vanished, and only the beans near the
-border, where the S is not yet flat, give it anything to learn from. The
-cross-entropy's push is largest exactly there, because its
-$\partial e / \partial a$ grows as $1/a$ and cancels the flat S.
+The cross-entropy neuron recovers quickly. The squared-error neuron
+starts the same way, then stalls on a long plateau before it drops. On
+the plateau it has flipped from one confident mistake to another: it
+calls *every* bean toxic, with beliefs close to $1$, so its mean squared
+error is about the fraction of safe beans, every one of them judged
+wrong with near certainty. To climb off it must lower those beliefs, and
+the chain rule hands it a factor $a(1 - a)$ that is almost zero for every
+one of them. Only the safe beans nearest the border, where the S is
+least flat, feed it a trickle of gradient, and it takes a great many
+passes for that trickle to turn the S around.
+
+The figure below draws the push on $z$ for a toxic bean (a safe bean is
+its mirror image). Where the neuron is confidently wrong, at the left,
+the squared error's push has all but vanished. The cross-entropy's push
+is largest exactly there: its $\partial e / \partial a$ grows like
+$1/a$, and cancels the flat S.
 
 ![How hard each loss pushes on $z$ for a toxic bean, against the belief
 $a$. The squared error's push vanishes when the neuron is sure and wrong

@@ -1,0 +1,73 @@
+#!/bin/sh
+# tnc-mnist.sh - chapter 8 against SciPy, side by side.
+#
+#   sh bench/tnc-mnist.sh            (from the repository's root)
+#
+# Both train the seed's network at MNIST's resolution (784-25-10,
+# sigmoid, cross-entropy, lambda = 1) on the same 5,000 digits from the
+# same start (np.random.seed(0); uniform(-0.5, 0.5)) with truncated
+# Newton and a budget of 300 evaluations: the chapter's C program
+# (finite-difference Hessian products, as TNC makes them) and
+# scipy.optimize.minimize(method='TNC') (bench/peers/tnc_mnist.py,
+# run by Debian's /usr/bin/python3 with NumPy and SciPy). Prints each
+# one's result, the time spent training (the optimizer alone, data
+# loading excluded, best of RUNS runs each, default 3) and the ratio.
+#
+# Environment: BUILD (default build), RUNS, PYTHON (default
+# /usr/bin/python3). Exit 1 if a side fails to run.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+RUNS=${RUNS:-3}
+PYTHON=${PYTHON:-/usr/bin/python3}
+bin=$BUILD/bin/08-tnc-mnist
+
+if [ ! -x "$bin" ]; then
+    cmake -S . -B "$BUILD" > /dev/null
+    cmake --build "$BUILD" --target 08-tnc-mnist > /dev/null
+fi
+"$PYTHON" -c "import numpy, scipy" 2> /dev/null || {
+    echo "tnc-mnist: $PYTHON has no numpy/scipy" \
+         "(apt-get install python3-scipy)" >&2
+    exit 1
+}
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# best (smallest) of the numbers on stdin
+best() { sort -g | head -n 1; }
+
+c_times=""
+py_times=""
+i=0
+while [ "$i" -lt "$RUNS" ]; do
+    "$bin" --plot none --no-compare > "$out" 2> "$out.err" || {
+        cat "$out.err" >&2; rm -f "$out.err"; exit 1; }
+    c_result=$(grep -E "^ *(fun|nit|nfev|status):|accuracy" "$out")
+    t=$(sed -n 's/^time: truncated Newton, fd products: \([0-9.]*\) s$/\1/p' \
+        "$out.err")
+    rm -f "$out.err"
+    c_times="$c_times $t"
+    "$PYTHON" bench/peers/tnc_mnist.py > "$out" 2> /dev/null || {
+        echo "tnc-mnist: the SciPy peer failed" >&2; exit 1; }
+    py_result=$(grep -vE "^train seconds" "$out")
+    t=$(sed -n 's/^train seconds: \([0-9.]*\)$/\1/p' "$out")
+    py_times="$py_times $t"
+    i=$((i + 1))
+done
+c_best=$(printf '%s\n' $c_times | best)
+py_best=$(printf '%s\n' $py_times | best)
+
+echo "== chapter 8 (C, truncated Newton, fd products) =="
+echo "$c_result"
+echo "train seconds (best of $RUNS):$c_times -> $c_best"
+echo
+echo "== SciPy $("$PYTHON" -c 'import scipy; print(scipy.__version__)')" \
+     "minimize(method='TNC') =="
+echo "$py_result"
+echo "train seconds (best of $RUNS):$py_times -> $py_best"
+echo
+awk -v c="$c_best" -v p="$py_best" 'BEGIN {
+    printf "speed: C is %.1fx faster than SciPy (%.3f s vs %.3f s)\n",
+           p / c, c, p }'

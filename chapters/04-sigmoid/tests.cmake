@@ -1,0 +1,40 @@
+# Chapter 4's tests. CHAPTER_BIN is the program.
+set(EXPECT sh ${CMAKE_SOURCE_DIR}/tests/expect.sh)
+
+# It learns: after the quick run's passes both neurons judge at least 95
+# of 100 beans right, and the squared-error neuron's S has a clearly
+# positive slope (large beans are the toxic ones).
+add_test(NAME ch04_learns
+         COMMAND ${EXPECT} --value "squared error: w= " 5 60
+                 --match "^squared error: w=.*accuracy= (0\\.9[5-9]|1\\.0)"
+                 --match "^cross-entropy: w=.*accuracy= (0\\.9[5-9]|1\\.0)"
+                 -- ${CHAPTER_BIN} --quick --plot none)
+# The full default run: the tutorial's 5000 passes, and the race table
+# down to its last row.
+add_test(NAME ch04_default_run
+         COMMAND ${EXPECT} --match "^ +5000 " --value "cross-entropy: w= "
+                 20 80 --match "^cross-entropy: w=.*accuracy= 0\\.9[5-9]"
+                 -- ${CHAPTER_BIN} --plot none)
+# The race: from the bad start, after 100 passes the cross-entropy
+# neuron is already good (mean squared error below 0.1) while the
+# squared-error one is still stuck on its plateau (above 0.3).
+add_test(NAME ch04_race
+         COMMAND ${EXPECT} --match "^ +100 +0\\.[3-9][0-9]* +0\\.0[0-9]* *$"
+                 -- ${CHAPTER_BIN} --quick --plot none)
+add_test(NAME ch04_bad_flag
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--bad-w0: bad value" -- ${CHAPTER_BIN}
+                 --bad-w0 nan --plot none)
+add_test(NAME ch04_bad_epochs
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--epochs: bad value" -- ${CHAPTER_BIN}
+                 --epochs -5 --plot none)
+add_test(NAME ch04_no_gnuplot
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
+                 "^cross-entropy: w= " ${CHAPTER_BIN} --quick)
+# Same seed, same bytes; another seed, other beans.
+add_test(NAME ch04_reproducible
+         COMMAND sh -c "a=$(\"$1\" --plot none --quick --seed 7); \
+b=$(\"$1\" --plot none --quick --seed 7); \
+c=$(\"$1\" --plot none --quick --seed 8); \
+[ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})

@@ -1,0 +1,54 @@
+# Chapter 5's tests. CHAPTER_BIN is the program.
+set(EXPECT sh ${CMAKE_SOURCE_DIR}/tests/expect.sh)
+
+# It learns, in the quick run: the hand-written 1-2-1 net judges at least
+# 90 of the 100 beans right, the 8-8-8-1 ReLU net gets at least 95% of
+# the disc-in-a-ring points, and both gradient checks pass (the program
+# also exits 1 if they do not).
+add_test(NAME ch05_learns
+         COMMAND ${EXPECT} --match "^beans: loss=.*accuracy= (0\\.9|1\\.0)"
+                 --match "^circle +8-8-8-1 relu +[0-9.]+ +(0\\.9[5-9]|1\\.0)"
+                 --value "largest difference = " 0 1e-12
+                 --value "relative error = " 0 1e-6
+                 -- ${CHAPTER_BIN} --quick --plot none)
+# The full default run (the tutorial's 5000 epochs): the deep ReLU net
+# classifies the two spirals with training accuracy >= 0.95, and the
+# 2-2-1 sigmoid net cannot (below 0.8).
+add_test(NAME ch05_spirals_deep_net
+         COMMAND ${EXPECT}
+                 --match "^spirals +8-8-8-1 relu +[0-9.]+ +(0\\.9[5-9]|1\\.0)"
+                 --match "^spirals +2-2-1 sigmoid +[0-9.]+ +0\\.[0-7]"
+                 --match "^beans: loss=.*accuracy= (0\\.9[5-9]|1\\.0)"
+                 -- ${CHAPTER_BIN} --plot none)
+# The central-difference gradient check of the deep net, on its own
+# line: relative error below 1e-6 in double precision.
+add_test(NAME ch05_gradient_check
+         COMMAND ${EXPECT} --value "relative error = " 0 1e-6
+                 -- ${CHAPTER_BIN} --quick --plot none --seed 3)
+# Bad values: odd point counts, a batch larger than the data, an unknown
+# initialisation, a zero learning rate.
+add_test(NAME ch05_bad_points
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--points: bad value '9'" -- ${CHAPTER_BIN}
+                 --points 9 --plot none)
+add_test(NAME ch05_bad_batch
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--batch: bad value '200'" -- ${CHAPTER_BIN}
+                 --batch 200 --plot none)
+add_test(NAME ch05_bad_init
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--init: bad value" -- ${CHAPTER_BIN}
+                 --init he --plot none)
+add_test(NAME ch05_bad_lr
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--lr: bad value" -- ${CHAPTER_BIN} --lr 0
+                 --plot none)
+add_test(NAME ch05_no_gnuplot
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
+                 "^relative error = " ${CHAPTER_BIN} --quick)
+# Same seed, same bytes; another seed, other data.
+add_test(NAME ch05_reproducible
+         COMMAND sh -c "a=$(\"$1\" --plot none --quick --seed 7); \
+b=$(\"$1\" --plot none --quick --seed 7); \
+c=$(\"$1\" --plot none --quick --seed 8); \
+[ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})

@@ -1,0 +1,1630 @@
+/**
+# Truncated Newton on real digits {#ch-tnc-mnist}
+
+PROSE-INTRO
+*/
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idx.h"
+#include "nn.h"
+
+/**
+PROSE-DATA
+*/
+
+// A set of images as the network reads them: one column per image.
+typedef struct {
+    int m;              // number of images
+    matrix inputs;      // (n_in + 1, m): row 0 all ones, then pixel/255
+    matrix targets;     // (n_out, m): the labels, one-hot
+    int *labels;        // (m): the digits, 0..9
+} digit_set;
+
+// targets[d][i] = 1 when image i shows the digit d, else 0.
+// targets is (n_out, m); labels[m] are in 0..n_out-1.
+static void one_hot(matrix targets, const int *labels)
+{
+    mat_fill(targets, 0.0);
+    for (int i = 0; i < targets.cols; i++)
+        MAT_AT(targets, labels[i], i) = 1.0;
+}
+
+// m images into set: the k-th is image first + k * step of the file.
+static void take_digits(digit_set *set, const idx_images *images,
+                        const idx_labels *labels, int first, int step,
+                        int m)
+{
+    int n_in = images->rows * images->cols;
+    set->m = m;
+    set->inputs = mat_alloc(n_in + 1, m);
+    set->targets = mat_alloc(10, m);
+    set->labels = nn_alloc((size_t)m, sizeof *set->labels);
+    for (int k = 0; k < m; k++) {
+        size_t i = (size_t)first + (size_t)k * (size_t)step;
+        const unsigned char *pixel = images->pixels + i * (size_t)n_in;
+        MAT_AT(set->inputs, 0, k) = 1.0;                // the bias input
+        for (int p = 0; p < n_in; p++)
+            MAT_AT(set->inputs, p + 1, k) = pixel[p] / 255.0;
+        set->labels[k] = labels->labels[i];
+    }
+    one_hot(set->targets, set->labels);
+}
+
+static void free_digits(digit_set *set)
+{
+    mat_free(&set->inputs);
+    mat_free(&set->targets);
+    free(set->labels);
+    set->labels = NULL;
+}
+
+// The split: of the first 2m images (at most 10,000), every other one
+// trains and the ones between test. Returns the m it could use.
+static int split_digits(digit_set *train, digit_set *test,
+                        const idx_dataset *d, int m)
+{
+    int available = d->train_images.count < 10000 ? d->train_images.count
+                                                   : 10000;
+    if (m > available / 2)
+        m = available / 2;
+    if (m < 1)
+        return 0;
+    int stride = available / (2 * m);    // 1 for the full 10,000
+    take_digits(train, &d->train_images, &d->train_labels, 0,
+                2 * stride, m);
+    take_digits(test, &d->train_images, &d->train_labels, stride,
+                2 * stride, m);
+    return m;
+}
+
+/**
+PROSE-PARAMS
+*/
+
+typedef struct {
+    int n_in, n_hidden, n_out;   // 784, 25, 10 by default
+} layer_sizes;
+
+// Theta1 is (n_hidden, n_in + 1) and Theta2 is (n_out, n_hidden + 1).
+static int count_params(layer_sizes s)
+{
+    return s.n_hidden * (s.n_in + 1) + s.n_out * (s.n_hidden + 1);
+}
+
+// The two weight matrices as views into theta[count_params(s)]: row
+// after row, Theta1 first. Nothing is copied; writing to a view writes
+// to theta (the views are how the gradient block is filled, too).
+static void deserialize(matrix *Theta1, matrix *Theta2, const double *theta,
+                        layer_sizes s)
+{
+    double *block = (double *)theta;
+    *Theta1 = (matrix){s.n_hidden, s.n_in + 1, block};
+    *Theta2 = (matrix){s.n_out, s.n_hidden + 1,
+                       block + (size_t)s.n_hidden * (s.n_in + 1)};
+}
+
+// The inverse: two separate matrices, row after row, into theta.
+static void serialize(double *theta, matrix Theta1, matrix Theta2)
+{
+    memcpy(theta, Theta1.data, mat_size(Theta1) * sizeof *theta);
+    memcpy(theta + mat_size(Theta1), Theta2.data,
+           mat_size(Theta2) * sizeof *theta);
+}
+
+/**
+PROSE-LAYERS
+*/
+
+// z = W a for all m images at once.
+// z is (n_out, m), W is (n_out, n_in + 1), a is (n_in + 1, m) and its
+// row 0 holds the bias input 1.
+static void dense_forward(matrix z, matrix a, matrix W)
+{
+    mat_gemm(z, 1.0, W, false, a, false, 0.0);
+}
+
+// Given dz = dJ/dz: dW += dz a^T, and da += W^T dz when da has data.
+// dz is (n_out, m), dW and W are (n_out, n_in + 1), da and a are
+// (n_in + 1, m).
+static void dense_backward(matrix da, matrix dW, matrix dz, matrix a,
+                           matrix W)
+{
+    mat_gemm(dW, 1.0, dz, false, a, true, 1.0);
+    if (da.data)
+        mat_gemm(da, 1.0, W, true, dz, false, 1.0);
+}
+
+// a = g(z) = 1 / (1 + exp(-z)), element by element; a, z same shape.
+static void sigmoid_forward(matrix a, matrix z)
+{
+    for (size_t k = 0; k < mat_size(z); k++)
+        a.data[k] = 1.0 / (1.0 + exp(-z.data[k]));
+}
+
+// dz += da * g'(z), where g'(z) = g(z) (1 - g(z)) = a (1 - a).
+static void sigmoid_backward(matrix dz, matrix da, matrix a)
+{
+    for (size_t k = 0; k < mat_size(a); k++)
+        dz.data[k] += da.data[k] * a.data[k] * (1.0 - a.data[k]);
+}
+
+// Rows 1.. of a matrix whose row 0 is the bias: a view, no copy.
+static matrix below_bias(matrix a)
+{
+    return (matrix){a.rows - 1, a.cols, a.data + a.cols};
+}
+
+/**
+PROSE-COST
+*/
+
+// log(1 + e^z) without overflow for large z.
+static double softplus(double z)
+{
+    return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+}
+
+// J = (1/m) sum over images and outputs of
+//     -[y log h + (1 - y) log(1 - h)] = softplus(z) - y z,  h = g(z).
+// z and targets are (n_out, m).
+static double cross_entropy_forward(matrix z, matrix targets)
+{
+    double sum = 0.0;
+    for (size_t k = 0; k < mat_size(z); k++)
+        sum += softplus(z.data[k]) - targets.data[k] * z.data[k];
+    return sum / z.cols;
+}
+
+// dz += (h - y) / m: the derivative of J with respect to the outputs'
+// inputs z (the sigmoid's slope cancels the logarithm's).
+static void cross_entropy_backward(matrix dz, matrix probs,
+                                   matrix targets)
+{
+    for (size_t k = 0; k < mat_size(dz); k++)
+        dz.data[k] += (probs.data[k] - targets.data[k]) / dz.cols;
+}
+
+// lambda / (2m) times the sum of W's squares, column 0 (the bias) left
+// out. W is (rows, cols).
+static double l2_forward(matrix W, double lambda, int m)
+{
+    double sum = 0.0;
+    for (int i = 0; i < W.rows; i++)
+        for (int j = 1; j < W.cols; j++)
+            sum += MAT_AT(W, i, j) * MAT_AT(W, i, j);
+    return lambda / (2.0 * m) * sum;
+}
+
+// dW += (lambda / m) W, column 0 left out. dW, W are (rows, cols).
+static void l2_backward(matrix dW, matrix W, double lambda, int m)
+{
+    for (int i = 0; i < W.rows; i++)
+        for (int j = 1; j < W.cols; j++)
+            MAT_AT(dW, i, j) += lambda / m * MAT_AT(W, i, j);
+}
+
+/**
+PROSE-NETWORK
+*/
+
+typedef struct {
+    layer_sizes size;
+    int m;                 // images per pass
+    // the forward pass (the seed's names: z2, a2, z3, h)
+    matrix hidden_in;      // (n_hidden, m)       z2
+    matrix hidden;         // (n_hidden + 1, m)   a2, row 0 all ones
+    matrix output_in;      // (n_out, m)          z3
+    matrix probs;          // (n_out, m)          h
+    // backpropagation: dJ/d of the above (the seed's d3 / m, d2 / m)
+    matrix d_output_in;    // (n_out, m)
+    matrix d_hidden;       // (n_hidden + 1, m)
+    matrix d_hidden_in;    // (n_hidden, m)
+    // the R-operator of section [Exact products]: R{.} of all the above
+    matrix r_hidden_in;    // (n_hidden, m)
+    matrix r_hidden;       // (n_hidden + 1, m), row 0 all zeros
+    matrix r_output_in;    // (n_out, m)
+    matrix r_d_output_in;  // (n_out, m)
+    matrix r_d_hidden;     // (n_hidden + 1, m)
+    matrix r_d_hidden_in;  // (n_hidden, m)
+} network;
+
+static network network_alloc(layer_sizes s, int m)
+{
+    network net = {.size = s, .m = m};
+    net.hidden_in = mat_alloc(s.n_hidden, m);
+    net.hidden = mat_alloc(s.n_hidden + 1, m);
+    for (int i = 0; i < m; i++)
+        MAT_AT(net.hidden, 0, i) = 1.0;               // the bias unit
+    net.output_in = mat_alloc(s.n_out, m);
+    net.probs = mat_alloc(s.n_out, m);
+    net.d_output_in = mat_alloc(s.n_out, m);
+    net.d_hidden = mat_alloc(s.n_hidden + 1, m);
+    net.d_hidden_in = mat_alloc(s.n_hidden, m);
+    net.r_hidden_in = mat_alloc(s.n_hidden, m);
+    net.r_hidden = mat_alloc(s.n_hidden + 1, m);
+    net.r_output_in = mat_alloc(s.n_out, m);
+    net.r_d_output_in = mat_alloc(s.n_out, m);
+    net.r_d_hidden = mat_alloc(s.n_hidden + 1, m);
+    net.r_d_hidden_in = mat_alloc(s.n_hidden, m);
+    return net;
+}
+
+static void network_free(network *net)
+{
+    matrix *all[] = {&net->hidden_in, &net->hidden, &net->output_in,
+                     &net->probs, &net->d_output_in, &net->d_hidden,
+                     &net->d_hidden_in, &net->r_hidden_in, &net->r_hidden,
+                     &net->r_output_in, &net->r_d_output_in,
+                     &net->r_d_hidden, &net->r_d_hidden_in};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        mat_free(all[i]);
+}
+
+// The seed's feed_forward: inputs (n_in + 1, m) through both layers.
+static void forward(network *net, const double *theta, matrix inputs)
+{
+    matrix Theta1, Theta2;
+    deserialize(&Theta1, &Theta2, theta, net->size);
+    dense_forward(net->hidden_in, inputs, Theta1);        // z2 = T1 a1
+    sigmoid_forward(below_bias(net->hidden), net->hidden_in); // a2=g(z2)
+    dense_forward(net->output_in, net->hidden, Theta2);   // z3 = T2 a2
+    sigmoid_forward(net->probs, net->output_in);          // h = g(z3)
+}
+
+// The seed's cost: the cross-entropy of the network's outputs.
+static double cost(network *net, const double *theta, const digit_set *set)
+{
+    forward(net, theta, set->inputs);
+    return cross_entropy_forward(net->output_in, set->targets);
+}
+
+// The seed's reg_cost: the cost plus the L2 penalty on both matrices.
+static double reg_cost(network *net, const double *theta,
+                       const digit_set *set, double lambda)
+{
+    matrix Theta1, Theta2;
+    deserialize(&Theta1, &Theta2, theta, net->size);
+    return cost(net, theta, set) + l2_forward(Theta1, lambda, set->m)
+           + l2_forward(Theta2, lambda, set->m);
+}
+
+/**
+PROSE-BACKPROP
+*/
+
+// The seed's gradient, after forward(net, theta, set->inputs): adds
+// dJ/dtheta (the cross-entropy's alone) into grad[count_params].
+static void backprop(double *grad, network *net, const double *theta,
+                     const digit_set *set)
+{
+    matrix Theta1, Theta2, dTheta1, dTheta2;
+    deserialize(&Theta1, &Theta2, theta, net->size);
+    deserialize(&dTheta1, &dTheta2, grad, net->size);
+    mat_fill(net->d_output_in, 0.0);
+    mat_fill(net->d_hidden, 0.0);
+    mat_fill(net->d_hidden_in, 0.0);
+    cross_entropy_backward(net->d_output_in, net->probs, set->targets);
+    dense_backward(net->d_hidden, dTheta2, net->d_output_in, net->hidden,
+                   Theta2);
+    sigmoid_backward(net->d_hidden_in, below_bias(net->d_hidden),
+                     below_bias(net->hidden));
+    dense_backward((matrix){0}, dTheta1, net->d_hidden_in, set->inputs,
+                   Theta1);
+}
+
+// The seed's reg_gradint: the gradient of reg_cost, into grad (which
+// is overwritten).
+static void reg_gradient(double *grad, network *net, const double *theta,
+                         const digit_set *set, double lambda)
+{
+    matrix Theta1, Theta2, dTheta1, dTheta2;
+    deserialize(&Theta1, &Theta2, theta, net->size);
+    deserialize(&dTheta1, &dTheta2, grad, net->size);
+    memset(grad, 0, (size_t)count_params(net->size) * sizeof *grad);
+    forward(net, theta, set->inputs);
+    backprop(grad, net, theta, set);
+    l2_backward(dTheta1, Theta1, lambda, set->m);
+    l2_backward(dTheta2, Theta2, lambda, set->m);
+}
+
+// What an optimizer calls: reg_cost and reg_gradient from one forward
+// pass. Returns J; grad[count_params] is overwritten.
+static double evaluate(double *grad, network *net, const double *theta,
+                       const digit_set *set, double lambda)
+{
+    matrix Theta1, Theta2, dTheta1, dTheta2;
+    deserialize(&Theta1, &Theta2, theta, net->size);
+    deserialize(&dTheta1, &dTheta2, grad, net->size);
+    forward(net, theta, set->inputs);
+    double J = cross_entropy_forward(net->output_in, set->targets)
+               + l2_forward(Theta1, lambda, set->m)
+               + l2_forward(Theta2, lambda, set->m);
+    memset(grad, 0, (size_t)count_params(net->size) * sizeof *grad);
+    backprop(grad, net, theta, set);
+    l2_backward(dTheta1, Theta1, lambda, set->m);
+    l2_backward(dTheta2, Theta2, lambda, set->m);
+    return J;
+}
+
+/**
+PROSE-GRADCHECK
+*/
+
+// ex4's debugInitializeWeights: sin(1), sin(2), ... divided by 10,
+// filled column by column as Octave fills a matrix.
+static void debug_fill(matrix W)
+{
+    int k = 1;
+    for (int j = 0; j < W.cols; j++)
+        for (int i = 0; i < W.rows; i++)
+            MAT_AT(W, i, j) = sin(k++) / 10.0;
+}
+
+static double vec_dot(int n, const double *a, const double *b)
+{
+    double sum = 0.0;
+    for (int i = 0; i < n; i++)
+        sum += a[i] * b[i];
+    return sum;
+}
+
+static double vec_norm(int n, const double *a)
+{
+    return sqrt(vec_dot(n, a, a));
+}
+
+// |a - b| / |a + b|, ex4's measure of agreement.
+static double relative_difference(int n, const double *a, const double *b)
+{
+    double diff = 0.0, sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        diff += (a[i] - b[i]) * (a[i] - b[i]);
+        sum += (a[i] + b[i]) * (a[i] + b[i]);
+    }
+    return sqrt(diff) / sqrt(sum);
+}
+
+// ex4's small problem: 3 inputs, 5 hidden units, 3 classes, 5 examples.
+typedef struct {
+    layer_sizes size;
+    digit_set set;
+    network net;
+    double *theta;       // (count_params)
+} small_problem;
+
+static small_problem small_problem_alloc(void)
+{
+    small_problem p = {.size = {3, 5, 3}};
+    int m = 5;
+    matrix Theta1 = mat_alloc(5, 4), Theta2 = mat_alloc(3, 6);
+    matrix X = mat_alloc(m, 3);                 // ex4's X, (m, n_in)
+    debug_fill(Theta1);
+    debug_fill(Theta2);
+    debug_fill(X);
+    p.theta = nn_alloc((size_t)count_params(p.size), sizeof *p.theta);
+    serialize(p.theta, Theta1, Theta2);
+    p.set.m = m;
+    p.set.inputs = mat_alloc(4, m);
+    p.set.targets = mat_alloc(3, m);
+    p.set.labels = nn_alloc((size_t)m, sizeof *p.set.labels);
+    for (int i = 0; i < m; i++) {
+        MAT_AT(p.set.inputs, 0, i) = 1.0;
+        for (int k = 0; k < 3; k++)
+            MAT_AT(p.set.inputs, k + 1, i) = MAT_AT(X, i, k);
+        p.set.labels[i] = (i + 1) % 3;          // ex4: 1 + mod(1:m, 3)
+    }
+    one_hot(p.set.targets, p.set.labels);
+    p.net = network_alloc(p.size, m);
+    mat_free(&Theta1);
+    mat_free(&Theta2);
+    mat_free(&X);
+    return p;
+}
+
+static void small_problem_free(small_problem *p)
+{
+    free_digits(&p->set);
+    network_free(&p->net);
+    free(p->theta);
+}
+
+// Backpropagation against central differences of reg_cost,
+//     dJ/dtheta_k ~ (J(theta + e u_k) - J(theta - e u_k)) / (2 e),
+// on the small problem. Returns the relative difference.
+static double gradient_check(double lambda)
+{
+    small_problem p = small_problem_alloc();
+    int n = count_params(p.size);
+    double *grad = nn_alloc((size_t)n, sizeof *grad);
+    double *numeric = nn_alloc((size_t)n, sizeof *numeric);
+    const double e = 1e-4;                  // ex4's epsilon
+    reg_gradient(grad, &p.net, p.theta, &p.set, lambda);
+    for (int k = 0; k < n; k++) {
+        double saved = p.theta[k];
+        p.theta[k] = saved + e;
+        double plus = reg_cost(&p.net, p.theta, &p.set, lambda);
+        p.theta[k] = saved - e;
+        double minus = reg_cost(&p.net, p.theta, &p.set, lambda);
+        p.theta[k] = saved;
+        numeric[k] = (plus - minus) / (2.0 * e);
+    }
+    double diff = relative_difference(n, numeric, grad);
+    free(grad);
+    free(numeric);
+    small_problem_free(&p);
+    return diff;
+}
+
+/**
+PROSE-NEWTON
+*/
+
+/**
+PROSE-FD
+*/
+
+typedef enum { HESSIAN_FD, HESSIAN_EXACT, HESSIAN_GN } hessian_kind;
+static const char *hessian_names[] = {"fd", "exact", "gn"};
+
+// Everything the optimizer's calls need to know about the network.
+typedef struct {
+    network net;              // the workspace for the training images
+    const digit_set *set;     // the training images
+    double lambda;
+    hessian_kind hessian;
+    int n;                    // count_params
+    long passes;              // products with the images so far
+    double *state_at;         // (n) the theta net's activations are for
+    double *theta_step;       // (n) scratch: theta + h v
+    double *grad_step;        // (n) scratch: its gradient
+} trainer;
+
+// f(theta) and its gradient: one pass forward and one backward.
+static double trainer_evaluate(trainer *t, double *grad,
+                               const double *theta)
+{
+    double J = evaluate(grad, &t->net, theta, t->set, t->lambda);
+    t->passes += 2;
+    memcpy(t->state_at, theta, (size_t)t->n * sizeof *theta);
+    return J;
+}
+
+// H v ~ (grad(theta + h v) - grad(theta)) / h, as TNC computes it;
+// grad[n] is the gradient at theta. One evaluation.
+static void hessian_fd(trainer *t, double *hv, const double *theta,
+                       const double *grad, const double *v)
+{
+    int n = t->n;
+    double h = sqrt(2.220446049250313e-16) * (1.0 + vec_norm(n, theta))
+               / vec_norm(n, v);
+    for (int i = 0; i < n; i++)
+        t->theta_step[i] = theta[i] + h * v[i];
+    trainer_evaluate(t, t->grad_step, t->theta_step);
+    for (int i = 0; i < n; i++)
+        hv[i] = (t->grad_step[i] - grad[i]) / h;
+}
+
+/**
+PROSE-EXACT
+*/
+
+// R{z} = W R{a} + V a: the change of z = W a when the weights move
+// along V (and a along R{a}; an empty ra for the inputs, which do not
+// move). rz is (n_out, m), ra and a (n_in + 1, m), W and V
+// (n_out, n_in + 1).
+static void dense_rforward(matrix rz, matrix ra, matrix a, matrix W,
+                           matrix V)
+{
+    mat_gemm(rz, 1.0, V, false, a, false, 0.0);
+    if (ra.data)
+        mat_gemm(rz, 1.0, W, false, ra, false, 1.0);
+}
+
+// R of dense_backward: R{dW} += R{dz} a^T + dz R{a}^T and, when rda has
+// data, R{da} += W^T R{dz} + V^T dz. An empty dz drops the two terms
+// with dz (the Gauss-Newton product); an empty ra drops dz R{a}^T.
+static void dense_rbackward(matrix rda, matrix rdW, matrix rdz, matrix dz,
+                            matrix ra, matrix a, matrix W, matrix V)
+{
+    mat_gemm(rdW, 1.0, rdz, false, a, true, 1.0);
+    if (dz.data && ra.data)
+        mat_gemm(rdW, 1.0, dz, false, ra, true, 1.0);
+    if (rda.data) {
+        mat_gemm(rda, 1.0, W, true, rdz, false, 1.0);
+        if (dz.data)
+            mat_gemm(rda, 1.0, V, true, dz, false, 1.0);
+    }
+}
+
+// R{a} = a (1 - a) R{z}.
+static void sigmoid_rforward(matrix ra, matrix rz, matrix a)
+{
+    for (size_t k = 0; k < mat_size(a); k++)
+        ra.data[k] = a.data[k] * (1.0 - a.data[k]) * rz.data[k];
+}
+
+// R of sigmoid_backward: R{dz} += R{da} a (1 - a) + da (1 - 2a) R{a}.
+// An empty da drops the second term (Gauss-Newton).
+static void sigmoid_rbackward(matrix rdz, matrix rda, matrix da,
+                              matrix ra, matrix a)
+{
+    for (size_t k = 0; k < mat_size(a); k++) {
+        double s = a.data[k];
+        rdz.data[k] += rda.data[k] * s * (1.0 - s);
+        if (da.data)
+            rdz.data[k] += da.data[k] * (1.0 - 2.0 * s) * ra.data[k];
+    }
+}
+
+// R of cross_entropy_backward: R{dz} += h (1 - h) R{z} / m.
+static void cross_entropy_rbackward(matrix rdz, matrix rz, matrix probs)
+{
+    for (size_t k = 0; k < mat_size(rdz); k++)
+        rdz.data[k] += probs.data[k] * (1.0 - probs.data[k]) * rz.data[k]
+                       / rdz.cols;
+}
+
+// hv = H v exactly (or G v, the Gauss-Newton matrix, if gauss_newton),
+// from the network's activations at theta: call after forward and
+// backprop at theta. hv and v are (count_params).
+static void hessian_r(double *hv, network *net, const double *theta,
+                      const double *v, const digit_set *set, double lambda,
+                      bool gauss_newton)
+{
+    matrix Theta1, Theta2, V1, V2, H1, H2, none = {0};
+    deserialize(&Theta1, &Theta2, theta, net->size);
+    deserialize(&V1, &V2, v, net->size);
+    deserialize(&H1, &H2, hv, net->size);
+    memset(hv, 0, (size_t)count_params(net->size) * sizeof *hv);
+    // forward: how z2, a2, z3 change along v
+    dense_rforward(net->r_hidden_in, none, set->inputs, Theta1, V1);
+    sigmoid_rforward(below_bias(net->r_hidden), net->r_hidden_in,
+                     below_bias(net->hidden));
+    dense_rforward(net->r_output_in, net->r_hidden, net->hidden, Theta2,
+                   V2);
+    // backward: how the deltas and so the gradient change along v
+    mat_fill(net->r_d_output_in, 0.0);
+    mat_fill(net->r_d_hidden, 0.0);
+    mat_fill(net->r_d_hidden_in, 0.0);
+    cross_entropy_rbackward(net->r_d_output_in, net->r_output_in,
+                            net->probs);
+    dense_rbackward(net->r_d_hidden, H2, net->r_d_output_in,
+                    gauss_newton ? none : net->d_output_in, net->r_hidden,
+                    net->hidden, Theta2, V2);
+    sigmoid_rbackward(net->r_d_hidden_in, below_bias(net->r_d_hidden),
+                      gauss_newton ? none : below_bias(net->d_hidden),
+                      below_bias(net->r_hidden), below_bias(net->hidden));
+    dense_rbackward(none, H1, net->r_d_hidden_in, none, none, set->inputs,
+                    Theta1, V1);
+    // the penalty's Hessian is (lambda / m) I off the bias columns
+    l2_backward(H1, V1, lambda, set->m);
+    l2_backward(H2, V2, lambda, set->m);
+}
+
+// The exact (or Gauss-Newton) product for the optimizer: two passes,
+// plus an evaluation when the network's activations are for another
+// theta than this one.
+static void hessian_exact(trainer *t, double *hv, const double *theta,
+                          const double *v)
+{
+    if (memcmp(t->state_at, theta, (size_t)t->n * sizeof *theta) != 0)
+        trainer_evaluate(t, t->grad_step, theta);
+    hessian_r(hv, &t->net, theta, v, t->set, t->lambda,
+              t->hessian == HESSIAN_GN);
+    t->passes += 2;
+}
+
+// The exact product against central differences of the gradient on
+// the small problem, along v_k = sin(k) / 10. Returns the relative
+// difference.
+static double hessian_check(double lambda, bool gauss_newton)
+{
+    small_problem p = small_problem_alloc();
+    int n = count_params(p.size);
+    double *v = nn_alloc((size_t)n, sizeof *v);
+    double *hv = nn_alloc((size_t)n, sizeof *hv);
+    double *numeric = nn_alloc((size_t)n, sizeof *numeric);
+    double *plus = nn_alloc((size_t)n, sizeof *plus);
+    double *theta = nn_alloc((size_t)n, sizeof *theta);
+    const double e = 1e-4;
+    for (int k = 0; k < n; k++)
+        v[k] = sin(k + 1) / 10.0;
+    for (int k = 0; k < n; k++)
+        theta[k] = p.theta[k] + e * v[k];
+    reg_gradient(plus, &p.net, theta, &p.set, lambda);
+    for (int k = 0; k < n; k++)
+        theta[k] = p.theta[k] - e * v[k];
+    reg_gradient(numeric, &p.net, theta, &p.set, lambda);
+    for (int k = 0; k < n; k++)
+        numeric[k] = (plus[k] - numeric[k]) / (2.0 * e);
+    reg_gradient(plus, &p.net, p.theta, &p.set, lambda);
+    hessian_r(hv, &p.net, p.theta, v, &p.set, lambda, gauss_newton);
+    double diff = relative_difference(n, numeric, hv);
+    free(v), free(hv), free(numeric), free(plus), free(theta);
+    small_problem_free(&p);
+    return diff;
+}
+
+/**
+PROSE-OPTIMIZER
+*/
+
+// What the optimizer sees of a problem: a model behind two calls, and
+// the work it has done so far.
+typedef struct {
+    int n;                   // number of variables
+    void *model;
+    // f(x); the gradient into grad[n]
+    double (*value_and_gradient)(void *model, double *grad,
+                                 const double *x);
+    // hv[n] = H(x) v, given grad[n] = the gradient at x
+    void (*hessian_times)(void *model, double *hv, const double *x,
+                          const double *grad, const double *v);
+    const long *passes;      // work done, counted by the model
+    long max_passes;         // the budget: two per evaluation
+    int hessian_passes;      // the most one Hessian product costs
+} objective;
+
+// How a run ended: SciPy's codes and messages for TNC.
+static const char *status_message(int status)
+{
+    switch (status) {
+    case 0: return "Local minimum reached (|pg| ~= 0)";
+    case 1: return "Converged (|f_n-f_(n-1)| ~= 0)";
+    case 2: return "Converged (|x_n-x_(n-1)| ~= 0)";
+    case 3: return "Max. number of function evaluations reached";
+    case 4: return "Linear search failed";
+    default: return "Unable to progress";
+    }
+}
+
+typedef struct {
+    double f;                // the final cost
+    int nit;                 // outer iterations (steps)
+    long passes;             // work spent
+    int status;              // see status_message
+    int cg_steps;            // Hessian products, all told
+    int n_trace;             // the cost after each step, for the figure
+    double *trace_evals;     // (capacity) evaluations spent
+    double *trace_cost;      // (capacity) cost there
+    int capacity;
+} run_result;
+
+static void trace_point(run_result *r, long passes, double f)
+{
+    if (r->n_trace < r->capacity) {
+        r->trace_evals[r->n_trace] = passes / 2.0;
+        r->trace_cost[r->n_trace++] = f;
+    }
+}
+
+static void run_result_alloc(run_result *r, long max_passes)
+{
+    memset(r, 0, sizeof *r);
+    r->capacity = (int)max_passes + 2;
+    r->trace_evals = nn_alloc((size_t)r->capacity, sizeof(double));
+    r->trace_cost = nn_alloc((size_t)r->capacity, sizeof(double));
+}
+
+static void run_result_free(run_result *r)
+{
+    free(r->trace_evals);
+    free(r->trace_cost);
+}
+
+/**
+PROSE-PRECOND
+*/
+
+// M^-1, the preconditioner: a diagonal D of the Hessian, learned as
+// the conjugate gradients run, updated by the last step's BFGS pair.
+typedef struct {
+    int n;
+    double *diag;         // (n) D
+    double *next_diag;    // (n) D, updated during this direction
+    double *s, *y;        // (n) the last step and its gradient change
+    double ys;            // y . s
+    bool has_pair;        // false before the first step
+    double *hy;           // (n) D^-1 y
+} preconditioner;
+
+static void preconditioner_alloc(preconditioner *pc, int n)
+{
+    memset(pc, 0, sizeof *pc);
+    pc->n = n;
+    pc->diag = nn_alloc((size_t)n, sizeof(double));
+    pc->next_diag = nn_alloc((size_t)n, sizeof(double));
+    pc->s = nn_alloc((size_t)n, sizeof(double));
+    pc->y = nn_alloc((size_t)n, sizeof(double));
+    pc->hy = nn_alloc((size_t)n, sizeof(double));
+    for (int i = 0; i < n; i++)
+        pc->diag[i] = 1.0;
+}
+
+static void preconditioner_free(preconditioner *pc)
+{
+    free(pc->diag), free(pc->next_diag), free(pc->s), free(pc->y);
+    free(pc->hy);
+}
+
+// Before a direction: D^-1 y, and the diagonal that the BFGS update of
+// D with (s, y) gives, D_i - (D_i s_i)^2 / (s.Ds) + y_i^2 / (y.s), as
+// the starting point for this direction's diagonal.
+static void preconditioner_begin(preconditioner *pc)
+{
+    int n = pc->n;
+    memcpy(pc->next_diag, pc->diag, (size_t)n * sizeof(double));
+    if (!pc->has_pair)
+        return;
+    double sds = 0.0;
+    for (int i = 0; i < n; i++) {
+        sds += pc->s[i] * pc->diag[i] * pc->s[i];
+        pc->hy[i] = pc->y[i] / pc->diag[i];
+    }
+    for (int i = 0; i < n; i++) {
+        double ds = pc->diag[i] * pc->s[i];
+        pc->next_diag[i] += -ds * ds / sds + pc->y[i] * pc->y[i] / pc->ys;
+    }
+}
+
+// z = M^-1 r: D^-1 r, then one BFGS update of that inverse with (s, y)
+//     M^-1 = (I - s y^T / ys) D^-1 (I - y s^T / ys) + s s^T / ys.
+static void preconditioner_solve(preconditioner *pc, double *z,
+                                 const double *r)
+{
+    int n = pc->n;
+    for (int i = 0; i < n; i++)
+        z[i] = r[i] / pc->diag[i];
+    if (!pc->has_pair)
+        return;
+    double ys = pc->ys, rs = vec_dot(n, r, pc->s);
+    double rhy = vec_dot(n, r, pc->hy), yhy = vec_dot(n, pc->y, pc->hy);
+    double delta = (yhy / ys + 1.0) * rs / ys - rhy / ys;
+    double beta = -rs / ys;
+    for (int i = 0; i < n; i++)
+        z[i] += delta * pc->s[i] + beta * pc->hy[i];
+}
+
+// What one conjugate-gradient step teaches about the diagonal: the
+// diagonal of a BFGS update with the pair (v, Hv), r standing in for
+// D v. Too small a value is reset to 1.
+static void preconditioner_learn(preconditioner *pc, const double *v,
+                                 const double *hv, const double *r)
+{
+    int n = pc->n;
+    double vr = vec_dot(n, v, r), vhv = vec_dot(n, v, hv);
+    for (int i = 0; i < n; i++) {
+        double d = pc->next_diag[i] - r[i] * r[i] / vr
+                   + hv[i] * hv[i] / vhv;
+        pc->next_diag[i] = d > 1e-6 ? d : 1.0;
+    }
+}
+
+// After a step s with gradient change y: keep the pair when y.s > 0
+// (the curvature along s is positive), and the learned diagonal.
+static void preconditioner_end(preconditioner *pc, const double *s,
+                               const double *y)
+{
+    int n = pc->n;
+    memcpy(pc->diag, pc->next_diag, (size_t)n * sizeof(double));
+    pc->ys = vec_dot(n, y, s);
+    pc->has_pair = pc->ys > 0.0;
+    memcpy(pc->s, s, (size_t)n * sizeof(double));
+    memcpy(pc->y, y, (size_t)n * sizeof(double));
+}
+
+/**
+PROSE-CG
+*/
+
+typedef struct {
+    double *r, *z, *v, *hv;  // (n) each: residual, M^-1 r, direction, Hv
+} cg_work;
+
+// The search direction p[n] at x, from the truncated, preconditioned
+// conjugate gradients on H p = -g; at most max_cg Hessian products,
+// and never so many that no evaluation is left for the line search.
+// Returns the number of products made.
+static int truncated_cg(double *p, const objective *obj, const double *x,
+                        const double *g, preconditioner *pc, int max_cg,
+                        cg_work *w)
+{
+    int n = obj->n, k;
+    double gnorm = vec_norm(n, g), q_old = 0.0, rz_old = 1.0;
+    const double tiny = 1e-12;
+    preconditioner_begin(pc);
+    for (int i = 0; i < n; i++) {
+        w->r[i] = -g[i];              // the residual -g - H p at p = 0
+        w->v[i] = 0.0;
+        p[i] = 0.0;
+    }
+    for (k = 0; k < max_cg; k++) {
+        preconditioner_solve(pc, w->z, w->r);
+        double rz = vec_dot(n, w->r, w->z);
+        bool budget_left = *obj->passes + obj->hessian_passes + 2
+                           <= obj->max_passes;
+        if (rz / gnorm < tiny || !budget_left) {
+            if (k == 0)               // nothing learned: steepest descent
+                for (int i = 0; i < n; i++)
+                    p[i] = -g[i];
+            break;
+        }
+        double beta = k == 0 ? 0.0 : rz / rz_old;
+        for (int i = 0; i < n; i++)
+            w->v[i] = w->z[i] + beta * w->v[i];
+        obj->hessian_times(obj->model, w->hv, x, g, w->v);
+        double vhv = vec_dot(n, w->v, w->hv);
+        if (vhv / gnorm < tiny) {     // no positive curvature along v
+            if (k == 0) {
+                preconditioner_solve(pc, p, g);
+                for (int i = 0; i < n; i++)
+                    p[i] = -p[i];
+            }
+            k++;
+            break;
+        }
+        preconditioner_learn(pc, w->v, w->hv, w->r);
+        double alpha = rz / vhv;
+        for (int i = 0; i < n; i++) {
+            p[i] += alpha * w->v[i];
+            w->r[i] -= alpha * w->hv[i];
+        }
+        // q(p) = g.p + p.Hp / 2 = (g.p - r.p... ) / 2, see the text
+        double gp = vec_dot(n, g, p);
+        double q = 0.5 * (gp + vec_dot(n, w->r, p));
+        if ((k + 1) * (1.0 - q_old / q) <= 0.5) {   // Nash's test
+            k++;
+            break;
+        }
+        if (gp > 0.0) {               // not downhill: undo, stop
+            for (int i = 0; i < n; i++)
+                p[i] -= alpha * w->v[i];
+            k++;
+            break;
+        }
+        q_old = q;
+        rz_old = rz;
+    }
+    return k;
+}
+
+/**
+PROSE-LINESEARCH
+*/
+
+// The minimizer of the cubic through (a, fa) and (b, fb) with slopes
+// da and db, kept inside [lo + 0.1 w, hi - 0.1 w] of the interval
+// (w its width); the midpoint when the cubic has no minimum there.
+static double cubic_step(double a, double fa, double da, double b,
+                         double fb, double db)
+{
+    double lo = a < b ? a : b, hi = a < b ? b : a, w = hi - lo;
+    double d1 = da + db - 3.0 * (fa - fb) / (a - b);
+    double disc = d1 * d1 - da * db;
+    double t = 0.5 * (a + b);
+    if (disc >= 0.0) {
+        double d2 = (b > a ? 1.0 : -1.0) * sqrt(disc);
+        double c = b - (b - a) * (db + d2 - d1) / (db - da + 2.0 * d2);
+        if (isfinite(c))
+            t = c;
+    }
+    if (t < lo + 0.1 * w)
+        t = lo + 0.1 * w;
+    if (t > hi - 0.1 * w)
+        t = hi - 0.1 * w;
+    return t;
+}
+
+enum { SEARCH_OK, SEARCH_FAILED, SEARCH_OUT_OF_BUDGET };
+
+typedef struct {
+    double *x_try, *g_try, *g_best;   // (n) each
+} search_work;
+
+// Along p from x (where the cost is *f and the gradient g, and
+// g.p < 0), find a step alpha with
+//     f(x + alpha p) <= f(x) + mu alpha g.p           (enough decrease)
+//     |g(x + alpha p).p| <= eta |g.p|                 (near the minimum)
+// trying alpha0 first and never more than alpha_max. On success x, f
+// and g move to the new point and *alpha says how far.
+static int line_search(double *x, double *f, double *g, double *alpha,
+                       const double *p, double alpha0, double alpha_max,
+                       const objective *obj, search_work *w)
+{
+    const double mu = 1e-4, eta = 0.25;     // TNC's defaults
+    int n = obj->n;
+    double f0 = *f, d0 = vec_dot(n, g, p);
+    if (!(d0 < 0.0))
+        return SEARCH_FAILED;
+    double lo = 0.0, f_lo = f0, d_lo = d0;  // best point so far
+    double hi = 0.0, f_hi = 0.0, d_hi = 0.0;
+    bool bracketed = false, accepted = false;
+    double a = alpha0;
+    for (int trial = 0; trial < 30; trial++) {
+        if (*obj->passes + 2 > obj->max_passes)
+            break;
+        for (int i = 0; i < n; i++)
+            w->x_try[i] = x[i] + a * p[i];
+        double fa = obj->value_and_gradient(obj->model, w->g_try,
+                                            w->x_try);
+        double da = vec_dot(n, w->g_try, p);
+        if (!isfinite(fa) || fa > f0 + mu * a * d0 || fa >= f_lo) {
+            hi = a, f_hi = fa, d_hi = da;   // too far: the minimum is
+            bracketed = true;               // between lo and a
+        } else {
+            if (fabs(da) <= -eta * d0)
+                accepted = true;
+            else if (da > 0.0) {            // passed the minimum
+                hi = lo, f_hi = f_lo, d_hi = d_lo;
+                bracketed = true;
+            }
+            lo = a, f_lo = fa, d_lo = da;
+            memcpy(w->g_best, w->g_try, (size_t)n * sizeof(double));
+            if (accepted)
+                break;
+        }
+        if (bracketed) {
+            if (!isfinite(f_hi))            // overflow: just shrink
+                a = lo + 0.1 * (hi - lo);
+            else
+                a = cubic_step(lo, f_lo, d_lo, hi, f_hi, d_hi);
+            if (fabs(hi - lo) <= 1e-12 * (1.0 + lo))
+                break;
+        } else {
+            if (a >= alpha_max)
+                break;
+            a = 4.0 * a < alpha_max ? 4.0 * a : alpha_max;
+        }
+    }
+    if (lo == 0.0)
+        return *obj->passes + 2 > obj->max_passes ? SEARCH_OUT_OF_BUDGET
+                                                   : SEARCH_FAILED;
+    for (int i = 0; i < n; i++)
+        x[i] += lo * p[i];
+    *f = f_lo;
+    memcpy(g, w->g_best, (size_t)n * sizeof(double));
+    *alpha = lo;
+    return SEARCH_OK;
+}
+
+/**
+PROSE-OUTER
+*/
+
+// Truncated Newton from x[n] (overwritten with the result), in the
+// manner of Nash's TNC. Prints one line per step when verbose.
+static void tnc_minimize(run_result *res, double *x, const objective *obj,
+                         int max_cg, bool verbose)
+{
+    int n = obj->n;
+    double *g = nn_alloc((size_t)n, sizeof *g);       // the gradient
+    double *g_old = nn_alloc((size_t)n, sizeof *g_old);
+    double *p = nn_alloc((size_t)n, sizeof *p);       // the direction
+    double *s = nn_alloc((size_t)n, sizeof *s);       // the step
+    cg_work cw = {nn_alloc((size_t)n, sizeof(double)),
+                  nn_alloc((size_t)n, sizeof(double)),
+                  nn_alloc((size_t)n, sizeof(double)),
+                  nn_alloc((size_t)n, sizeof(double))};
+    search_work sw = {nn_alloc((size_t)n, sizeof(double)),
+                      nn_alloc((size_t)n, sizeof(double)),
+                      nn_alloc((size_t)n, sizeof(double))};
+    preconditioner pc;
+    preconditioner_alloc(&pc, n);
+    const double eps = 2.220446049250313e-16;
+    const double gtol = 1e-8, ftol = sqrt(eps), xtol = sqrt(eps);
+    double step_max = 10.0;                           // TNC's stepmx
+
+    double f = obj->value_and_gradient(obj->model, g, x);
+    res->nit = 0;
+    trace_point(res, *obj->passes, f);
+    if (verbose)
+        printf("  nit  nfev    cost        |gradient|   cg steps\n"
+               "  %3d  %4g  %.6f  %.4e\n", 0, *obj->passes / 2.0, f,
+               vec_norm(n, g));
+    for (;;) {
+        if (vec_norm(n, g) <= gtol) {
+            res->status = 0;
+            break;
+        }
+        if (*obj->passes + 2 > obj->max_passes) {
+            res->status = 3;
+            break;
+        }
+        int cg = truncated_cg(p, obj, x, g, &pc, max_cg, &cw);
+        res->cg_steps += cg;
+        // the first trial step: 1, the Newton step, unless a straight
+        // line from f down to 0 (no cost is lower) is reached sooner
+        double gp = vec_dot(n, g, p), pnorm = vec_norm(n, p);
+        double alpha0 = 1.0;
+        if (2.0 * f <= -gp && f >= eps)
+            alpha0 = -2.0 * f / gp;
+        double alpha_max = step_max / (pnorm + eps);
+        if (alpha0 > alpha_max)
+            alpha0 = alpha_max;
+        double f_old = f, alpha = 0.0;
+        memcpy(g_old, g, (size_t)n * sizeof *g);
+        int found = line_search(x, &f, g, &alpha, p, alpha0, alpha_max,
+                                obj, &sw);
+        if (found != SEARCH_OK) {
+            res->status = found == SEARCH_OUT_OF_BUDGET ? 3 : 4;
+            break;
+        }
+        if (alpha >= 0.9 * alpha_max)
+            step_max *= 100.0;                  // allow longer steps
+        res->nit++;
+        trace_point(res, *obj->passes, f);
+        if (verbose)
+            printf("  %3d  %4g  %.6f  %.4e  %3d\n", res->nit,
+                   *obj->passes / 2.0, f, vec_norm(n, g), cg);
+        if (fabs(f_old - f) <= ftol * (1.0 + fabs(f))) {
+            res->status = 1;
+            break;
+        }
+        if (alpha * pnorm <= xtol * (1.0 + vec_norm(n, x))) {
+            res->status = 2;
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            s[i] = alpha * p[i];
+            g_old[i] = g[i] - g_old[i];        // y, the gradient change
+        }
+        preconditioner_end(&pc, s, g_old);
+    }
+    res->f = f;
+    res->passes = *obj->passes;
+    free(g), free(g_old), free(p), free(s);
+    free(cw.r), free(cw.z), free(cw.v), free(cw.hv);
+    free(sw.x_try), free(sw.g_try), free(sw.g_best);
+    preconditioner_free(&pc);
+}
+
+/**
+PROSE-GD
+*/
+
+// x -= rate * gradient, one evaluation per step, until the budget
+// is spent.
+static void gradient_descent(run_result *res, double *x,
+                             const objective *obj, double rate)
+{
+    int n = obj->n;
+    double *g = nn_alloc((size_t)n, sizeof *g);
+    double f = obj->value_and_gradient(obj->model, g, x);
+    trace_point(res, *obj->passes, f);
+    res->nit = 0;
+    res->status = 3;
+    while (*obj->passes + 2 <= obj->max_passes) {
+        for (int i = 0; i < n; i++)
+            x[i] -= rate * g[i];
+        f = obj->value_and_gradient(obj->model, g, x);
+        res->nit++;
+        trace_point(res, *obj->passes, f);
+        if (!isfinite(f)) {
+            res->status = 6;
+            break;
+        }
+    }
+    res->f = f;
+    res->passes = *obj->passes;
+    free(g);
+}
+
+/**
+PROSE-GLUE
+*/
+
+static double model_value_and_gradient(void *model, double *grad,
+                                       const double *x)
+{
+    return trainer_evaluate(model, grad, x);
+}
+
+static void model_hessian_times(void *model, double *hv, const double *x,
+                                const double *grad, const double *v)
+{
+    trainer *t = model;
+    if (t->hessian == HESSIAN_FD)
+        hessian_fd(t, hv, x, grad, v);
+    else
+        hessian_exact(t, hv, x, v);
+}
+
+static void trainer_init(trainer *t, const digit_set *set,
+                         layer_sizes size, double lambda,
+                         hessian_kind hessian)
+{
+    memset(t, 0, sizeof *t);
+    t->net = network_alloc(size, set->m);
+    t->set = set;
+    t->lambda = lambda;
+    t->hessian = hessian;
+    t->n = count_params(size);
+    t->state_at = nn_alloc((size_t)t->n, sizeof(double));
+    t->theta_step = nn_alloc((size_t)t->n, sizeof(double));
+    t->grad_step = nn_alloc((size_t)t->n, sizeof(double));
+    t->state_at[0] = NAN;                 // no activations yet
+}
+
+static void trainer_free(trainer *t)
+{
+    network_free(&t->net);
+    free(t->state_at), free(t->theta_step), free(t->grad_step);
+}
+
+static objective trainer_objective(trainer *t, int evals)
+{
+    return (objective){
+        .n = t->n, .model = t,
+        .value_and_gradient = model_value_and_gradient,
+        .hessian_times = model_hessian_times,
+        .passes = &t->passes, .max_passes = 2L * evals,
+        .hessian_passes = t->hessian == HESSIAN_FD ? 2 : 4};
+}
+
+/**
+PROSE-ACCURACY
+*/
+
+// The digit the network finds most likely for each image, into
+// predicted[set->m]; returns the fraction that match the labels.
+static double accuracy(int *predicted, network *net, const double *theta,
+                       const digit_set *set)
+{
+    forward(net, theta, set->inputs);
+    int right = 0;
+    for (int i = 0; i < set->m; i++) {
+        int best = 0;
+        for (int d = 1; d < net->size.n_out; d++)
+            if (MAT_AT(net->probs, d, i) > MAT_AT(net->probs, best, i))
+                best = d;
+        predicted[i] = best;
+        right += best == set->labels[i];
+    }
+    return (double)right / set->m;
+}
+
+/**
+PROSE-FIGURES
+*/
+
+// Rows x cols tiles of side x side pixels in one image for gnuplot's
+// `with image`, a 1-pixel gap around each; tile t's pixels are
+// tiles[t * side * side ...], already scaled to 0..1. Gaps are NaN
+// (not drawn).
+static void plot_tiles(plot *p, const char *name, const double *tiles,
+                       int n_tiles, int rows, int cols, int side)
+{
+    int width = cols * (side + 1) + 1, height = rows * (side + 1) + 1;
+    double *image = nn_alloc((size_t)width * height, sizeof *image);
+    for (size_t k = 0; k < (size_t)width * height; k++)
+        image[k] = NAN;
+    for (int t = 0; t < n_tiles; t++) {
+        int top = 1 + (t / cols) * (side + 1);
+        int left = 1 + (t % cols) * (side + 1);
+        for (int r = 0; r < side; r++)
+            for (int c = 0; c < side; c++)
+                image[(size_t)(top + r) * width + left + c] =
+                    tiles[((size_t)t * side + r) * side + c];
+    }
+    // row 0 of the picture at the top
+    plot_grid(p, name, image, width, height, 0, width - 1, height - 1, 0);
+    plot_cmd(p, "set xrange [-0.5:%g]", width - 0.5);
+    plot_cmd(p, "set yrange [-0.5:%g]", height - 0.5);
+    free(image);
+}
+
+static void image_style(plot *p)
+{
+    plot_cmd(p, "unset xtics");
+    plot_cmd(p, "unset ytics");
+    plot_cmd(p, "unset colorbox");
+    plot_cmd(p, "unset key");
+    plot_cmd(p, "unset border");
+    plot_cmd(p, "set size ratio -1");
+    plot_cmd(p, "set palette gray negative");  // 0 white, 1 black
+    plot_cmd(p, "set cbrange [0:1]");
+    plot_cmd(p, "set margins 0, 0, 0, 2");
+}
+
+// The seed's plot_hidden_layer: each hidden unit's weights on the 784
+// pixels as a picture, scaled to its own range (dark = large).
+static void draw_hidden_units(plotter *pl, const double *theta,
+                              layer_sizes s, int side)
+{
+    if (s.n_in != side * side)
+        return;
+    matrix Theta1, Theta2;
+    deserialize(&Theta1, &Theta2, theta, s);
+    int cols = (int)ceil(sqrt(s.n_hidden));
+    int rows = (s.n_hidden + cols - 1) / cols;
+    double *tiles = nn_alloc((size_t)s.n_hidden * s.n_in, sizeof *tiles);
+    for (int h = 0; h < s.n_hidden; h++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int k = 1; k <= s.n_in; k++) {
+            double w = MAT_AT(Theta1, h, k);
+            lo = w < lo ? w : lo;
+            hi = w > hi ? w : hi;
+        }
+        for (int k = 1; k <= s.n_in; k++)
+            tiles[(size_t)h * s.n_in + k - 1] =
+                (MAT_AT(Theta1, h, k) - lo) / (hi - lo + 1e-300);
+    }
+    plot *p = plot_begin(pl, "hidden-units", 5, 5.3);
+    image_style(p);
+    plot_tiles(p, "$units", tiles, s.n_hidden, rows, cols, side);
+    plot_cmd(p, "set title 'the %d hidden units: weights on each pixel'",
+             s.n_hidden);
+    plot_cmd(p, "plot $units with image");
+    plot_end(p);
+    free(tiles);
+}
+
+// Test digits with the network's answer under each: the first
+// n_right of an evenly spaced sample, then the first mistakes (red,
+// "answer (label)").
+static void draw_predictions(plotter *pl, const digit_set *test,
+                             const int *predicted, int side)
+{
+    if (test->inputs.rows != side * side + 1)
+        return;
+    enum { COLS = 10, ROWS = 4 };
+    int picked[COLS * ROWS], n = 0;
+    for (int k = 0; k < 3 * COLS && k < test->m; k++)
+        picked[n++] = (int)((long)k * test->m / (3 * COLS));
+    for (int i = 0; i < test->m && n < COLS * ROWS; i++)
+        if (predicted[i] != test->labels[i])
+            picked[n++] = i;
+    int rows = (n + COLS - 1) / COLS, pixels = side * side;
+    double *tiles = nn_alloc((size_t)n * pixels, sizeof *tiles);
+    for (int t = 0; t < n; t++)
+        for (int k = 0; k < pixels; k++)
+            tiles[(size_t)t * pixels + k] =
+                MAT_AT(test->inputs, k + 1, picked[t]);
+    plot *p = plot_begin(pl, "predictions", 6.5, 3.2);
+    image_style(p);
+    plot_cmd(p, "set margins 0, 0, 0, 1.5");
+    plot_tiles(p, "$digits", tiles, n, rows, COLS, side);
+    int height = rows * (side + 1) + 1;
+    for (int t = 0; t < n; t++) {
+        int i = picked[t];
+        bool wrong = predicted[i] != test->labels[i];
+        double x = 1 + (t % COLS) * (side + 1) + side - 3;
+        double y = height - 1 - (1 + (t / COLS) * (side + 1) + 4);
+        if (wrong)
+            plot_cmd(p, "set label '%d (%d)' at %g,%g right front "
+                     "textcolor rgb '#d62728'", predicted[i],
+                     test->labels[i], x, y);
+        else
+            plot_cmd(p, "set label '%d' at %g,%g right front "
+                     "textcolor rgb '#1f77b4'", predicted[i], x, y);
+    }
+    plot_cmd(p, "set title 'test digits and the network''s answers "
+             "(last row: mistakes, answer (label))'");
+    plot_cmd(p, "plot $digits with image");
+    plot_end(p);
+    free(tiles);
+}
+
+// counts[label][answer] as a 10 x 10 picture, the counts written in.
+static void draw_confusion(plotter *pl, const int counts[10][10])
+{
+    double cells[100];
+    int most = 1;
+    for (int i = 0; i < 100; i++)
+        most = counts[i / 10][i % 10] > most ? counts[i / 10][i % 10]
+                                             : most;
+    for (int i = 0; i < 100; i++)      // a log scale shows the rare
+        cells[i] = log1p(counts[i / 10][i % 10]) / log1p(most);
+    plot *p = plot_begin(pl, "confusion", 5, 4.6);
+    plot_grid(p, "$cells", cells, 10, 10, 0, 9, 0, 9);
+    plot_cmd(p, "set palette defined (0 'white', 1 '#1f77b4')");
+    plot_cmd(p, "set cbrange [0:1]");
+    plot_cmd(p, "unset colorbox");
+    plot_cmd(p, "set size ratio -1");
+    plot_cmd(p, "set xrange [-0.5:9.5]");
+    plot_cmd(p, "set yrange [9.5:-0.5]");
+    plot_cmd(p, "set xtics 0,1,9 scale 0");
+    plot_cmd(p, "set ytics 0,1,9 scale 0");
+    plot_cmd(p, "set xlabel 'the network''s answer'");
+    plot_cmd(p, "set ylabel 'the label'");
+    plot_cmd(p, "set title 'test images: label against answer'");
+    for (int i = 0; i < 100; i++)
+        if (counts[i / 10][i % 10] > 0)
+            plot_cmd(p, "set label '%d' at %d,%d center front "
+                     "font ',8' textcolor rgb '%s'", counts[i / 10][i % 10],
+                     i % 10, i / 10, cells[i] > 0.6 ? "white" : "black");
+    plot_cmd(p, "unset key");
+    plot_cmd(p, "plot $cells with image");
+    plot_end(p);
+}
+
+// The cost after each step of every run, against evaluations spent.
+static void draw_costs(plotter *pl, const run_result *runs,
+                       const char *const *names, int n_runs)
+{
+    plot *p = plot_begin(pl, "cost-vs-evaluations", 6, 3.8);
+    char name[16];
+    for (int r = 0; r < n_runs; r++) {
+        snprintf(name, sizeof name, "$run%d", r);
+        plot_xy(p, name, runs[r].trace_evals, runs[r].trace_cost,
+                runs[r].n_trace);
+    }
+    plot_cmd(p, "set logscale y");
+    plot_cmd(p, "set xlabel 'evaluations of cost and gradient (or their "
+             "equivalent)'");
+    plot_cmd(p, "set ylabel 'cost J (training images)'");
+    plot_cmd(p, "set key top right");
+    plot_cmd(p, "set grid ytics mytics");
+    const char *styles[] = {"lc rgb '#1f77b4' pt 7 ps 0.5",
+                            "lc rgb '#d62728' pt 5 ps 0.5",
+                            "lc rgb '#2ca02c' pt 9 ps 0.6",
+                            "lc rgb '#7f7f7f' pt -1"};
+    char command[1024] = "plot";
+    for (int r = 0; r < n_runs; r++) {
+        char part[160];
+        snprintf(part, sizeof part, "%s $run%d with linespoints lw 1.5 "
+                 "%s title '%s'", r ? "," : "", r, styles[r % 4],
+                 names[r]);
+        strncat(command, part, sizeof command - strlen(command) - 1);
+    }
+    plot_cmd(p, "%s", command);
+    plot_end(p);
+}
+
+/**
+PROSE-MAIN
+*/
+
+// Print a finished run the way scipy.optimize.minimize reports one.
+static void print_result(const run_result *r)
+{
+    printf(" message: %s\n", status_message(r->status));
+    printf(" success: %s\n", r->status <= 2 ? "True" : "False");
+    printf("  status: %d\n", r->status);
+    printf("     fun: %.6f\n", r->f);
+    printf("     nit: %d\n", r->nit);
+    printf("    nfev: %g\n", r->passes / 2.0);
+}
+
+typedef struct {
+    const char *label;       // for the table and the figure
+    bool newton;             // truncated Newton (else gradient descent)
+    hessian_kind hessian;
+    run_result result;
+    double train_acc, test_acc, seconds;
+} method;
+
+// One training run from theta0 with a fresh trainer; the trained
+// weights are left in theta.
+static void train(method *m, double *theta, const double *theta0,
+                  const digit_set *train_set, layer_sizes size,
+                  double lambda, int evals, double rate, bool verbose)
+{
+    trainer t;
+    trainer_init(&t, train_set, size, lambda, m->hessian);
+    objective obj = trainer_objective(&t, evals);
+    memcpy(theta, theta0, (size_t)t.n * sizeof *theta);
+    run_result_alloc(&m->result, obj.max_passes);
+    double start = nn_seconds();
+    if (m->newton)
+        tnc_minimize(&m->result, theta, &obj, 50, verbose);
+    else
+        gradient_descent(&m->result, theta, &obj, rate);
+    m->seconds = nn_seconds() - start;
+    trainer_free(&t);
+}
+
+int main(int argc, char **argv)
+{
+    int evals = 300, hidden = 25, n_train = 5000;
+    double lambda = 1.0, rate = 2.0;
+    const char *data = "mnist", *hessian = "fd", *optimizer = "tnc";
+    bool gradcheck_only = false, no_compare = false;
+    cli_option options[] = {
+        {"--evals", CLI_INT, &evals, "budget of cost+gradient "
+         "evaluations (SciPy's maxfun)", .min = 2, .max = 100000},
+        {"--lambda", CLI_DOUBLE, &lambda, "L2 weight lambda", .min = 0,
+         .max = 1e6},
+        {"--hidden", CLI_INT, &hidden, "hidden units", .min = 1,
+         .max = 1000},
+        {"--train", CLI_INT, &n_train, "training images (as many again "
+         "test)", .min = 1, .max = 5000},
+        {"--data", CLI_STRING, &data, "mnist, fashion, or a directory "
+         "of IDX files"},
+        {"--hessian", CLI_CHOICE, &hessian, "Hessian products: finite "
+         "differences, exact, Gauss-Newton", .choices = "fd|exact|gn"},
+        {"--optimizer", CLI_CHOICE, &optimizer, "truncated Newton or "
+         "gradient descent", .choices = "tnc|gd"},
+        {"--lr", CLI_DOUBLE, &rate, "gradient descent's step size",
+         .min = 0, .max = 1e3, .open_min = true},
+        {"--gradcheck", CLI_FLAG, &gradcheck_only, "only check the "
+         "gradient and Hessian products, then stop"},
+        {"--no-compare", CLI_FLAG, &no_compare, "skip the comparison runs "
+         "(the other methods)"},
+    };
+    cli_common common;
+    int status = cli_parse(&common, options,
+                           (int)(sizeof options / sizeof options[0]), argc,
+                           argv, "chapter 8: truncated Newton on MNIST");
+    if (status != CLI_CONTINUE)
+        return status;
+    hessian_kind main_hessian = strcmp(hessian, "fd") == 0 ? HESSIAN_FD
+                                : strcmp(hessian, "exact") == 0
+                                    ? HESSIAN_EXACT
+                                    : HESSIAN_GN;
+
+    // the checks on ex4's small network come first: nothing else
+    // is worth running if the derivatives are wrong
+    printf("gradient check, lambda = 0: relative difference %.3e\n",
+           gradient_check(0.0));
+    printf("gradient check, lambda = 3: relative difference %.3e\n",
+           gradient_check(3.0));
+    printf("Hessian check (exact), lambda = 3: relative difference "
+           "%.3e\n", hessian_check(3.0, false));
+    if (gradcheck_only)
+        return 0;
+
+    if (common.quick) {
+        evals = evals < 30 ? evals : 30;
+        n_train = n_train < 500 ? n_train : 500;
+    }
+    plotter pl;
+    if (plot_init(&pl, common.plot, common.out) != 0)
+        return 2;
+    idx_dataset d;
+    char err[512];
+    if (idx_load_dataset(&d, data, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", common.program, err);
+        return 2;
+    }
+    digit_set train_set, test_set;
+    int m = split_digits(&train_set, &test_set, &d, n_train);
+    int side = d.train_images.rows == d.train_images.cols
+                   ? d.train_images.rows : 0;
+    if (m < 1) {
+        idx_free_dataset(&d);
+        return cli_error(&common, "--data %s: too few images to split "
+                         "(need at least 2)", data);
+    }
+    printf("%s: %d images of %dx%d; training on %d, testing on %d\n",
+           data, d.train_images.count, d.train_images.rows,
+           d.train_images.cols, train_set.m, test_set.m);
+    layer_sizes size = {d.train_images.rows * d.train_images.cols, hidden,
+                        10};
+    idx_free_dataset(&d);
+    int n = count_params(size);
+    printf("network %d-%d-%d: %d weights; lambda = %g; budget %d "
+           "evaluations\n", size.n_in, size.n_hidden, size.n_out, n,
+           lambda, evals);
+
+    // the seed's start: np.random.seed(0); uniform(-0.5, 0.5, n)
+    rng r;
+    rng_seed(&r, common.seed);
+    double *theta0 = nn_alloc((size_t)n, sizeof *theta0);
+    double *theta = nn_alloc((size_t)n, sizeof *theta);
+    rng_fill_uniform(&r, theta0, (size_t)n, -0.5, 0.5);
+
+    // PLACEHOLDER: the products compared at theta0
+    {
+        trainer t;
+        trainer_init(&t, &train_set, size, lambda, HESSIAN_FD);
+        double *g = nn_alloc((size_t)n, sizeof *g);
+        double *v = nn_alloc((size_t)n, sizeof *v);
+        double *fd = nn_alloc((size_t)n, sizeof *fd);
+        double *ex = nn_alloc((size_t)n, sizeof *ex);
+        double *gn = nn_alloc((size_t)n, sizeof *gn);
+        double J0 = trainer_evaluate(&t, g, theta0);
+        printf("initial cost: %.6f\n", J0);
+        for (int i = 0; i < n; i++)
+            v[i] = -g[i];
+        double t0 = nn_seconds();
+        trainer_evaluate(&t, g, theta0);
+        double t1 = nn_seconds();
+        hessian_fd(&t, fd, theta0, g, v);
+        double t2 = nn_seconds();
+        trainer_evaluate(&t, g, theta0);
+        double t3 = nn_seconds();
+        t.hessian = HESSIAN_EXACT;
+        hessian_exact(&t, ex, theta0, v);
+        double t4 = nn_seconds();
+        t.hessian = HESSIAN_GN;
+        hessian_exact(&t, gn, theta0, v);
+        printf("H v along -g: finite difference vs exact: relative "
+               "difference %.2e\n", relative_difference(n, fd, ex));
+        printf("H v along -g: Gauss-Newton vs exact: relative "
+               "difference %.2e\n", relative_difference(n, gn, ex));
+        fprintf(stderr, "time: evaluation %.2f ms, fd product %.2f ms, "
+                "exact product %.2f ms\n", (t1 - t0) * 1e3,
+                (t2 - t1) * 1e3, (t4 - t3) * 1e3);
+        free(g), free(v), free(fd), free(ex), free(gn);
+        trainer_free(&t);
+    }
+
+    method methods[4] = {
+        {"truncated Newton, fd products", true, HESSIAN_FD, {0}, 0, 0, 0},
+        {"truncated Newton, exact products", true, HESSIAN_EXACT, {0}, 0,
+         0, 0},
+        {"truncated Newton, Gauss-Newton", true, HESSIAN_GN, {0}, 0, 0, 0},
+        {"gradient descent", false, HESSIAN_FD, {0}, 0, 0, 0},
+    };
+    int *predicted = nn_alloc((size_t)m, sizeof *predicted);
+    int *test_predicted = nn_alloc((size_t)m, sizeof *test_predicted);
+    network test_net = network_alloc(size, m);
+    network train_net = network_alloc(size, m);
+    // the main run first, shown step by step
+    method *main_run = strcmp(optimizer, "gd") == 0 ? &methods[3]
+                                                    : &methods[main_hessian];
+    printf("\ntraining: %s\n", main_run->label);
+    train(main_run, theta, theta0, &train_set, size, lambda, evals, rate,
+          true);
+    print_result(&main_run->result);
+    main_run->train_acc = accuracy(predicted, &train_net, theta,
+                                   &train_set);
+    main_run->test_acc = accuracy(test_predicted, &test_net, theta,
+                                  &test_set);
+    printf("training accuracy: %.4f\n", main_run->train_acc);
+    printf("test accuracy: %.4f\n", main_run->test_acc);
+    fprintf(stderr, "time: %s: %.3f s\n", main_run->label,
+            main_run->seconds);
+    int confusion[10][10] = {{0}};
+    for (int i = 0; i < m; i++)
+        confusion[test_set.labels[i]][test_predicted[i]]++;
+    printf("\nconfusion on the test images (row: label, column: "
+           "answer)\n     ");
+    for (int a = 0; a < 10; a++)
+        printf("%5d", a);
+    printf("\n");
+    for (int l = 0; l < 10; l++) {
+        printf("  %d: ", l);
+        for (int a = 0; a < 10; a++)
+            printf("%5d", confusion[l][a]);
+        printf("\n");
+    }
+    draw_hidden_units(&pl, theta, size, side);
+    draw_predictions(&pl, &test_set, test_predicted, side);
+    draw_confusion(&pl, (const int(*)[10])confusion);
+
+    if (!no_compare) {
+        double *other = nn_alloc((size_t)n, sizeof *other);
+        for (int k = 0; k < 4; k++) {
+            method *mm = &methods[k];
+            if (mm == main_run)
+                continue;
+            train(mm, other, theta0, &train_set, size, lambda, evals, rate,
+                  false);
+            mm->train_acc = accuracy(predicted, &train_net, other,
+                                     &train_set);
+            mm->test_acc = accuracy(predicted, &test_net, other, &test_set);
+            fprintf(stderr, "time: %s: %.3f s\n", mm->label, mm->seconds);
+        }
+        free(other);
+        printf("\nthe same budget of %d evaluations, the same start:\n",
+               evals);
+        printf("  %-34s %4s %6s %6s %9s %6s %6s\n", "method", "nit",
+               "nfev", "H v", "cost", "train", "test");
+        const char *names[4];
+        run_result runs[4];
+        for (int k = 0; k < 4; k++) {
+            method *mm = &methods[k];
+            printf("  %-34s %4d %6g %6d %9.6f %6.4f %6.4f\n", mm->label,
+                   mm->result.nit, mm->result.passes / 2.0,
+                   mm->result.cg_steps, mm->result.f, mm->train_acc,
+                   mm->test_acc);
+            names[k] = mm->label;
+            runs[k] = mm->result;
+        }
+        draw_costs(&pl, runs, names, 4);
+    }
+    for (int k = 0; k < 4; k++)
+        run_result_free(&methods[k].result);
+    free(predicted), free(test_predicted), free(theta0), free(theta);
+    network_free(&test_net);
+    network_free(&train_net);
+    free_digits(&train_set);
+    free_digits(&test_set);
+    return 0;
+}

@@ -1,0 +1,2339 @@
+/**
+# LeNet-5: convolutions on real digits {#ch-lenet5}
+
+The tutorial this book follows ends with two short Keras programs that
+read handwritten digits. The first is a dense network: the 784 pixels of
+a digit go in, three hidden layers of 256 ReLU units follow, and ten
+softmax outputs come out; trained with plain stochastic gradient descent
+it gets about 96% of MNIST's test digits right. The second is LeNet-5,
+Yann LeCun's convolutional network of 1998 in its modern dress (ReLU
+units, average pooling), and it gets about 98%. Each model is a dozen
+lines of Keras:
+
+```python
+model.add(Conv2D(filters=6, kernel_size=(5, 5), activation='relu',
+                 input_shape=(28, 28, 1)))
+model.add(AveragePooling2D(pool_size=(2, 2)))
+model.add(Conv2D(filters=16, kernel_size=(5, 5), activation='relu'))
+model.add(AveragePooling2D(pool_size=(2, 2)))
+model.add(Flatten())
+model.add(Dense(units=120, activation='relu'))
+model.add(Dense(units=84, activation='relu'))
+model.add(Dense(units=10, activation='softmax'))
+model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=0.05))
+model.fit(X_train, Y_train, epochs=50, batch_size=1024)
+```
+
+This chapter builds both networks in C, one layer at a time. Every layer
+is a pair of functions: a *forward* function that computes it and a
+*backward* function that carries the gradient of the loss back through
+it. The mathematics sits beside the code, and a gradient check proves
+each pair right. Then we make the training fast: the same networks, on
+the same two processor cores, train several times faster than PyTorch
+does, in a fraction of its memory, and the chapter measures how close
+that comes to what the machine can do at all.
+
+```{.run chapter="09-lenet5"}
+```
+
+The program is long for this book, but every part of it has one job.
+Here is the plan: digits, numbers, one matrix product, the layers, the
+convolution and how to make it fast, networks as lists of layers, a
+gradient check, two cores, the optimizer, the training loop, saving the
+weights, and the figures.
+*/
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idx.h"
+#include "nn.h"
+
+#ifdef NN_USE_CBLAS
+#include <cblas.h>
+#endif
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+
+/**
+## The digits
+
+MNIST is 70,000 handwritten digits, each a $28 \times 28$ grey image
+with a label from 0 to 9; the tutorial loads it with one Keras call. The
+book's repository carries the first 10,000 of MNIST's training digits
+(the full set cannot be downloaded where this book is built), and the
+toolkit's IDX reader (`common/idx.h`) loads them, checking every size
+the file claims. They come without separate test files, so we set 2,000
+of them aside for testing and train on the other 8,000.
+
+Fashion-MNIST (`--data fashion`) has the same shape, $28 \times 28$
+greys with ten labels, but shows clothes: T-shirts, trousers, pullovers,
+dresses, coats, sandals, shirts, sneakers, bags and ankle boots. It was
+made by Zalando Research as a harder drop-in for MNIST and comes with
+60,000 training and 10,000 test images. Any directory holding IDX files
+with the standard names works too (`--data DIR`), full MNIST included.
+
+The repository's 10,000 digits come sorted by digit, all the zeros
+first (the package they were converted from keeps one list per digit),
+so the split must not simply cut off the end. We hold out every fifth
+image, numbers 4, 9, 14, ...: 2,000 test digits with the same mix of
+classes as the 8,000 we train on, and the same ones every time, whatever
+the seed. Training shuffles its images anyway.
+
+The pixels stay bytes in memory. Turned into floats up front, Fashion's
+training set alone would take 188 MB; as bytes it takes 47 MB, and each
+image becomes numbers in $[0, 1]$ (the byte divided by 255, as the
+tutorial does) only when a batch needs it.
+*/
+
+typedef struct {
+    const char *name;                 // "mnist", "fashion" or a path
+    int n_train, n_test;              // images in each part
+    int rows, cols;                   // 28 x 28
+    const unsigned char *train_x;     // (n_train, rows * cols), 0..255
+    const unsigned char *train_y;     // (n_train), 0..9
+    const unsigned char *test_x;      // (n_test, rows * cols)
+    const unsigned char *test_y;      // (n_test)
+    bool held_out;                    // test = every 5th training image
+    idx_dataset files;                // owns the bytes read
+    unsigned char *own[4];            // owns copies made for splits
+} digits;
+
+// Copy the images i of x, y (n of them) with i % every == pick (or, with
+// pick < 0, i % every != -pick - 1) into new arrays; returns how many.
+static int take(unsigned char **x_out, unsigned char **y_out,
+                const unsigned char *x, const unsigned char *y, int n,
+                int every, int pick)
+{
+    int count = 0;
+    *x_out = nn_alloc((size_t)n * 28 * 28 + 1, 1);
+    *y_out = nn_alloc((size_t)n + 1, 1);
+    for (int i = 0; i < n; i++) {
+        bool wanted = pick >= 0 ? i % every == pick
+                                : i % every != -pick - 1;
+        if (!wanted)
+            continue;
+        memcpy(*x_out + (size_t)count * 28 * 28, x + (size_t)i * 28 * 28,
+               28 * 28);
+        (*y_out)[count++] = y[i];
+    }
+    return count;
+}
+
+static void digits_free(digits *d)
+{
+    for (int i = 0; i < 4; i++)
+        free(d->own[i]);
+    idx_free_dataset(&d->files);
+}
+
+// Load a data set; with --quick a quarter of MNIST, less of larger sets
+// (every k-th image, so that all classes stay). 0, or -1 with err.
+static int digits_load(digits *d, const char *name, bool quick, char *err,
+                       size_t err_size)
+{
+    memset(d, 0, sizeof *d);
+    if (idx_load_dataset(&d->files, name, err, err_size) != 0)
+        return -1;
+    const idx_images *train = &d->files.train_images;
+    d->name = name;
+    d->rows = train->rows;
+    d->cols = train->cols;
+    if (d->rows != 28 || d->cols != 28) {
+        snprintf(err, err_size, "%s: images are %dx%d; this chapter's "
+                 "networks take 28x28", name, d->rows, d->cols);
+        digits_free(d);
+        return -1;
+    }
+    d->train_x = train->pixels;
+    d->train_y = d->files.train_labels.labels;
+    d->n_train = train->count;
+    if (d->files.has_test) {
+        d->test_x = d->files.test_images.pixels;
+        d->test_y = d->files.test_labels.labels;
+        d->n_test = d->files.test_images.count;
+    } else {                          // hold out every fifth image
+        const unsigned char *x = d->train_x, *y = d->train_y;
+        int n = d->n_train;
+        d->held_out = true;
+        d->n_test = take(&d->own[0], &d->own[1], x, y, n, 5, 4);
+        d->n_train = take(&d->own[2], &d->own[3], x, y, n, 5, -5);
+        d->test_x = d->own[0], d->test_y = d->own[1];
+        d->train_x = d->own[2], d->train_y = d->own[3];
+    }
+    if (d->n_train < 1 || d->n_test < 1) {
+        snprintf(err, err_size, "%s: too few images to train and test",
+                 name);
+        digits_free(d);
+        return -1;
+    }
+    if (quick) {                      // every k-th: 2000 + 500 at most
+        int k_train = (d->n_train + 1999) / 2000;
+        int k_test = (d->n_test + 499) / 500;
+        unsigned char *x, *y;
+        d->n_train = take(&x, &y, d->train_x, d->train_y, d->n_train,
+                          k_train, 0);
+        free(d->own[2]), free(d->own[3]);
+        d->own[2] = x, d->own[3] = y;
+        d->train_x = x, d->train_y = y;
+        d->n_test = take(&x, &y, d->test_x, d->test_y, d->n_test, k_test,
+                         0);
+        free(d->own[0]), free(d->own[1]);
+        d->own[0] = x, d->own[1] = y;
+        d->test_x = x, d->test_y = y;
+    }
+    return 0;
+}
+
+/**
+## Single precision
+
+Every number in the networks is a `float`: 32 bits, about seven
+significant digits. The chapters before used `double` (64 bits, sixteen
+digits), and for their small problems the difference did not matter.
+Here it does, twice over. A vector instruction holds twice as many
+floats as doubles, so every multiply-add loop does twice the work per
+instruction; and an array of floats is half the size, so twice as much
+of it fits in the processor's caches, and memory delivers it twice as
+fast. Training loses nothing by it: stochastic gradient descent follows
+a gradient that is noisy by a few per cent, because each batch is a
+random sample of the data, and a rounding error of $10^{-7}$ is lost in
+that noise. Every deep-learning framework trains in single precision
+(or less) for the same reasons.
+
+The type is named `real` and chosen in one place, so the same source can
+be built in double precision as well. The tests do exactly that, because
+checking gradients needs the digits that float does not have (see
+*Checking the gradients* below).
+
+One more detail of floating point matters for speed. Numbers below
+$2^{-126}$, about $10^{-38}$, are *denormal*: the exponent has run out
+and the leading digits are zero. Many processors handle them in slow
+microcode, a hundred times slower than a normal multiply, and a
+network's gradients and momentum buffers can decay into that range. We
+tell the processor to *flush* them: to treat denormal inputs as zero and
+to round denormal results to zero. For a network, $10^{-38}$ is zero
+anyway. The setting lives in a register of each thread (MXCSR on x86),
+so every thread sets it for itself.
+*/
+
+#ifdef NN09_DOUBLE
+typedef double real;
+#define REAL_NAME "double"
+#else
+typedef float real;
+#define REAL_NAME "float"
+#endif
+
+// Denormals to zero, in this thread: FTZ (bit 15) and DAZ (bit 6).
+static void flush_denormals(void)
+{
+#if defined(__SSE__) || defined(__x86_64__)
+    _mm_setcsr(_mm_getcsr() | 0x8040);
+#endif
+}
+
+/**
+## One matrix product
+
+Almost all the arithmetic of both networks is matrix products, so we
+write exactly one and make it fast. `gemm` is BLAS's name for it
+("general matrix multiply"): $C \leftarrow \alpha\, \mathrm{op}(A)\,
+\mathrm{op}(B) + \beta C$, where $\mathrm{op}$ transposes its operand or
+not. The plain loop is the definition: entry $(i, j)$ of the product is
+the dot product of row $i$ of $A$ with column $j$ of $B$.
+
+The fast path hands the same product to OpenBLAS's `sgemm` (`dgemm` in
+double). It computes the same sums, only in a different order: it cuts
+the matrices into blocks that fit the caches, copies each block into the
+order its vector kernel likes, and keeps a small tile of $C$ in
+registers while it streams through $A$ and $B$. A good `sgemm` reaches
+most of the processor's peak rate, and no loop we could write in a page
+would come close; `--peak` measures that rate on your machine. The
+flag `--naive` switches the fast paths off, to see what they buy.
+*/
+
+// --naive: the plain loops everywhere (matrix product and convolution).
+static bool plain_gemm = false, plain_conv = false;
+
+// C = alpha op(A) op(B) + beta C, row-major, op(X) = X or X^T.
+// C is (m, n), op(A) is (m, k), op(B) is (k, n).
+static void gemm_loops(real *C, const real *A, bool transpose_a,
+                       const real *B, bool transpose_b, real alpha,
+                       real beta, int m, int n, int k)
+{
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            real sum = 0;                       // sum_p A(i,p) B(p,j)
+            for (int p = 0; p < k; p++) {
+                real a = transpose_a ? A[(size_t)p * m + i]
+                                     : A[(size_t)i * k + p];
+                real b = transpose_b ? B[(size_t)j * k + p]
+                                     : B[(size_t)p * n + j];
+                sum += a * b;
+            }
+            real *c = &C[(size_t)i * n + j];
+            *c = alpha * sum + (beta != 0 ? beta * *c : 0);
+        }
+}
+
+static void gemm(real *C, const real *A, bool transpose_a, const real *B,
+                 bool transpose_b, real alpha, real beta, int m, int n,
+                 int k)
+{
+#ifdef NN_USE_CBLAS
+    if (!plain_gemm) {
+#ifdef NN09_DOUBLE
+        cblas_dgemm(
+#else
+        cblas_sgemm(
+#endif
+            CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
+            transpose_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, A,
+            transpose_a ? m : k, B, transpose_b ? k : n, beta, C, n);
+        return;
+    }
+#endif
+    gemm_loops(C, A, transpose_a, B, transpose_b, alpha, beta, m, n, k);
+}
+
+/**
+## Layers, forward and backward
+
+A network is a chain of layers $x \to y = f(x; \theta)$, and training
+needs, for each layer, two things from the gradient $\partial L /
+\partial y$ of the loss with respect to its output: the gradient with
+respect to its parameters $\theta$ (to update them) and with respect to
+its input $x$ (to hand on to the layer before). Each layer below is a
+forward function and a backward function with a fixed argument order,
+borrowed from Andrej Karpathy's `llm.c`: outputs first, then inputs,
+then parameters, sizes last. Backward functions *add* into the
+gradients, and the caller zeroes them; a gradient pointer that is NULL
+is not wanted and not computed. A comment gives each array's shape, with
+$n$ the number of images.
+
+**Dense.** Every output unit is a weighted sum of all inputs plus a
+bias, $y = x W + b$, for a whole batch at once: row $i$ of $x$ is image
+$i$. The chain rule through a matrix product gives the three gradients
+($\delta y$ is $\partial L / \partial y$):
+
+$$\delta W = x^{\mathsf T} \delta y, \qquad
+  \delta b = \textstyle\sum_i \delta y_i, \qquad
+  \delta x = \delta y\, W^{\mathsf T} .$$
+
+All three are matrix products or sums, so the layer is three calls of
+`gemm`.
+*/
+
+// y = x W + b.
+// y is (n, n_out), x is (n, n_in), W is (n_in, n_out), b is (n_out).
+static void dense_forward(real *y, const real *x, const real *W,
+                          const real *b, int n, int n_in, int n_out)
+{
+    for (int i = 0; i < n; i++)                       // y = b
+        memcpy(y + (size_t)i * n_out, b, (size_t)n_out * sizeof *b);
+    gemm(y, x, false, W, false, 1, 1, n, n_out, n_in);     // y += x W
+}
+
+// dW += x^T dy, db += sum_i dy_i, dx += dy W^T (dx may be NULL).
+static void dense_backward(real *dx, real *dW, real *db, const real *dy,
+                           const real *x, const real *W, int n, int n_in,
+                           int n_out)
+{
+    gemm(dW, x, true, dy, false, 1, 1, n_in, n_out, n);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n_out; j++)
+            db[j] += dy[(size_t)i * n_out + j];
+    if (dx)
+        gemm(dx, dy, false, W, true, 1, 1, n, n_in, n_out);
+}
+
+/**
+**ReLU.** The rectified linear unit passes positive numbers and stops
+negative ones, $y = \max(0, x)$. Its slope is 1 where the unit is on and
+0 where it is off, so the gradient flows back unchanged through the
+units that fired and not at all through the others.
+*/
+
+// y = max(0, x). y and x are (count).
+static void relu_forward(real *y, const real *x, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        y[i] = x[i] > 0 ? x[i] : 0;
+}
+
+// dx += dy where the unit was on (y > 0). dx, dy, y are (count).
+static void relu_backward(real *dx, const real *dy, const real *y,
+                          size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        dx[i] += y[i] > 0 ? dy[i] : 0;
+}
+
+/**
+**Softmax and cross-entropy.** The last layer's ten numbers $z$ (the
+*logits*) become probabilities by the softmax $p_k = e^{z_k} / \sum_j
+e^{z_j}$, and the loss of an image with label $t$ is the cross-entropy
+$-\log p_t$: zero when the network is sure and right, large when it is
+sure and wrong. The loss of a batch is the mean over its $B$ images, as
+Keras's `categorical_crossentropy` takes it. Written through the
+logits, $-\log p_t = \log \sum_j e^{z_j} - z_t$; we subtract the largest
+logit before exponentiating so that `exp` never overflows.
+
+The two are a pair because their combined gradient is so simple: $\partial
+(-\log p_t) / \partial z_k = p_k - [k = t]$. The network is pushed to
+raise the right class's probability and lower every other one, each in
+proportion to how wrong it is.
+*/
+
+// probs = softmax(logits), row by row; returns sum_i -log probs[i][t_i].
+// probs and logits are (n, k), labels is (n).
+static double softmax_xent_forward(real *probs, const real *logits,
+                                   const unsigned char *labels, int n,
+                                   int k)
+{
+    double loss = 0;
+    for (int i = 0; i < n; i++) {
+        const real *z = logits + (size_t)i * k;
+        real *p = probs + (size_t)i * k;
+        real max = z[0];
+        for (int j = 1; j < k; j++)
+            max = z[j] > max ? z[j] : max;
+        double sum = 0;
+        for (int j = 0; j < k; j++)
+            sum += exp((double)(z[j] - max));
+        for (int j = 0; j < k; j++)
+            p[j] = (real)(exp((double)(z[j] - max)) / sum);
+        loss += log(sum) + max - z[labels[i]];  // log sum e^z - z_t
+    }
+    return loss;
+}
+
+// dlogits += scale (probs - onehot(labels)); scale is 1/B for a mean.
+// dlogits and probs are (n, k), labels is (n).
+static void softmax_xent_backward(real *dlogits, const real *probs,
+                                  const unsigned char *labels, real scale,
+                                  int n, int k)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < k; j++)
+            dlogits[(size_t)i * k + j] +=
+                scale * (probs[(size_t)i * k + j] - (j == labels[i]));
+}
+
+/**
+## Convolution
+
+A dense layer connects every pixel to every unit, so it must learn
+separately that a stroke at the top left and the same stroke at the
+bottom right are both strokes. A convolution layer learns a small
+*filter* instead, here $5 \times 5$ weights, and slides it over the
+image: at every position the output is the weighted sum of the
+$5 \times 5$ patch under it. The same 25 weights are used at all $24
+\times 24$ positions where the filter fits inside the $28 \times 28$
+image ("valid" padding, Keras's default), so a feature learned in one
+place is detected everywhere. A layer has several filters, each making
+its own output *channel*: LeNet-5's first layer has 6, its second has
+16, and the second's filters are $5 \times 5 \times 6$, reaching through
+all six channels of its input.
+
+Images are stored as Keras stores them, *channels last*: image $i$,
+row $y$, column $x$, channel $c$, written $(n, h, w, c)$, so the
+channels of one pixel sit next to each other in memory. A filter bank
+$W$ is $(k, k, c, f)$: kernel row, kernel column, input channel, filter.
+For output channel $o$ at position $(y, x)$,
+
+$$\mathrm{out}_{y,x,o} = b_o + \sum_{u=0}^{k-1} \sum_{v=0}^{k-1}
+  \sum_{c} \mathrm{in}_{y+u,\, x+v,\, c}\; W_{u,v,c,o} .$$
+
+That formula is six nested loops per image, and the code below is
+exactly that. Its backward pass runs the same loops: every product
+$\mathrm{in} \cdot W$ in the sum sends the output's gradient $g$ back to
+both factors, $g \cdot \mathrm{in}$ into $\delta W$ and $g \cdot W$ into
+$\delta\mathrm{in}$, and $g$ itself into $\delta b$.
+*/
+
+// out[i][y][x][o] = b[o] + sum_{u,v,ch} in[i][y+u][x+v][ch] W[u][v][ch][o]
+// out is (n, h-k+1, w-k+1, f), in is (n, h, w, c), W is (k, k, c, f),
+// b is (f).
+static void conv_forward_loops(real *out, const real *in, const real *W,
+                               const real *b, int n, int h, int w, int c,
+                               int k, int f)
+{
+    int oh = h - k + 1, ow = w - k + 1;
+    for (int i = 0; i < n; i++)                          // image
+        for (int y = 0; y < oh; y++)                     // output row
+            for (int x = 0; x < ow; x++)                 // output column
+                for (int o = 0; o < f; o++) {            // filter
+                    real sum = b[o];
+                    for (int u = 0; u < k; u++)          // kernel row
+                        for (int v = 0; v < k; v++)      // kernel column
+                            for (int ch = 0; ch < c; ch++)   // channel
+                                sum += in[(((size_t)i * h + y + u) * w
+                                           + x + v) * c + ch]
+                                     * W[((u * k + v) * c + ch) * f + o];
+                    out[(((size_t)i * oh + y) * ow + x) * f + o] = sum;
+                }
+}
+
+// The same loops backwards: for g = dout[i][y][x][o],
+// dW[u][v][ch][o] += g in[i][y+u][x+v][ch], db[o] += g,
+// din[i][y+u][x+v][ch] += g W[u][v][ch][o] (din may be NULL).
+static void conv_backward_loops(real *din, real *dW, real *db,
+                                const real *dout, const real *in,
+                                const real *W, int n, int h, int w, int c,
+                                int k, int f)
+{
+    int oh = h - k + 1, ow = w - k + 1;
+    for (int i = 0; i < n; i++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++)
+                for (int o = 0; o < f; o++) {
+                    real g = dout[(((size_t)i * oh + y) * ow + x) * f + o];
+                    db[o] += g;
+                    for (int u = 0; u < k; u++)
+                        for (int v = 0; v < k; v++)
+                            for (int ch = 0; ch < c; ch++) {
+                                size_t at = (((size_t)i * h + y + u) * w
+                                             + x + v) * c + ch;
+                                size_t wt = ((size_t)(u * k + v) * c + ch)
+                                            * f + o;
+                                dW[wt] += g * in[at];
+                                if (din)
+                                    din[at] += g * W[wt];
+                            }
+                }
+}
+
+/**
+**Average pooling.** After each convolution LeNet-5 halves the image:
+every $2 \times 2$ block of a channel becomes its mean. This makes the
+next layer's filters see a larger part of the digit, makes the network
+indifferent to shifts of a pixel, and divides the work after it by
+four. The mean is linear, so its gradient is the output's gradient
+shared equally among the $p^2$ inputs of the block.
+*/
+
+// out[i][y][x][ch] = mean of in[i][p y + a][p x + b][ch], 0 <= a, b < p.
+// out is (n, h/p, w/p, c), in is (n, h, w, c); h and w divisible by p.
+static void avgpool_forward(real *out, const real *in, int n, int h,
+                            int w, int c, int p)
+{
+    int oh = h / p, ow = w / p;
+    real share = (real)1 / (real)(p * p);
+    for (int i = 0; i < n; i++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                real *o = out + (((size_t)i * oh + y) * ow + x) * c;
+                for (int ch = 0; ch < c; ch++)
+                    o[ch] = 0;
+                for (int a = 0; a < p; a++)
+                    for (int b = 0; b < p; b++) {
+                        const real *src = in + (((size_t)i * h + p * y + a)
+                                                * w + p * x + b) * c;
+                        for (int ch = 0; ch < c; ch++)
+                            o[ch] += share * src[ch];
+                    }
+            }
+}
+
+// din[i][p y + a][p x + b][ch] += dout[i][y][x][ch] / p^2.
+static void avgpool_backward(real *din, const real *dout, int n, int h,
+                             int w, int c, int p)
+{
+    int oh = h / p, ow = w / p;
+    real share = (real)1 / (real)(p * p);
+    for (int i = 0; i < n; i++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                const real *g = dout + (((size_t)i * oh + y) * ow + x) * c;
+                for (int a = 0; a < p; a++)
+                    for (int b = 0; b < p; b++) {
+                        real *dst = din + (((size_t)i * h + p * y + a) * w
+                                           + p * x + b) * c;
+                        for (int ch = 0; ch < c; ch++)
+                            dst[ch] += share * g[ch];
+                    }
+            }
+}
+
+/**
+## Making the convolution fast
+
+The six loops are correct and slow. Their innermost loop runs over the
+input channels, one for the first layer and six for the second: far too
+short for a vector instruction to help, and every step reads a weight
+from a place in memory far from the last. We already own one fast
+operation, the matrix product, and the convolution can be turned into
+one.
+
+Look at the sum again: for a fixed output position it is the dot
+product of the $k \cdot k \cdot c$ numbers of the patch under the filter
+with the $k \cdot k \cdot c$ weights of one filter. So copy every patch
+into a row of a matrix, the *im2col* ("image to columns") step: for the
+first layer that is a matrix of $24 \cdot 24 = 576$ rows of 25 numbers
+per image. Read $W$, shape $(k, k, c, f)$, as a $(k k c, f)$ matrix,
+which in row-major memory it already is. Then
+
+$$\mathrm{out} = \mathrm{cols}\; W + b$$
+
+is one matrix product, and the convolution layer *is* a dense layer
+applied to the patches. Its backward pass is the dense layer's backward
+pass, which yields the gradient of every patch row; `col2im` adds each
+patch's gradient back onto the pixels it was copied from, since a pixel
+appears in up to 25 patches.
+
+The price is memory: the patch matrix is 25 times the image for the
+first layer. We pay it for a small group of images at a time (below,
+*Two cores*), so the matrix stays in the processor's cache. The
+backward pass rebuilds the patches rather than keeping them from the
+forward pass; copying is cheap next to the products. The flag
+`--time-conv` times one LeNet-5 training step both ways; the book's run
+is shown after the training results.
+*/
+
+// cols is (n * oh * ow, k * k * c): row (i, y, x) holds the k x k x c
+// patch of image i under output (y, x), in W's row order (u, v, ch).
+// in is (n, h, w, c).
+static void im2col(real *cols, const real *in, int n, int h, int w,
+                   int c, int k)
+{
+    int oh = h - k + 1, ow = w - k + 1;
+    size_t row = (size_t)k * k * c, span = (size_t)k * c;
+    for (int i = 0; i < n; i++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                real *dst = cols + (((size_t)i * oh + y) * ow + x) * row;
+                for (int u = 0; u < k; u++)   // k*c numbers are adjacent
+                    memcpy(dst + u * span,
+                           in + (((size_t)i * h + y + u) * w + x) * c,
+                           span * sizeof *dst);
+            }
+}
+
+// The reverse: din += every patch row of dcols, added back where it was
+// taken from. din is (n, h, w, c), dcols is (n * oh * ow, k * k * c).
+static void col2im(real *din, const real *dcols, int n, int h, int w,
+                   int c, int k)
+{
+    int oh = h - k + 1, ow = w - k + 1;
+    size_t row = (size_t)k * k * c, span = (size_t)k * c;
+    for (int i = 0; i < n; i++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                const real *src = dcols
+                                + (((size_t)i * oh + y) * ow + x) * row;
+                for (int u = 0; u < k; u++) {
+                    real *dst = din + (((size_t)i * h + y + u) * w + x) * c;
+                    for (size_t j = 0; j < span; j++)
+                        dst[j] += src[u * span + j];
+                }
+            }
+}
+
+// The convolution as a dense layer on the patches: out = cols W + b.
+// cols is scratch, (n * oh * ow, k * k * c); the other shapes are those
+// of conv_forward_loops.
+static void conv_forward(real *out, real *cols, const real *in,
+                         const real *W, const real *b, int n, int h, int w,
+                         int c, int k, int f)
+{
+    if (plain_conv) {
+        conv_forward_loops(out, in, W, b, n, h, w, c, k, f);
+        return;
+    }
+    int rows = n * (h - k + 1) * (w - k + 1);
+    im2col(cols, in, n, h, w, c, k);
+    dense_forward(out, cols, W, b, rows, k * k * c, f);
+}
+
+// dW += cols^T dout, db += column sums of dout, and (if din is wanted)
+// dcols = dout W^T, then din += col2im(dcols). cols and dcols are
+// scratch of cols' shape.
+static void conv_backward(real *din, real *dW, real *db, real *cols,
+                          real *dcols, const real *dout, const real *in,
+                          const real *W, int n, int h, int w, int c, int k,
+                          int f)
+{
+    if (plain_conv) {
+        conv_backward_loops(din, dW, db, dout, in, W, n, h, w, c, k, f);
+        return;
+    }
+    int rows = n * (h - k + 1) * (w - k + 1);
+    im2col(cols, in, n, h, w, c, k);
+    if (din)
+        memset(dcols, 0, (size_t)rows * k * k * c * sizeof *dcols);
+    dense_backward(din ? dcols : NULL, dW, db, dout, cols, W, rows,
+                   k * k * c, f);
+    if (din)
+        col2im(din, dcols, n, h, w, c, k);
+}
+
+/**
+## A network is a list of layers
+
+Keras builds a model by `model.add`-ing layers to a list; so do we. A
+layer is its kind and one or two sizes, and the two networks of the
+tutorial are two short tables, to be read beside the Keras code. A
+Keras `Conv2D(..., activation='relu')` is our convolution followed by a
+ReLU, and `Flatten` needs no layer at all: an image stored channels last
+is already, in memory, the flat vector of $4 \cdot 4 \cdot 16 = 256$
+numbers that the dense layer after it takes (Keras flattens in the same
+order).
+*/
+
+typedef enum { DENSE, CONV, RELU, POOL } layer_kind;
+
+typedef struct {        // a row of a network's table
+    layer_kind kind;
+    int size;           // DENSE: units; CONV: filters; POOL: window side
+    int kernel;         // CONV: side of the square filter
+} layer_spec;
+
+typedef struct {
+    layer_kind kind;
+    int size, kernel;   // as in the table
+    // Filled in by model_build; shapes are per image, (h, w, c):
+    int h, w, c;        // input (a dense layer's is (1, 1, n_in))
+    int oh, ow, oc;     // output
+    size_t weights;     // offset of W in the parameter block
+    size_t bias;        // offset of b in the parameter block
+    size_t in, out;     // offsets of input and output, per image
+} layer;
+
+static const layer_spec mlp_layers[] = {   // the tutorial's dense net
+    {DENSE, 256, 0}, {RELU, 0, 0},
+    {DENSE, 256, 0}, {RELU, 0, 0},
+    {DENSE, 256, 0}, {RELU, 0, 0},
+    {DENSE, 10, 0},                             // then softmax
+};
+
+static const layer_spec lenet5_layers[] = {   // LeNet-5, as Keras has it
+    {CONV, 6, 5}, {RELU, 0, 0}, {POOL, 2, 0},
+    {CONV, 16, 5}, {RELU, 0, 0}, {POOL, 2, 0},
+    {DENSE, 120, 0}, {RELU, 0, 0},
+    {DENSE, 84, 0}, {RELU, 0, 0},
+    {DENSE, 10, 0},                             // then softmax
+};
+
+/**
+`model_build` walks the table once, from the input shape $(28, 28, 1)$
+to the ten logits, and works out every layer's output shape and where
+its numbers live. All parameters of a model sit in *one* block of
+memory, layer after layer, weights then biases; the gradients sit in a
+second block of the same layout; so the optimizer will be one flat loop
+over both. The activations of a group of images are laid out the same
+way: a region for the input, then a region for each layer's output.
+Offsets are counted per image and multiplied by the number of images in
+the group, so one layout serves groups of any size.
+
+It also counts the floating-point operations of one training step, per
+image: a multiply-add is two, a dense layer costs $2 \cdot n_{in} \cdot
+n_{out}$ forward and twice that backward (for $\delta W$ and $\delta
+x$), a convolution the same with one row per output pixel. The first
+layer needs no $\delta x$, since nobody wants the gradient of the
+pixels. Only the products are counted; ReLU, pooling and copying are
+too cheap to matter, which is the point of the count.
+*/
+
+enum { MAX_LAYERS = 16, N_CLASSES = 10 };
+
+typedef struct {
+    const char *name;         // "mlp" or "lenet5"
+    int id;                   // 0 or 1, for the weights file
+    layer layers[MAX_LAYERS];
+    int n_layers;
+    size_t n_params;          // floats in the parameter block
+    size_t n_inputs;          // 28 * 28 pixels per image
+    size_t probs;             // offset of the probabilities, per image
+    size_t acts_per_image;    // activations: input, layers, probs
+    size_t cols_per_image;    // the largest patch matrix (convolutions)
+    double flops_per_image;   // one training step, per image
+} model;
+
+// Lay out the n_layers layers of spec for images of shape (h, w, c).
+static void model_build(model *m, const char *name,
+                        const layer_spec *spec, int n_layers, int h, int w,
+                        int c)
+{
+    memset(m, 0, sizeof *m);
+    m->name = name;
+    m->id = strcmp(name, "lenet5") == 0;
+    m->n_layers = n_layers;
+    m->n_inputs = (size_t)h * w * c;
+    size_t acts = m->n_inputs;          // the input region comes first
+    for (int l = 0; l < m->n_layers; l++) {
+        layer *L = &m->layers[l];
+        *L = (layer){.kind = spec[l].kind, .size = spec[l].size,
+                     .kernel = spec[l].kernel};
+        L->h = h, L->w = w, L->c = c;
+        L->in = l == 0 ? 0 : m->layers[l - 1].out;
+        size_t macs = 0;                // multiply-adds, forward
+        switch (L->kind) {
+        case DENSE:
+            L->h = L->w = 1, L->c = h * w * c;      // flatten
+            L->oh = L->ow = 1, L->oc = L->size;
+            L->weights = m->n_params;
+            L->bias = L->weights + (size_t)L->c * L->oc;
+            m->n_params = L->bias + L->oc;
+            macs = (size_t)L->c * L->oc;
+            break;
+        case CONV:
+            L->oh = h - L->kernel + 1, L->ow = w - L->kernel + 1;
+            L->oc = L->size;
+            L->weights = m->n_params;
+            L->bias = L->weights
+                    + (size_t)L->kernel * L->kernel * c * L->oc;
+            m->n_params = L->bias + L->oc;
+            macs = (size_t)L->oh * L->ow * L->kernel * L->kernel * c
+                 * L->oc;
+            size_t cols = (size_t)L->oh * L->ow * L->kernel * L->kernel
+                        * c;
+            m->cols_per_image = cols > m->cols_per_image
+                              ? cols : m->cols_per_image;
+            break;
+        case RELU:
+            L->oh = h, L->ow = w, L->oc = c;
+            break;
+        case POOL:
+            L->oh = h / L->size, L->ow = w / L->size, L->oc = c;
+            break;
+        }
+        // forward, dW, and dx except for the first layer
+        m->flops_per_image += 2.0 * macs * (l == 0 ? 2 : 3);
+        L->out = acts;
+        acts += (size_t)L->oh * L->ow * L->oc;
+        h = L->oh, w = L->ow, c = L->oc;
+    }
+    m->probs = acts;
+    m->acts_per_image = acts + N_CLASSES;
+}
+
+// One of the two networks, by name, for 28 x 28 grey images.
+static void model_named(model *m, const char *name)
+{
+    if (strcmp(name, "lenet5") == 0)
+        model_build(m, "lenet5", lenet5_layers,
+                    sizeof lenet5_layers / sizeof(layer_spec), 28, 28, 1);
+    else
+        model_build(m, "mlp", mlp_layers,
+                    sizeof mlp_layers / sizeof(layer_spec), 28, 28, 1);
+}
+
+/**
+The summary is Keras's `model.summary()`: each layer, its output shape
+and its number of parameters.
+*/
+
+static void layer_name(char *buf, size_t size, const layer *L)
+{
+    switch (L->kind) {
+    case DENSE: snprintf(buf, size, "dense %d", L->oc); break;
+    case CONV:
+        snprintf(buf, size, "conv %d@%dx%d", L->oc, L->kernel, L->kernel);
+        break;
+    case RELU: snprintf(buf, size, "relu"); break;
+    case POOL:
+        snprintf(buf, size, "avgpool %dx%d", L->size, L->size);
+        break;
+    }
+}
+
+static void model_summary(const model *m)
+{
+    printf("model %s: %zu parameters, %.2f MFLOP per training image\n",
+           m->name, m->n_params, m->flops_per_image / 1e6);
+    printf("  %-14s %-10s %10s\n", "layer", "output", "parameters");
+    for (int l = 0; l < m->n_layers; l++) {
+        const layer *L = &m->layers[l];
+        char name[32], shape[32], params[16] = "";
+        layer_name(name, sizeof name, L);
+        if (L->oh == 1 && L->ow == 1)
+            snprintf(shape, sizeof shape, "%d", L->oc);
+        else
+            snprintf(shape, sizeof shape, "%dx%dx%d", L->oh, L->ow, L->oc);
+        if (L->kind == DENSE || L->kind == CONV)
+            snprintf(params, sizeof params, "%zu",
+                     L->bias + L->oc - L->weights);
+        printf("  %-14s %-10s %10s\n", name, shape, params);
+    }
+    printf("  %-14s %-10d\n", "softmax", N_CLASSES);
+}
+
+/**
+The weights start as Keras starts them, "Glorot uniform": drawn
+uniformly from $[-a, a]$ with $a = \sqrt{6 / (n_{in} + n_{out})}$, where
+for a convolution $n_{in} = k^2 c$ and $n_{out} = k^2 f$ count the
+connections into and out of one unit. Xavier Glorot and Yoshua Bengio
+chose this $a$ so that a signal keeps roughly its size from layer to
+layer, forward and backward. The biases start at zero. The draws come
+from the toolkit's NumPy-compatible generator, so `--seed` picks them.
+*/
+
+static void model_init(const model *m, real *params, rng *r)
+{
+    memset(params, 0, m->n_params * sizeof *params);     // biases 0
+    for (int l = 0; l < m->n_layers; l++) {
+        const layer *L = &m->layers[l];
+        if (L->kind != DENSE && L->kind != CONV)
+            continue;
+        double area = L->kind == CONV ? (double)L->kernel * L->kernel : 1;
+        double fan_in = area * L->c, fan_out = area * L->oc;
+        double a = sqrt(6.0 / (fan_in + fan_out));
+        for (size_t i = L->weights; i < L->bias; i++)
+            params[i] = (real)rng_uniform(r, -a, a);
+    }
+}
+
+/**
+## Forward and backward through the list
+
+With the layers and the layout in place, a forward pass is a loop over
+the list that calls each layer's forward function on its regions, and a
+backward pass is the same loop run backwards with the backward
+functions. `acts` holds a group's activations; `dacts`, of the same
+layout, their gradients; `scratch` holds the patch matrices of the
+convolutions.
+*/
+
+// acts: (n, acts_per_image) laid out by the model, the images first.
+// scratch: (n, 2 * cols_per_image). Leaves the logits in the last
+// layer's region.
+static void model_forward(const model *m, real *acts, real *scratch,
+                          const real *params, int n)
+{
+    for (int l = 0; l < m->n_layers; l++) {
+        const layer *L = &m->layers[l];
+        const real *in = acts + L->in * n;
+        real *out = acts + L->out * n;
+        switch (L->kind) {
+        case DENSE:
+            dense_forward(out, in, params + L->weights, params + L->bias,
+                          n, L->c, L->oc);
+            break;
+        case CONV:
+            conv_forward(out, scratch, in, params + L->weights,
+                         params + L->bias, n, L->h, L->w, L->c, L->kernel,
+                         L->oc);
+            break;
+        case RELU:
+            relu_forward(out, in, (size_t)n * L->oh * L->ow * L->oc);
+            break;
+        case POOL:
+            avgpool_forward(out, in, n, L->h, L->w, L->c, L->size);
+            break;
+        }
+    }
+}
+
+// grads += the gradient of the loss with respect to the parameters,
+// given dacts (same layout as acts) holding it for the logits and zero
+// elsewhere. With input_grad, dacts' input region gets it too.
+static void model_backward(const model *m, real *grads, real *dacts,
+                           real *scratch, const real *acts,
+                           const real *params, int n, bool input_grad)
+{
+    real *cols = scratch, *dcols = scratch + m->cols_per_image * n;
+    for (int l = m->n_layers - 1; l >= 0; l--) {
+        const layer *L = &m->layers[l];
+        const real *in = acts + L->in * n, *out = acts + L->out * n;
+        const real *dout = dacts + L->out * n;
+        real *din = l > 0 || input_grad ? dacts + L->in * n : NULL;
+        switch (L->kind) {
+        case DENSE:
+            dense_backward(din, grads + L->weights, grads + L->bias, dout,
+                           in, params + L->weights, n, L->c, L->oc);
+            break;
+        case CONV:
+            conv_backward(din, grads + L->weights, grads + L->bias, cols,
+                          dcols, dout, in, params + L->weights, n, L->h,
+                          L->w, L->c, L->kernel, L->oc);
+            break;
+        case RELU:
+            if (din)
+                relu_backward(din, dout, out,
+                              (size_t)n * L->oh * L->ow * L->oc);
+            break;
+        case POOL:
+            if (din)
+                avgpool_backward(din, dout, n, L->h, L->w, L->c, L->size);
+            break;
+        }
+    }
+}
+
+/**
+## Checking the gradients
+
+A backward function with a wrong index still trains a little, which is
+the worst kind of bug: nothing crashes and the accuracy is merely
+disappointing. So we check every layer against the definition of the
+derivative. Give the layer a random input and parameters, and score its
+output $y$ with fixed random weights $r$, $f = \sum_j r_j y_j$, whose
+gradient with respect to $y$ is simply $r$. The backward pass then
+yields $\partial f / \partial \theta$ for every parameter and input; the
+central difference
+
+$$\frac{\partial f}{\partial \theta} \approx
+  \frac{f(\theta + h) - f(\theta - h)}{2h}$$
+
+measures the same number directly, with an error of order $h^2$. The
+check compares the two for every single number, on tiny shapes, and
+reports the largest relative error $|a - d| / \max(|a|, |d|, 10^{-3})$
+(so that a gradient near zero is compared absolutely). It needs double
+precision: with floats, the two values of $f$ agree in their first six
+digits and the difference keeps only one or two. The tests build this
+program a second time in double and run `--gradcheck dense`, `relu`,
+`conv` (both the six loops and the im2col path), `pool` and `softmax`,
+and then whole networks, `mlp` and `lenet5`, where the final softmax
+loss is the score and a sample of all parameters is checked; errors of
+$10^{-8}$ and below mean the analytic gradients are right.
+*/
+
+typedef struct {
+    const model *m;
+    real *params, *acts, *dacts, *scratch, *grads;
+    const real *x;              // (n, n_inputs)
+    const real *r;              // (n, output size) scores, or NULL
+    unsigned char labels[8];    // for the softmax score
+    int n;
+} probe;
+
+// f = sum_j r_j y_j over the last layer's output y, or, without r, the
+// mean softmax cross-entropy of the logits.
+static double probe_score(probe *p)
+{
+    const model *m = p->m;
+    const layer *last = &m->layers[m->n_layers - 1];
+    memcpy(p->acts, p->x, m->n_inputs * p->n * sizeof *p->x);
+    model_forward(m, p->acts, p->scratch, p->params, p->n);
+    const real *y = p->acts + last->out * p->n;
+    size_t count = (size_t)p->n * last->oh * last->ow * last->oc;
+    if (!p->r)
+        return softmax_xent_forward(p->acts + m->probs * p->n, y,
+                                    p->labels, p->n, N_CLASSES) / p->n;
+    double f = 0;
+    for (size_t j = 0; j < count; j++)
+        f += (double)p->r[j] * y[j];
+    return f;
+}
+
+// The analytic gradients: grads for the parameters, dacts' input region
+// for the input.
+static void probe_backward(probe *p)
+{
+    const model *m = p->m;
+    const layer *last = &m->layers[m->n_layers - 1];
+    probe_score(p);
+    memset(p->grads, 0, m->n_params * sizeof *p->grads);
+    memset(p->dacts, 0, m->acts_per_image * p->n * sizeof *p->dacts);
+    real *dy = p->dacts + last->out * p->n;
+    size_t count = (size_t)p->n * last->oh * last->ow * last->oc;
+    if (p->r)
+        memcpy(dy, p->r, count * sizeof *dy);
+    else
+        softmax_xent_backward(dy, p->acts + m->probs * p->n, p->labels,
+                              (real)1 / p->n, p->n, N_CLASSES);
+    model_backward(m, p->grads, p->dacts, p->scratch, p->acts, p->params,
+                   p->n, true);
+}
+
+// Central difference for the number *v; returns the relative error
+// against the analytic value `analytic`.
+static double probe_compare(probe *p, real *v, double analytic, double h)
+{
+    real saved = *v;
+    *v = (real)(saved + h);
+    double up = probe_score(p);
+    *v = (real)(saved - h);
+    double down = probe_score(p);
+    *v = saved;
+    double numeric = (up - down) / (2 * h);
+    double scale = fmax(fmax(fabs(analytic), fabs(numeric)), 1e-3);
+    return fabs(analytic - numeric) / scale;
+}
+
+// Check one case: every parameter (a sample of them for whole networks,
+// plus every bias) and, for single layers, every input. Returns the
+// largest relative error.
+static double gradcheck_case(const model *m, bool whole, bool by_loss,
+                             rng *r, long *count)
+{
+    probe p = {.m = m, .n = 2};
+    const layer *last = &m->layers[m->n_layers - 1];
+    size_t inputs = m->n_inputs * p.n;
+    size_t outputs = (size_t)p.n * last->oh * last->ow * last->oc;
+    double h = sizeof(real) == sizeof(double) ? 1e-6 : 1e-2;
+    p.params = nn_alloc(m->n_params + 1, sizeof(real));
+    p.grads = nn_alloc(m->n_params + 1, sizeof(real));
+    p.acts = nn_alloc(m->acts_per_image * p.n, sizeof(real));
+    p.dacts = nn_alloc(m->acts_per_image * p.n, sizeof(real));
+    p.scratch = nn_alloc(2 * m->cols_per_image * p.n + 1, sizeof(real));
+    real *x = nn_alloc(inputs, sizeof(real));
+    real *scores = nn_alloc(outputs, sizeof(real));
+    real *analytic = nn_alloc(m->n_params + inputs, sizeof(real));
+    for (size_t i = 0; i < inputs; i++) {   // in [-1, 1], off ReLU's kink
+        double u = rng_uniform(r, -0.9, 0.9);
+        x[i] = (real)(whole ? 0.5 + 0.5 * u : u + (u < 0 ? -0.1 : 0.1));
+    }
+    for (size_t i = 0; i < outputs; i++)
+        scores[i] = (real)rng_uniform(r, -1, 1);
+    if (whole)
+        model_init(m, p.params, r);
+    else
+        for (size_t i = 0; i < m->n_params; i++)
+            p.params[i] = (real)rng_uniform(r, -1, 1);
+    for (int i = 0; i < p.n; i++)
+        p.labels[i] = (unsigned char)(3 + 4 * i);
+    p.x = x;
+    p.r = by_loss ? NULL : scores;
+
+    probe_backward(&p);
+    memcpy(analytic, p.grads, m->n_params * sizeof(real));
+    memcpy(analytic + m->n_params, p.dacts, inputs * sizeof(real));
+    double worst = 0;
+    size_t stride = whole ? 1 + m->n_params / 400 : 1;
+    for (int l = 0; l < m->n_layers; l++) {
+        const layer *L = &m->layers[l];
+        if (L->kind != DENSE && L->kind != CONV)
+            continue;
+        for (size_t i = L->weights; i < L->bias + L->oc; i++)
+            if (i >= L->bias || i % stride == 0) {
+                worst = fmax(worst, probe_compare(&p, &p.params[i],
+                                                  analytic[i], h));
+                ++*count;
+            }
+    }
+    for (size_t i = 0; !whole && i < inputs; i++) {
+        worst = fmax(worst, probe_compare(&p, &x[i],
+                                          analytic[m->n_params + i], h));
+        ++*count;
+    }
+    free(p.params), free(p.grads), free(p.acts), free(p.dacts);
+    free(p.scratch), free(x), free(scores), free(analytic);
+    return worst;
+}
+
+/**
+The single-layer checks build a one-layer "network" from a table of
+their own, so that they run the very `model_forward` and
+`model_backward` that training runs. The softmax check scores the
+logits of a single dense layer with the loss itself.
+*/
+
+static int gradcheck(const char *what, rng *r)
+{
+    static const layer_spec dense[] = {{DENSE, 4, 0}};
+    static const layer_spec relu[] = {{RELU, 0, 0}};
+    static const layer_spec conv[] = {{CONV, 3, 3}};
+    static const layer_spec pool[] = {{POOL, 2, 0}};
+    static const layer_spec soft[] = {{DENSE, N_CLASSES, 0}};
+    static const struct {
+        const char *name;
+        const layer_spec *spec;  // NULL: the network of that name
+        int h, w, c;             // input shape
+    } cases[] = {
+        {"dense", dense, 1, 1, 5},   {"relu", relu, 3, 3, 2},
+        {"conv", conv, 6, 6, 2},     {"pool", pool, 4, 4, 3},
+        {"softmax", soft, 1, 1, 6},  {"mlp", NULL, 28, 28, 1},
+        {"lenet5", NULL, 28, 28, 1},
+    };
+    double bound = sizeof(real) == sizeof(double) ? 1e-6 : 5e-2;
+    int failures = 0, checked = 0;
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        const char *name = cases[t].name;
+        if (strcmp(what, "all") != 0 && strcmp(what, name) != 0)
+            continue;
+        checked++;
+        model m;
+        bool whole = cases[t].spec == NULL;
+        if (whole)
+            model_named(&m, name);
+        else
+            model_build(&m, name, cases[t].spec, 1, cases[t].h,
+                        cases[t].w, cases[t].c);
+        bool by_loss = whole || strcmp(name, "softmax") == 0;
+        // the convolution twice: im2col + gemm, then the six loops
+        int paths = strcmp(name, "conv") == 0 ? 2 : 1;
+        for (int path = 0; path < paths; path++) {
+            plain_conv = path == 1;
+            long count = 0;
+            double worst = gradcheck_case(&m, whole, by_loss, r, &count);
+            bool ok = worst <= bound;
+            failures += !ok;
+            printf("gradcheck %s%s: max relative error %.2e over %ld "
+                   "numbers (bound %.0e) %s\n", name,
+                   paths == 1 ? "" : path ? " (six loops)" : " (im2col)",
+                   worst, count, bound, ok ? "ok" : "FAILED");
+        }
+        plain_conv = false;
+    }
+    if (checked == 0) {
+        fprintf(stderr, "--gradcheck: unknown layer '%s' (dense, relu, "
+                "conv, pool, softmax, mlp, lenet5 or all)\n", what);
+        return 2;
+    }
+    printf("gradcheck in %s: %s\n", REAL_NAME,
+           failures ? "FAILED" : "all gradients agree");
+    return failures ? 1 : 0;
+}
+
+/**
+## Two cores
+
+A batch's gradient is a sum over its images: the loss is the mean of
+the images' losses, and the derivative of a sum is the sum of the
+derivatives. So the work splits cleanly. With `--threads T` the batch is
+cut into $T$ equal slices; each thread runs its slice forward and
+backward with its own activations and its own gradient block, reading
+the shared parameters, which nobody writes until all threads are done.
+Then the $T$ gradient blocks are added, always in the order thread 0,
+1, 2, ..., and the optimizer takes one step. Floating-point addition is
+not associative, so a different grouping of the same numbers could
+change the last digits; with a fixed partition and a fixed order, the
+same seed and the same thread count give the same bits, run after run.
+(A different thread count groups the sums differently, and so ends a
+little differently.)
+
+Each thread walks its slice in small groups of images, forward through
+the whole network and straight back. All the activations of a group,
+patch matrices included, then fit in the processor's cache, and the
+forward pass's numbers are still there when the backward pass needs
+them. The gradient blocks add up over the groups exactly as they would
+over one large group. For LeNet-5 a group is a few images, for the
+dense net a few dozen; the sizes below were chosen by timing.
+
+The threads are plain POSIX threads, started for each batch and joined
+at its end; the calling thread does slice 0 itself. Starting a thread
+costs some tens of microseconds, small next to a batch. The matrix
+library must not start threads of its own inside ours, so we tell
+OpenBLAS to stay on one thread.
+*/
+
+enum { MAX_THREADS = 64, MAX_GROUP = 256 };
+
+typedef struct {
+    const model *m;
+    const real *params;       // (n_params), shared, read only
+    real *grads;              // (n_params), this thread's own
+    real *acts, *dacts;       // (group, acts_per_image) each
+    real *scratch;            // (group, 2 * cols_per_image)
+    int group;                // images per group
+    // The job: images rows[0 .. count) of the data set pixels / labels.
+    const unsigned char *pixels, *labels;
+    const int *rows;
+    int count;
+    bool train;
+    real scale;               // 1/B: the loss is a mean over the batch
+    unsigned char *predicted; // (count), or NULL
+    // The results, over the slice.
+    double loss;              // summed, not averaged
+    int correct;
+} worker;
+
+// Images per group: a rough cache budget, by timing on two machines.
+static int group_size(const model *m)
+{
+    size_t bytes = (2 * m->acts_per_image + 2 * m->cols_per_image)
+                 * sizeof(real);
+    size_t group = ((size_t)1536 << 10) / bytes;
+    return group < 4 ? 4 : group > 64 ? 64 : (int)group;
+}
+
+static void *worker_run(void *arg)
+{
+    worker *wk = arg;
+    const model *m = wk->m;
+    const layer *last = &m->layers[m->n_layers - 1];
+    flush_denormals();                    // this thread's own setting
+    wk->loss = 0;
+    wk->correct = 0;
+    if (wk->train)
+        memset(wk->grads, 0, m->n_params * sizeof *wk->grads);
+    for (int start = 0; start < wk->count; start += wk->group) {
+        int n = wk->count - start < wk->group ? wk->count - start
+                                               : wk->group;
+        unsigned char labels[MAX_GROUP];
+        for (int i = 0; i < n; i++) {     // bytes to numbers in [0, 1]
+            int row = wk->rows[start + i];
+            const unsigned char *px = wk->pixels + (size_t)row * m->n_inputs;
+            real *x = wk->acts + (size_t)i * m->n_inputs;
+            for (size_t j = 0; j < m->n_inputs; j++)
+                x[j] = px[j] / (real)255;
+            labels[i] = wk->labels[row];
+        }
+        model_forward(m, wk->acts, wk->scratch, wk->params, n);
+        real *logits = wk->acts + last->out * n;
+        real *probs = wk->acts + m->probs * n;
+        wk->loss += softmax_xent_forward(probs, logits, labels, n,
+                                         N_CLASSES);
+        for (int i = 0; i < n; i++) {     // the guess: the likeliest class
+            const real *p = probs + (size_t)i * N_CLASSES;
+            int guess = 0;
+            for (int k = 1; k < N_CLASSES; k++)
+                guess = p[k] > p[guess] ? k : guess;
+            wk->correct += guess == labels[i];
+            if (wk->predicted)
+                wk->predicted[start + i] = (unsigned char)guess;
+        }
+        if (!wk->train)
+            continue;
+        memset(wk->dacts, 0, m->acts_per_image * n * sizeof *wk->dacts);
+        softmax_xent_backward(wk->dacts + last->out * n, probs, labels,
+                              wk->scale, n, N_CLASSES);
+        model_backward(m, wk->grads, wk->dacts, wk->scratch, wk->acts,
+                       wk->params, n, false);
+    }
+    return NULL;
+}
+
+// Run images rows[0 .. count) on n_workers threads, slice t on worker t
+// (this thread is worker 0), and wait for all of them.
+static void run_workers(worker *team, int n_workers,
+                        const unsigned char *pixels,
+                        const unsigned char *labels, const int *rows,
+                        int count, bool train, unsigned char *predicted)
+{
+    pthread_t threads[MAX_THREADS];
+    bool started[MAX_THREADS] = {false};
+    for (int t = 0; t < n_workers; t++) {
+        int first = (int)((long)count * t / n_workers);
+        int end = (int)((long)count * (t + 1) / n_workers);
+        worker *wk = &team[t];
+        wk->pixels = pixels, wk->labels = labels;
+        wk->rows = rows + first, wk->count = end - first;
+        wk->train = train;
+        wk->scale = (real)1 / (real)count;
+        wk->predicted = predicted ? predicted + first : NULL;
+    }
+    for (int t = 1; t < n_workers; t++)
+        started[t] = pthread_create(&threads[t], NULL, worker_run,
+                                    &team[t]) == 0;
+    worker_run(&team[0]);
+    for (int t = 1; t < n_workers; t++) {
+        if (started[t])
+            pthread_join(threads[t], NULL);
+        else
+            worker_run(&team[t]);     // no thread to be had: do it here
+    }
+}
+
+static void team_alloc(worker *team, int n_workers, const model *m,
+                       const real *params)
+{
+    for (int t = 0; t < n_workers; t++) {
+        worker *wk = &team[t];
+        memset(wk, 0, sizeof *wk);
+        wk->m = m;
+        wk->params = params;
+        wk->group = group_size(m);
+        wk->grads = nn_alloc(m->n_params, sizeof(real));
+        wk->acts = nn_alloc(m->acts_per_image * wk->group, sizeof(real));
+        wk->dacts = nn_alloc(m->acts_per_image * wk->group, sizeof(real));
+        wk->scratch = nn_alloc(2 * m->cols_per_image * wk->group + 1,
+                               sizeof(real));
+    }
+}
+
+static void team_free(worker *team, int n_workers)
+{
+    for (int t = 0; t < n_workers; t++) {
+        free(team[t].grads), free(team[t].acts), free(team[t].dacts);
+        free(team[t].scratch);
+    }
+}
+
+/**
+## Stochastic gradient descent, and momentum
+
+The tutorial trains with plain SGD: after each batch, every parameter
+takes a step against its gradient, $\theta \leftarrow \theta - \eta\, g$
+with the learning rate $\eta = 0.05$. Because all parameters sit in one
+block and their gradients in another of the same layout, this is one
+loop over two arrays, whatever the network.
+
+*Momentum* adds a memory. Each parameter keeps a velocity $v$, a running
+sum of its past gradients that decays by a factor $\mu$ per step, and
+moves along it:
+
+$$v \leftarrow \mu\, v + g, \qquad \theta \leftarrow \theta - \eta\, v .$$
+
+Where the gradients of successive batches agree, as along the floor of
+a long narrow valley of the loss, the steps add up to as much as $1 /
+(1 - \mu)$ times the plain step, ten times for $\mu = 0.9$; where they
+disagree, as across the valley, they cancel. With $\mu = 0$ it is plain
+SGD again, so one loop serves both. (This is PyTorch's form; Keras
+scales the gradient by $\eta$ before adding it to $v$, which is the same
+thing for a fixed $\eta$.)
+*/
+
+// v = momentum v + g, params -= lr v. params, velocity, grads are (n).
+static void sgd_step(real *params, real *velocity, const real *grads,
+                     real lr, real momentum, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        velocity[i] = momentum * velocity[i] + grads[i];
+        params[i] -= lr * velocity[i];
+    }
+}
+
+/**
+Why not simply the tutorial's recipe: plain SGD, batches of 1024, 50
+epochs? Count the steps. The tutorial trained on MNIST's 60,000
+images: 59 batches per epoch, about 3,000 steps in 50 epochs. Our
+8,000 digits make 8 batches per epoch, and 50 epochs are only 400
+steps, each of them a small one ($\eta = 0.05$) in the direction of an
+average over 1024 images. An epoch costs the same arithmetic however it
+is cut into batches, but the network only learns once per batch, and
+400 small steps are not enough to get far from the random start. The
+run below shows it (`--recipe keras`).
+
+Our recipe takes many more, larger steps for the same arithmetic:
+batches of 32 make 250 steps per epoch, and momentum 0.9 with $\eta =
+0.01$ moves ten times as far per step once the velocity has built up
+as plain SGD with the same $\eta$ would. A batch of 32 still averages
+away most of the noise of single images. Fifteen epochs are then plenty
+for both networks. The flags `--epochs`, `--batch`, `--lr` and
+`--momentum` change the recipe; `--recipe keras` restores the
+tutorial's, and `--recipe both` runs both, which is what the book does.
+*/
+
+typedef struct {
+    const char *name;       // "ours" or "keras"
+    int epochs, batch;
+    double lr, momentum;
+} recipe;
+
+static const recipe keras_recipe = {"keras", 50, 1024, 0.05, 0.0};
+
+typedef struct {           // one training run and what it recorded
+    model m;
+    recipe rc;
+    real *params;          // (n_params)
+    double *loss, *train_acc, *test_acc;   // (epochs) each
+    int epochs_done;
+    double test_loss;      // after the last epoch
+    int test_correct;
+    unsigned char *predicted;              // (n_test)
+} run;
+
+/**
+## The training loop
+
+An epoch shuffles the training images (the toolkit's generator, so the
+seed fixes the order), cuts them into batches, and for each batch runs
+the threads, adds their gradients and takes a step. Then it measures
+the network on the test images it never trains on. The line it prints
+carries the mean training loss, the accuracy on the training images
+(counted on the fly, while the weights were still changing, as Keras
+counts it) and the test accuracy. The time it took goes to stderr with
+the images per second and the rate of arithmetic, in billions of
+floating-point operations per second (GFLOP/s), so that the results on
+stdout stay the same from run to run.
+*/
+
+// The whole test set forward; predictions into R->predicted.
+static void evaluate(run *R, worker *team, int n_workers, const digits *d,
+                     double *loss, int *correct)
+{
+    int *rows = nn_alloc((size_t)d->n_test, sizeof *rows);
+    for (int i = 0; i < d->n_test; i++)
+        rows[i] = i;
+    run_workers(team, n_workers, d->test_x, d->test_y, rows, d->n_test,
+                false, R->predicted);
+    *loss = 0;
+    *correct = 0;
+    for (int t = 0; t < n_workers; t++) {
+        *loss += team[t].loss;
+        *correct += team[t].correct;
+    }
+    *loss /= d->n_test;
+    free(rows);
+}
+
+// Train R->params from a fresh start. 0, or 1 when the loss diverged.
+static int train(run *R, const digits *d, worker *team, int n_workers,
+                 uint32_t seed, const char *program)
+{
+    const model *m = &R->m;
+    const recipe *rc = &R->rc;
+    rng r;
+    rng_seed(&r, seed);
+    model_init(m, R->params, &r);
+    real *velocity = nn_alloc(m->n_params, sizeof *velocity);
+    int *order = nn_alloc((size_t)d->n_train, sizeof *order);
+    int status = 0;
+    for (int epoch = 1; epoch <= rc->epochs && status == 0; epoch++) {
+        rng_permutation(&r, order, d->n_train);
+        double start = nn_seconds(), loss = 0;
+        long correct = 0;
+        for (int first = 0; first < d->n_train; first += rc->batch) {
+            int count = d->n_train - first < rc->batch
+                      ? d->n_train - first : rc->batch;
+            run_workers(team, n_workers, d->train_x, d->train_y,
+                        order + first, count, true, NULL);
+            for (int t = 0; t < n_workers; t++) {   // in a fixed order
+                loss += team[t].loss;
+                correct += team[t].correct;
+                if (t > 0)
+                    for (size_t i = 0; i < m->n_params; i++)
+                        team[0].grads[i] += team[t].grads[i];
+            }
+            sgd_step(R->params, velocity, team[0].grads, (real)rc->lr,
+                     (real)rc->momentum, m->n_params);
+        }
+        double seconds = nn_seconds() - start;
+        loss /= d->n_train;
+        if (!isfinite(loss)) {
+            fprintf(stderr, "%s: the loss diverged (%g) in epoch %d; "
+                    "try a smaller --lr than %g\n", program, loss, epoch,
+                    rc->lr);
+            status = 1;
+            break;
+        }
+        evaluate(R, team, n_workers, d, &R->test_loss, &R->test_correct);
+        R->loss[epoch - 1] = loss;
+        R->train_acc[epoch - 1] = (double)correct / d->n_train;
+        R->test_acc[epoch - 1] = (double)R->test_correct / d->n_test;
+        R->epochs_done = epoch;
+        printf("epoch %2d/%d  loss %.4f  train %.4f  test %.4f\n", epoch,
+               rc->epochs, loss, R->train_acc[epoch - 1],
+               R->test_acc[epoch - 1]);
+        fflush(stdout);
+        fprintf(stderr, "%s epoch %2d/%d  %6.2f s  %7.0f images/s  "
+                "%5.1f GFLOP/s\n", m->name, epoch, rc->epochs, seconds,
+                d->n_train / seconds,
+                m->flops_per_image * d->n_train / seconds / 1e9);
+    }
+    free(velocity);
+    free(order);
+    return status;
+}
+
+/**
+## Saving the weights
+
+A trained network is its parameter block, so saving it means writing
+that block, and a header that lets the loader refuse anything else. The
+format is small and fixed, every number little-endian whatever the
+machine:
+
+| bytes | contents |
+|---|---|
+| 4 | the magic `NN09` |
+| 4 | format version, 1 |
+| 4 | the network: 0 the dense net, 1 LeNet-5 |
+| 4 | $L$, the number of layers with parameters |
+| $16 L$ | per layer: kernel rows and columns, inputs, outputs |
+| $4 P$ | the $P$ parameters, as 32-bit floats, in the block's order |
+
+The loader reads the whole file and checks it from the front: the magic
+number, the version, the network, every shape against the network this
+program builds, then that exactly $4P$ bytes of weights follow (fewer:
+the file is truncated; more: something else is appended), and that
+every weight is a finite number. (A dense layer's "kernel" is $1
+\times 1$.) Any failure is one line naming the
+file and what is wrong, and exit status 2.
+*/
+
+enum { WEIGHTS_VERSION = 1 };
+
+static void put_u32(unsigned char *at, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        at[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *at)
+{
+    return (uint32_t)at[0] | (uint32_t)at[1] << 8 | (uint32_t)at[2] << 16
+         | (uint32_t)at[3] << 24;
+}
+
+// The shape a parameter layer is stored with: (k, k, inputs, outputs).
+static void layer_shape(uint32_t shape[4], const layer *L)
+{
+    uint32_t k = L->kind == CONV ? (uint32_t)L->kernel : 1;
+    shape[0] = shape[1] = k;
+    shape[2] = (uint32_t)L->c;
+    shape[3] = (uint32_t)L->oc;
+}
+
+// The file's bytes for model m with params; returns the size. Caller
+// frees *bytes.
+static size_t weights_encode(unsigned char **bytes, const model *m,
+                             const real *params)
+{
+    uint32_t n_layers = 0;
+    for (int l = 0; l < m->n_layers; l++)
+        n_layers += m->layers[l].kind == DENSE
+                  || m->layers[l].kind == CONV;
+    size_t size = 16 + 16 * (size_t)n_layers + 4 * m->n_params;
+    unsigned char *b = nn_alloc(size, 1), *at = b + 16;
+    memcpy(b, "NN09", 4);
+    put_u32(b + 4, WEIGHTS_VERSION);
+    put_u32(b + 8, (uint32_t)m->id);
+    put_u32(b + 12, n_layers);
+    for (int l = 0; l < m->n_layers; l++) {
+        uint32_t shape[4];
+        if (m->layers[l].kind != DENSE && m->layers[l].kind != CONV)
+            continue;
+        layer_shape(shape, &m->layers[l]);
+        for (int i = 0; i < 4; i++, at += 4)
+            put_u32(at, shape[i]);
+    }
+    for (size_t i = 0; i < m->n_params; i++, at += 4) {
+        float value = (float)params[i];
+        uint32_t bits;
+        memcpy(&bits, &value, 4);
+        put_u32(at, bits);
+    }
+    *bytes = b;
+    return size;
+}
+
+static int weights_save(const char *path, const model *m,
+                        const real *params, char *err, size_t err_size)
+{
+    unsigned char *bytes;
+    size_t size = weights_encode(&bytes, m, params);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot create: %s", path,
+                 strerror(errno));
+        free(bytes);
+        return -1;
+    }
+    size_t written = fwrite(bytes, 1, size, f);
+    int closed = fclose(f);
+    free(bytes);
+    if (written != size || closed != 0) {
+        snprintf(err, err_size, "%s: cannot write the weights", path);
+        return -1;
+    }
+    return 0;
+}
+
+// Check the file's bytes b[size] and build its model; params are
+// allocated (caller frees). 0, or -1 with one line in err.
+static int weights_decode(model *m, real **params, const unsigned char *b,
+                          size_t size, const char *path, char *err,
+                          size_t err_size)
+{
+    if (size < 16 || memcmp(b, "NN09", 4) != 0) {
+        snprintf(err, err_size, "%s: not a weights file of this chapter "
+                 "(it does not start with the magic NN09 and a header)",
+                 path);
+        return -1;
+    }
+    uint32_t version = get_u32(b + 4), id = get_u32(b + 8);
+    uint32_t n_layers = get_u32(b + 12);
+    if (version != WEIGHTS_VERSION) {
+        snprintf(err, err_size, "%s: format version %u, but this program "
+                 "reads version %d", path, version, WEIGHTS_VERSION);
+        return -1;
+    }
+    if (id > 1) {
+        snprintf(err, err_size, "%s: unknown network number %u (0 is "
+                 "mlp, 1 is lenet5)", path, id);
+        return -1;
+    }
+    model_named(m, id ? "lenet5" : "mlp");
+    const unsigned char *at = b + 16;
+    uint32_t expected_layers = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const layer *L = &m->layers[l];
+        if (L->kind != DENSE && L->kind != CONV)
+            continue;
+        expected_layers++;
+        if (expected_layers > n_layers)
+            break;
+        if ((size_t)(at - b) + 16 > size) {
+            snprintf(err, err_size, "%s: truncated: %zu bytes end inside "
+                     "the layer shapes", path, size);
+            return -1;
+        }
+        uint32_t want[4];
+        layer_shape(want, L);
+        for (int i = 0; i < 4; i++)
+            if (get_u32(at + 4 * i) != want[i]) {
+                snprintf(err, err_size, "%s: layer %d has shape "
+                         "%ux%ux%ux%u in the file, but %s's is "
+                         "%ux%ux%ux%u", path, l + 1, get_u32(at),
+                         get_u32(at + 4), get_u32(at + 8),
+                         get_u32(at + 12), m->name, want[0], want[1],
+                         want[2], want[3]);
+                return -1;
+            }
+        at += 16;
+    }
+    if (n_layers != expected_layers) {
+        snprintf(err, err_size, "%s: %u layers with parameters, but %s "
+                 "has %u", path, n_layers, m->name, expected_layers);
+        return -1;
+    }
+    size_t need = (size_t)(at - b) + 4 * m->n_params;
+    if (size != need) {
+        snprintf(err, err_size, size < need
+                 ? "%s: truncated: %zu bytes, the header promises %zu"
+                 : "%s: %zu bytes, but the header promises %zu (extra "
+                   "bytes at the end)", path, size, need);
+        return -1;
+    }
+    real *p = nn_alloc(m->n_params, sizeof *p);
+    for (size_t i = 0; i < m->n_params; i++, at += 4) {
+        uint32_t bits = get_u32(at);
+        float value;
+        memcpy(&value, &bits, 4);
+        if (!isfinite(value)) {
+            snprintf(err, err_size, "%s: parameter %zu is not a finite "
+                     "number", path, i);
+            free(p);
+            return -1;
+        }
+        p[i] = value;
+    }
+    *params = p;
+    return 0;
+}
+
+static int weights_load(model *m, real **params, const char *path,
+                        char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot open: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    enum { MAX_SIZE = 64 << 20 };         // far above both networks
+    unsigned char *bytes = nn_alloc(MAX_SIZE + 1, 1);
+    size_t size = fread(bytes, 1, MAX_SIZE + 1, f);
+    int failed = ferror(f);
+    fclose(f);
+    int status = -1;
+    if (failed)
+        snprintf(err, err_size, "%s: cannot read", path);
+    else if (size > MAX_SIZE)
+        snprintf(err, err_size, "%s: larger than %d MB, not a weights "
+                 "file of this chapter", path, MAX_SIZE >> 20);
+    else
+        status = weights_decode(m, params, bytes, size, path, err,
+                                err_size);
+    free(bytes);
+    return status;
+}
+
+/**
+## Classifying one image
+
+With saved weights, `--load FILE --classify WHAT` runs a single image
+through the network. WHAT is either an index into the test set or a
+PGM file, the simplest grey image format (`P5` binary or `P2` text;
+most image programs can write it), which must be $28 \times 28$ like
+MNIST's digits. MNIST digits are light strokes on a dark ground; a
+picture whose border is mostly light is taken to be dark ink on light
+paper and inverted first. The program draws the image in characters so
+that you can see what it saw, then prints the ten probabilities.
+*/
+
+// Next number in a PGM header, skipping blanks and # comments; -1 if none.
+static long pgm_number(FILE *f)
+{
+    int ch = fgetc(f);
+    while (ch == '#' || ch == ' ' || ch == '\t' || ch == '\n'
+           || ch == '\r') {
+        if (ch == '#')
+            while (ch != '\n' && ch != EOF)
+                ch = fgetc(f);
+        ch = fgetc(f);
+    }
+    long v = -1;
+    for (; ch >= '0' && ch <= '9' && v < 100000; ch = fgetc(f))
+        v = (v < 0 ? 0 : 10 * v) + (ch - '0');
+    return v;           // the character after the number is consumed
+}
+
+// A 28 x 28 PGM into px[784], scaled to 0..255. 0, or -1 with err.
+static int pgm_read(unsigned char *px, const char *path, char *err,
+                    size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot open: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    char magic[2] = {0, 0};
+    bool ok = fread(magic, 1, 2, f) == 2 && magic[0] == 'P'
+           && (magic[1] == '5' || magic[1] == '2');
+    long width = ok ? pgm_number(f) : -1, height = pgm_number(f);
+    long maxval = pgm_number(f);
+    if (!ok || width < 1 || height < 1 || maxval < 1 || maxval > 255) {
+        snprintf(err, err_size, "%s: not a PGM image (P5 or P2, maxval "
+                 "at most 255)", path);
+        fclose(f);
+        return -1;
+    }
+    if (width != 28 || height != 28) {
+        snprintf(err, err_size, "%s: the image is %ldx%ld; --classify "
+                 "needs 28x28, like MNIST", path, width, height);
+        fclose(f);
+        return -1;
+    }
+    for (int i = 0; i < 28 * 28 && ok; i++) {
+        long v = magic[1] == '5' ? fgetc(f) : pgm_number(f);
+        ok = v >= 0 && v <= maxval;
+        px[i] = ok ? (unsigned char)((v * 255 + maxval / 2) / maxval) : 0;
+    }
+    fclose(f);
+    if (!ok) {
+        snprintf(err, err_size, "%s: truncated or bad pixel values", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int classify(const char *what, const model *m, const real *params,
+                    const digits *d, const char *program)
+{
+    unsigned char px[28 * 28], label = 0;
+    bool known = false;
+    char err[512], *end;
+    long index = strtol(what, &end, 10);
+    if (*what && *end == '\0') {
+        if (index < 0 || index >= d->n_test)
+            return cli_error(&(cli_common){.program = program},
+                             "--classify: no test image %s (there are %d,"
+                             " 0 to %d)", what, d->n_test, d->n_test - 1);
+        memcpy(px, d->test_x + (size_t)index * 28 * 28, sizeof px);
+        label = d->test_y[index];
+        known = true;
+        printf("\ntest image %ld, labelled %d:\n", index, label);
+    } else {
+        if (pgm_read(px, what, err, sizeof err) != 0)
+            return cli_error(&(cli_common){.program = program}, "%s",
+                             err);
+        long border = 0;
+        for (int i = 0; i < 28; i++)
+            border += px[i] + px[27 * 28 + i] + px[i * 28]
+                    + px[i * 28 + 27];
+        bool inverted = border > 127L * 4 * 28;
+        if (inverted)
+            for (int i = 0; i < 28 * 28; i++)
+                px[i] = (unsigned char)(255 - px[i]);
+        printf("\n%s%s:\n", what, inverted ? " (inverted: dark on light)"
+                                           : "");
+    }
+    for (int y = 0; y < 28; y++) {        // the image, in characters
+        char line[29];
+        for (int x = 0; x < 28; x++)
+            line[x] = " .:-=+*#%@"[px[y * 28 + x] * 10 / 256];
+        line[28] = '\0';
+        printf("  |%s|\n", line);
+    }
+    worker one;
+    int row = 0;
+    team_alloc(&one, 1, m, params);
+    run_workers(&one, 1, px, &label, &row, 1, false, NULL);
+    const real *p = one.acts + m->probs;
+    int guess = 0;
+    for (int k = 1; k < N_CLASSES; k++)
+        guess = p[k] > p[guess] ? k : guess;
+    printf("prediction: %d (probability %.4f)%s\n", guess, p[guess],
+           !known ? "" : guess == label ? ", right" : ", wrong");
+    printf("probabilities:");
+    for (int k = 0; k < N_CLASSES; k++)
+        printf(" %d:%.3f", k, p[k]);
+    printf("\n");
+    team_free(&one, 1);
+    return 0;
+}
+
+/**
+## The figures
+
+Four figures come out of a run. The training curves put every run side
+by side. For LeNet-5, the six filters of the first layer are drawn as
+$5 \times 5$ images (red for positive weights, blue for negative), each
+above the feature map it makes from one test digit, after the ReLU: the
+map is bright where the filter found its pattern. The confusion matrix
+counts, for every true class (row), which class the network said
+(column); its diagonal is the correct answers. Last, a grid of test
+images the network got wrong, each titled with its true label and the
+network's answer.
+*/
+
+static void draw_curves(plotter *pl, const run *runs, int n_runs)
+{
+    plot *p = plot_begin(pl, "curves", 7.5, 3.2);
+    if (!p)
+        return;
+    for (int r = 0; r < n_runs; r++) {
+        int n = runs[r].epochs_done;
+        double *epoch = nn_alloc((size_t)n + 1, sizeof *epoch);
+        for (int e = 0; e < n; e++)
+            epoch[e] = e + 1;
+        const double *cols[] = {epoch, runs[r].loss, runs[r].train_acc,
+                                runs[r].test_acc};
+        char name[16];
+        snprintf(name, sizeof name, "$run%d", r);
+        plot_columns(p, name, cols, 4, n);
+        free(epoch);
+    }
+    plot_cmd(p, "set multiplot layout 1,2");
+    plot_cmd(p, "set xlabel 'epoch'");
+    plot_cmd(p, "set grid");
+    for (int panel = 0; panel < 2; panel++) {
+        if (panel == 0) {
+            plot_cmd(p, "set logscale y");
+            plot_cmd(p, "set ylabel 'training loss (log scale)'");
+            plot_cmd(p, "set key top right");
+        } else {
+            plot_cmd(p, "unset logscale y");
+            plot_cmd(p, "set ylabel 'test accuracy'");
+            plot_cmd(p, "set key bottom right");
+        }
+        char cmd[2048] = "plot ";
+        for (int r = 0; r < n_runs; r++) {
+            const run *R = &runs[r];
+            char one[256];
+            snprintf(one, sizeof one, "%s$run%d using 1:%d with lines "
+                     "lw 2 lc %d dt %d title '%s, %s'", r ? ", " : "", r,
+                     panel == 0 ? 2 : 4, R->m.id ? 7 : 6,
+                     strcmp(R->rc.name, "keras") == 0 ? 2 : 1,
+                     R->m.id ? "LeNet-5" : "dense",
+                     strcmp(R->rc.name, "keras") == 0 ? "Keras recipe"
+                                                      : "our recipe");
+            strncat(cmd, one, sizeof cmd - strlen(cmd) - 1);
+        }
+        plot_cmd(p, "%s", cmd);
+    }
+    plot_cmd(p, "unset multiplot");
+    plot_end(p);
+}
+
+// A w x h image as an inline data block, row 0 at the top.
+static void plot_image(plot *p, const char *name, const double *v, int w,
+                       int h)
+{
+    plot_grid(p, name, v, w, h, 0, w - 1, 0, h - 1);
+}
+
+static void draw_filters(plotter *pl, const run *R, const digits *d)
+{
+    const model *m = &R->m;
+    plot *p = plot_begin(pl, "filters", 7.5, 2.5);
+    if (!p)
+        return;
+    worker one;
+    int row = 0;
+    team_alloc(&one, 1, m, R->params);
+    run_workers(&one, 1, d->test_x, d->test_y, &row, 1, false, NULL);
+    const layer *conv = &m->layers[0], *relu = &m->layers[1];
+    int k = conv->kernel, f = conv->oc, side = relu->oh;
+    double digit[28 * 28], filter[25], map[24 * 24];
+    for (int i = 0; i < 28 * 28; i++)
+        digit[i] = d->test_x[i] / 255.0;
+    plot_image(p, "$digit", digit, 28, 28);
+    double reach = 0;                     // one colour scale for all
+    for (int i = 0; i < k * k * f; i++)
+        reach = fmax(reach, fabs((double)R->params[conv->weights + i]));
+    for (int o = 0; o < f; o++) {
+        char name[32];
+        for (int i = 0; i < k * k; i++)
+            filter[i] = R->params[conv->weights + (size_t)i * f + o];
+        snprintf(name, sizeof name, "$filter%d", o);
+        plot_image(p, name, filter, k, k);
+        for (int i = 0; i < side * side; i++)
+            map[i] = one.acts[relu->out + (size_t)i * f + o];
+        snprintf(name, sizeof name, "$map%d", o);
+        plot_image(p, name, map, side, side);
+    }
+    team_free(&one, 1);
+    plot_cmd(p, "set multiplot layout 2,%d margins 0.01,0.99,0.02,0.9 "
+             "spacing 0.01,0.08", f + 1);
+    plot_cmd(p, "unset xtics; unset ytics; unset key; unset colorbox");
+    plot_cmd(p, "unset border; set size ratio -1; set yrange [] reverse");
+    plot_cmd(p, "set palette gray");
+    plot_cmd(p, "set title 'test digit'");
+    plot_cmd(p, "plot $digit with image");
+    plot_cmd(p, "set palette defined (-1 '#2166ac', 0 'white', "
+             "1 '#b2182b')");
+    plot_cmd(p, "set cbrange [%g:%g]", -reach, reach);
+    for (int o = 0; o < f; o++) {
+        plot_cmd(p, "set title 'filter %d'", o + 1);
+        plot_cmd(p, "plot $filter%d with image", o);
+    }
+    plot_cmd(p, "set multiplot next");
+    plot_cmd(p, "set palette gray; set cbrange [*:*]");
+    for (int o = 0; o < f; o++) {
+        plot_cmd(p, "set title 'map %d'", o + 1);
+        plot_cmd(p, "plot $map%d with image", o);
+    }
+    plot_cmd(p, "unset multiplot");
+    plot_end(p);
+}
+
+static void draw_confusion(plotter *pl, const run *R, const digits *d)
+{
+    plot *p = plot_begin(pl, "confusion", 5, 4.4);
+    if (!p)
+        return;
+    double count[N_CLASSES * N_CLASSES] = {0}, share[N_CLASSES * N_CLASSES];
+    double row_total[N_CLASSES] = {0};
+    for (int i = 0; i < d->n_test; i++) {
+        count[d->test_y[i] * N_CLASSES + R->predicted[i]] += 1;
+        row_total[d->test_y[i]] += 1;
+    }
+    for (int i = 0; i < N_CLASSES * N_CLASSES; i++)
+        share[i] = row_total[i / N_CLASSES] > 0
+                 ? count[i] / row_total[i / N_CLASSES] : 0;
+    plot_grid(p, "$share", share, N_CLASSES, N_CLASSES, 0, 9, 0, 9);
+    plot_grid(p, "$count", count, N_CLASSES, N_CLASSES, 0, 9, 0, 9);
+    plot_cmd(p, "set xlabel 'predicted'; set ylabel 'true label'");
+    plot_cmd(p, "set xrange [-0.5:9.5]; set yrange [9.5:-0.5]");
+    plot_cmd(p, "set xtics 1 scale 0; set ytics 1 scale 0");
+    plot_cmd(p, "set size ratio -1; unset key");
+    plot_cmd(p, "set palette defined (0 'white', 0.1 '#c6dbef', "
+             "1 '#2171b5')");
+    plot_cmd(p, "set cbrange [0:1]; set cblabel 'share of the row'");
+    plot_cmd(p, "set title '%s on %d test images'",
+             R->m.id ? "LeNet-5" : "dense net", d->n_test);
+    plot_cmd(p, "plot $share with image, $count using 1:2:($3 > 0 ? "
+             "sprintf('%%d', $3) : '') with labels font ',8'");
+    plot_end(p);
+}
+
+static void draw_mistakes(plotter *pl, const run *R, const digits *d)
+{
+    enum { COLS = 10, ROWS = 4, TILE = 28, GAP = 12 };
+    int wrong[COLS * ROWS], n = 0;
+    for (int i = 0; i < d->n_test && n < COLS * ROWS; i++)
+        if (R->predicted[i] != d->test_y[i])
+            wrong[n++] = i;
+    if (n == 0)
+        return;
+    int rows = (n + COLS - 1) / COLS;
+    int width = COLS * TILE + (COLS - 1) * 4, height = rows * (TILE + GAP);
+    double *mosaic = nn_alloc((size_t)width * height, sizeof *mosaic);
+    for (int i = 0; i < width * height; i++)
+        mosaic[i] = 1;                                // white paper
+    for (int t = 0; t < n; t++) {
+        int x0 = (t % COLS) * (TILE + 4), y0 = (t / COLS) * (TILE + GAP)
+                                               + GAP;
+        const unsigned char *px = d->test_x + (size_t)wrong[t] * 28 * 28;
+        for (int y = 0; y < TILE; y++)
+            for (int x = 0; x < TILE; x++)            // dark ink
+                mosaic[(size_t)(y0 + y) * width + x0 + x] =
+                    1 - px[y * 28 + x] / 255.0;
+    }
+    plot *p = plot_begin(pl, "mistakes", 7.5, 0.9 * rows + 0.5);
+    if (!p) {
+        free(mosaic);
+        return;
+    }
+    plot_image(p, "$mosaic", mosaic, width, height);
+    for (int t = 0; t < n; t++)
+        plot_cmd(p, "set label %d '%d as %d' at %d,%d center font ',9'",
+                 t + 1, d->test_y[wrong[t]], R->predicted[wrong[t]],
+                 (t % COLS) * (TILE + 4) + TILE / 2,
+                 (t / COLS) * (TILE + GAP) + GAP / 2);
+    plot_cmd(p, "unset xtics; unset ytics; unset border; unset key");
+    plot_cmd(p, "unset colorbox; set palette gray");
+    plot_cmd(p, "set size ratio -1; set xrange [-0.5:%d.5]; "
+             "set yrange [%d.5:-0.5]", width - 1, height - 1);
+    plot_cmd(p, "set margins 0,0,0,0");
+    plot_cmd(p, "plot $mosaic with image");
+    plot_end(p);
+    free(mosaic);
+}
+
+/**
+## How fast could it be?
+
+Two measurements put the training speed in perspective. `--peak` times
+one large matrix product ($2048 \times 2048$ times $2048 \times 2048$,
+17 billion operations) with OpenBLAS on `--threads` threads: close to
+the most arithmetic this machine can do per second, since a large
+product is the friendliest work there is for a processor. The training
+lines report their own rate in the same unit, so the two can be
+compared. `--time-conv` times one LeNet-5 training step on a group of
+64 images, on one thread, three ways: with every loop plain (what
+`--naive` trains with), with the six-loop convolution but fast matrix
+products for the dense layers, and with im2col.
+*/
+
+static int measure_peak(int threads, bool quick)
+{
+    int n = quick ? 256 : 2048;
+    real *a = nn_alloc((size_t)n * n, sizeof(real));
+    real *b = nn_alloc((size_t)n * n, sizeof(real));
+    real *c = nn_alloc((size_t)n * n, sizeof(real));
+    for (size_t i = 0; i < (size_t)n * n; i++)
+        a[i] = (real)(i % 7) / 7, b[i] = (real)(i % 5) / 5;
+#ifdef OPENBLAS_SEQUENTIAL
+    openblas_set_num_threads(threads);
+#endif
+    gemm(c, a, false, b, false, 1, 0, n, n, n);        // warm up
+    int reps = 0;
+    double start = nn_seconds(), seconds;
+    do {
+        gemm(c, a, false, b, false, 1, 0, n, n, n);
+        reps++;
+        seconds = nn_seconds() - start;
+    } while (seconds < 1.0 && !quick);
+#ifdef OPENBLAS_SEQUENTIAL
+    openblas_set_num_threads(1);
+#endif
+    printf("peak: %dx%d matrix product in %s on %d thread%s: "
+           "%.1f GFLOP/s\n", n, n, REAL_NAME, threads,
+           threads == 1 ? "" : "s", 2.0 * n * n * n * reps / seconds / 1e9);
+    free(a), free(b), free(c);
+    return 0;
+}
+
+static void time_conv(const digits *d)
+{
+    enum { N = 64 };
+    model m;
+    model_named(&m, "lenet5");
+    real *params = nn_alloc(m.n_params, sizeof(real));
+    real *grads = nn_alloc(m.n_params, sizeof(real));
+    real *acts = nn_alloc(m.acts_per_image * N, sizeof(real));
+    real *dacts = nn_alloc(m.acts_per_image * N, sizeof(real));
+    real *scratch = nn_alloc(2 * m.cols_per_image * N, sizeof(real));
+    rng r;
+    rng_seed(&r, 0);
+    model_init(&m, params, &r);
+    int n = d->n_train < N ? d->n_train : N;
+    for (size_t i = 0; i < (size_t)n * 28 * 28; i++)
+        acts[i] = d->train_x[i] / (real)255;
+    const char *how[] = {"plain loops everywhere (--naive)",
+                         "six-loop convolution, fast dense layers",
+                         "im2col + OpenBLAS gemm (the default)"};
+    double first = 0;
+    fprintf(stderr, "time-conv: one LeNet-5 training step on %d images, "
+            "one thread:\n", n);
+    for (int way = 0; way < 3; way++) {
+        plain_gemm = way == 0;
+        plain_conv = way < 2;
+        int reps = 0;
+        double start = nn_seconds(), seconds;
+        do {
+            model_forward(&m, acts, scratch, params, n);
+            memset(dacts + m.n_inputs * n, 0,
+                   (m.acts_per_image - m.n_inputs) * n * sizeof(real));
+            for (size_t i = m.layers[m.n_layers - 1].out * n;
+                 i < m.probs * n; i++)
+                dacts[i] = (real)0.01;        // some gradient to carry
+            model_backward(&m, grads, dacts, scratch, acts, params, n,
+                           false);
+            reps++;
+            seconds = nn_seconds() - start;
+        } while (seconds < 0.3);
+        double per_image = seconds / reps / n;
+        if (way == 0)
+            first = per_image;
+        fprintf(stderr, "time-conv:   %-42s %8.1f us per image (%.0fx)\n",
+                how[way], per_image * 1e6, first / per_image);
+    }
+    plain_gemm = plain_conv = false;
+    free(params), free(grads), free(acts), free(dacts), free(scratch);
+}
+
+/**
+## The program
+
+`main` reads the flags, loads the data, and trains the chosen networks
+with the chosen recipes, each from the same seed. It prints each
+network's summary and, for each run, a line per epoch and a result
+line; then it draws, saves and classifies as asked.
+*/
+
+static void print_result(const run *R, const digits *d, const char *how)
+{
+    printf("result: %s (%s) test accuracy %.4f (%d/%d), loss %.6f\n",
+           R->m.name, how, (double)R->test_correct / d->n_test,
+           R->test_correct, d->n_test, R->test_loss);
+}
+
+static void run_alloc(run *R, const char *name, const recipe *rc,
+                      int n_test)
+{
+    memset(R, 0, sizeof *R);
+    model_named(&R->m, name);
+    R->rc = *rc;
+    R->params = nn_alloc(R->m.n_params, sizeof(real));
+    R->loss = nn_alloc((size_t)rc->epochs, sizeof(double));
+    R->train_acc = nn_alloc((size_t)rc->epochs, sizeof(double));
+    R->test_acc = nn_alloc((size_t)rc->epochs, sizeof(double));
+    R->predicted = nn_alloc((size_t)n_test, 1);
+}
+
+static void run_free(run *R)
+{
+    free(R->params), free(R->loss), free(R->train_acc);
+    free(R->test_acc), free(R->predicted);
+}
+
+int main(int argc, char **argv)
+{
+    const char *which = "both", *data = "mnist", *recipes = "ours";
+    const char *save = NULL, *load = NULL, *image = NULL, *check = NULL;
+    recipe ours = {"ours", 15, 32, 0.01, 0.9};
+    int threads = 2;
+    bool peak = false, timing = false, naive = false;
+    cli_option options[] = {
+        {"--model", CLI_CHOICE, &which, "the dense net, LeNet-5, or both",
+         .choices = "mlp|lenet5|both"},
+        {"--data", CLI_STRING, &data,
+         "mnist, fashion, or an IDX directory", 0, 0, false, NULL},
+        {"--recipe", CLI_CHOICE, &recipes, "ours (the flags below), the "
+         "tutorial's (keras), or both", .choices = "ours|keras|both"},
+        {"--epochs", CLI_INT, &ours.epochs, "passes over the training set",
+         .min = 1, .max = 10000},
+        {"--batch", CLI_INT, &ours.batch, "images per step", .min = 1,
+         .max = 60000},
+        {"--lr", CLI_DOUBLE, &ours.lr, "learning rate", .min = 0,
+         .max = 10, .open_min = true},
+        {"--momentum", CLI_DOUBLE, &ours.momentum, "momentum, 0: plain SGD",
+         .min = 0, .max = 0.999},
+        {"--threads", CLI_INT, &threads, "threads that share each batch",
+         .min = 1, .max = MAX_THREADS},
+        {"--save", CLI_STRING, &save,
+         "write the last network's weights", 0, 0, false, NULL},
+        {"--load", CLI_STRING, &load,
+         "read weights instead of training", 0, 0, false, NULL},
+        {"--classify", CLI_STRING, &image,
+         "a test index or a 28x28 PGM", 0, 0, false, NULL},
+        {"--gradcheck", CLI_STRING, &check, "check a layer's gradients "
+         "(dense relu conv pool softmax mlp lenet5 all)", 0, 0, false,
+         NULL},
+        {"--peak", CLI_FLAG, &peak,
+         "measure the matrix product's rate", 0, 0, false, NULL},
+        {"--time-conv", CLI_FLAG, &timing,
+         "time the convolution 3 ways", 0, 0, false, NULL},
+        {"--naive", CLI_FLAG, &naive,
+         "plain loops: no BLAS, no im2col", 0, 0, false, NULL},
+    };
+    cli_common common;
+    int status = cli_parse(&common, options,
+                           (int)(sizeof options / sizeof options[0]), argc,
+                           argv, "chapter 9: a dense net and LeNet-5 on "
+                           "digits");
+    if (status != CLI_CONTINUE)
+        return status;
+    status = 0;
+    flush_denormals();
+#ifdef OPENBLAS_SEQUENTIAL
+    openblas_set_num_threads(1);          // our threads, not BLAS's
+#endif
+    plain_gemm = plain_conv = naive;
+    if (check) {
+        rng r;
+        rng_seed(&r, common.seed);
+        return gradcheck(check, &r);
+    }
+    if (peak)
+        return measure_peak(threads, common.quick);
+    if (common.quick) {
+        ours.epochs = ours.epochs < 2 ? ours.epochs : 2;
+    }
+
+    digits d;
+    char err[512];
+    if (digits_load(&d, data, common.quick, err, sizeof err) != 0)
+        return cli_error(&common, "%s", err);
+    plotter pl;
+    if (plot_init(&pl, common.plot, common.out) != 0) {
+        digits_free(&d);
+        return 2;
+    }
+    printf("data: %s, %d training and %d test images of %dx%d", data,
+           d.n_train, d.n_test, d.rows, d.cols);
+    if (d.held_out)
+        printf(" (no test files: every fifth image is held out)");
+    printf("\n");
+    if (timing)
+        time_conv(&d);
+
+    worker team[MAX_THREADS];
+    run runs[4];
+    int n_runs = 0;
+    if (load) {                           // no training: the file's
+        run *R = &runs[n_runs++];
+        memset(R, 0, sizeof *R);
+        if (weights_load(&R->m, &R->params, load, err, sizeof err) != 0) {
+            digits_free(&d);
+            return cli_error(&common, "%s", err);
+        }
+        R->predicted = nn_alloc((size_t)d.n_test, 1);
+        printf("loaded %s\n", load);
+        model_summary(&R->m);
+        team_alloc(team, threads, &R->m, R->params);
+        evaluate(R, team, threads, &d, &R->test_loss, &R->test_correct);
+        team_free(team, threads);
+        print_result(R, &d, "loaded");
+    }
+    recipe keras = keras_recipe;
+    if (common.quick)
+        keras.epochs = 2;
+    for (int net = 0; net < 2 && !load && status == 0; net++) {
+        const char *name = net == 0 ? "mlp" : "lenet5";
+        if (strcmp(which, "both") != 0 && strcmp(which, name) != 0)
+            continue;
+        for (int k = 0; k < 2 && status == 0; k++) {
+            const recipe *rc = k == 0 ? &keras : &ours;
+            if (strcmp(recipes, "both") != 0
+                && strcmp(recipes, rc->name) != 0)
+                continue;
+            run *R = &runs[n_runs++];
+            run_alloc(R, name, rc, d.n_test);
+            printf("\n");
+            model_summary(&R->m);
+            printf("training with the %s recipe: SGD, lr %g, momentum %g, "
+                   "batch %d, %d epochs, %d thread%s\n", rc->name, rc->lr,
+                   rc->momentum, rc->batch, rc->epochs, threads,
+                   threads == 1 ? "" : "s");
+            team_alloc(team, threads, &R->m, R->params);
+            status = train(R, &d, team, threads, common.seed,
+                           common.program);
+            team_free(team, threads);
+            if (status == 0)
+                print_result(R, &d, rc->name);
+        }
+    }
+
+    const run *last = n_runs > 0 ? &runs[n_runs - 1] : NULL;
+    const run *lenet = NULL;
+    for (int r = 0; r < n_runs; r++)
+        if (runs[r].m.id == 1)
+            lenet = &runs[r];
+    if (status == 0 && last) {
+        if (!load)
+            draw_curves(&pl, runs, n_runs);
+        if (lenet)
+            draw_filters(&pl, lenet, &d);
+        draw_confusion(&pl, last, &d);
+        draw_mistakes(&pl, last, &d);
+        if (save && weights_save(save, &last->m, last->params, err,
+                                 sizeof err) != 0)
+            status = cli_error(&common, "%s", err);
+        else if (save)
+            printf("saved %s (%s)\n", save, last->m.name);
+        if (status == 0 && image)
+            status = classify(image, &last->m, last->params, &d,
+                              common.program);
+    }
+    for (int r = 0; r < n_runs; r++)
+        run_free(&runs[r]);
+    digits_free(&d);
+    return status;
+}
