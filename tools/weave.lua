@@ -117,15 +117,18 @@ local function select_output(text, attr, name)
     end
     lines = picked
   end
-  if attr.from then
-    local picked, on, done = {}, false, false
+  if attr.from or attr.to then
+    -- from the first line containing `from` (or the top) through the
+    -- first later line containing `to` (or the end)
+    local picked, on, done = {}, attr.from == nil, false
     for _, line in ipairs(lines) do
       if not on and not done and line:find(attr.from, 1, true) then
         on = true
       end
       if on then
         picked[#picked + 1] = line
-        if attr.to and #picked > 1 and line:find(attr.to, 1, true) then
+        if attr.to and line:find(attr.to, 1, true)
+            and (#picked > 1 or attr.from == nil) then
           on, done = false, true
         end
       end

@@ -20,5 +20,10 @@ The run printed:
 ```{.output file="tiny" grep="hello"}
 ```
 
+and up to that line:
+
+```{.output file="tiny" to="hello"}
+```
+
 ![A figure.](figures/tiny/plot)
 */
