@@ -39,9 +39,13 @@ gzip -n -c "$dir/seeds/images" > "$dir/seeds/images.gz"
 gzip -n -c "$dir/seeds/labels" > "$dir/seeds/labels.gz"
 head -c 20 "$dir/seeds/images.gz" > "$dir/seeds/images-cut.gz"
 
+# The target's scratch file, in memory when /dev/shm is there.
+scratch=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
 status=0
-"$dir/fuzz_idx" -max_total_time="$seconds" -max_len=4096 \
-    -artifact_prefix="$dir/" -print_final_stats=1 \
+FUZZ_IDX_TMPDIR=$scratch "$dir/fuzz_idx" -max_total_time="$seconds" \
+    -max_len=4096 -artifact_prefix="$dir/" -print_final_stats=1 \
     "$dir/corpus" "$dir/seeds" || status=$?
 if [ $status -ne 0 ]; then
     echo "fuzz.sh: libFuzzer found a problem (status $status);" \

@@ -123,8 +123,8 @@ $$\frac{\partial e}{\partial a} = -2\,(y - a), \qquad
   \frac{\partial z}{\partial w} = x, \qquad
   \frac{\partial z}{\partial b} = 1 .$$
 
-The code below writes the links out one by one, with the tutorial's
-names, and multiplies them. This is backpropagation in miniature: the
+The code below writes the links out one by one, named as in the
+tutorial (`de_da` is its `deda`), and multiplies them. This is backpropagation in miniature: the
 error's sensitivity is carried backwards from $e$ to $a$ to $z$, and at
 $z$ it splits towards each parameter. Like every backward function in
 this book it *adds* into the gradient block; the caller zeroes it.
@@ -238,6 +238,7 @@ beans where that verdict matches the label.
 */
 
 // The fraction of the n beans whose verdict (a > 1/2) matches the label.
+// x[n] sizes, label[n].
 static double accuracy(neuron p, const double *x, const double *label,
                        int n)
 {
@@ -261,6 +262,7 @@ $$w \leftarrow w - \alpha\,\frac{\partial e}{\partial w}, \qquad
 */
 
 // One pass of stochastic gradient descent over the n beans, in order.
+// x[n] sizes, label[n].
 static void sgd_pass(neuron *p, const double *x, const double *label,
                      int n, double alpha, loss_kind loss)
 {
@@ -286,6 +288,7 @@ bytes. The plot module turns the frames into a live window, a GIF for the
 HTML book and a strip of six stills for the printed one.
 */
 
+// The beans go into the preamble: x[n] sizes, label[n].
 static plot *begin_s_curve_animation(plotter *pl, const double *x,
                                      const double *label, int n)
 {
@@ -315,17 +318,31 @@ static void s_curve_frame(plot *p, neuron nrn, int pass)
 /**
 The training run prints a line every tenth of the passes and a last
 line with the final parameters, loss and accuracy. When `anim` is not
-`NULL` it also draws a frame every fiftieth of the passes, about fifty
-frames in all.
+`NULL` it also draws about fifty frames, spaced on a square-law
+schedule: close together at the start, where the S moves most, and
+further apart later.
 */
 
+// The next frame after `pass`: frames fall on the passes
+// round(passes (k/50)^2), k = 0..50. passes + 1 when there is none.
+static int next_frame_pass(int pass, int passes)
+{
+    for (int k = 0; k <= 50; k++) {
+        int at = (int)lround(passes * (k / 50.0) * (k / 50.0));
+        if (at > pass)
+            return at;
+    }
+    return passes + 1;
+}
+
 // Train p for `passes` passes with `loss`, printing a table as it goes.
-// Returns 1 (and says so) if the parameters stop being finite.
+// x[n] sizes, label[n]. Returns 1 (and says so) if the parameters stop
+// being finite.
 static int train(neuron *p, const double *x, const double *label, int n,
                  int passes, double alpha, loss_kind loss, plot *anim)
 {
     int report_every = passes >= 10 ? passes / 10 : 1;
-    int frame_every = passes >= 50 ? passes / 50 : 1;
+    int next_frame = 0;
     printf("%s: %d passes, alpha = %g, from w = %g, b = %g\n",
            loss_name[loss], passes, alpha, p->w, p->b);
     printf("   pass           w           b        loss  accuracy\n");
@@ -341,8 +358,10 @@ static int train(neuron *p, const double *x, const double *label, int n,
             printf("%7d %11.6f %11.6f %11.6f %9.3f\n", pass, p->w, p->b,
                    mean_loss(*p, x, label, n, loss),
                    accuracy(*p, x, label, n));
-        if (anim && (pass % frame_every == 0 || pass == passes))
+        if (anim && pass == next_frame) {
             s_curve_frame(anim, *p, pass);
+            next_frame = next_frame_pass(pass, passes);
+        }
     }
     printf("%s: w= %.6f b= %.6f loss= %.6f accuracy= %.3f\n",
            loss_name[loss], p->w, p->b, mean_loss(*p, x, label, n, loss),
@@ -364,7 +383,7 @@ after every pass.
 
 // Train two copies of `start`, one per loss, for `passes` passes; the
 // mean squared error of each after every pass goes to mse[loss][pass].
-// mse[2][passes + 1].
+// mse[2][passes + 1], x[n] sizes, label[n].
 static void race(double *const mse[2], neuron start, const double *x,
                  const double *label, int n, int passes, double alpha)
 {
@@ -383,6 +402,7 @@ The race figure puts the passes on a logarithmic axis, so that the first
 few passes and the last thousand both get room.
 */
 
+// mse[2][passes + 1] as race() filled it.
 static void draw_race(plotter *pl, double *const mse[2], int passes,
                       neuron start)
 {
@@ -601,20 +621,22 @@ $a$. The squared error's push vanishes when the neuron is sure and wrong
 ](figures/04-sigmoid/push-on-z)
 
 The same factor returns in every layer of a deep sigmoid network, where
-the chain multiplies one $a(1 - a) \le 1/4$ per layer; that is the
-*vanishing gradient* of the next chapter's deeper nets, and a reason why
-they prefer other activations in their hidden layers.
+the chain multiplies one $a(1 - a) \le 1/4$ per layer. That is the
+*vanishing gradient*, and one reason why the deeper networks of the next
+chapter use another activation in their hidden layers.
 
 ## Exercises
 
 1. Run `build/bin/04-sigmoid --epochs 50000`. Does the squared-error
    neuron ever become as steep as the cross-entropy one? What limits $w$
    in each case?
-2. Make the race harder with `--bad-w0 -30 --bad-b0 15`. How much longer
-   is the squared error's plateau? Predict it first from the figure of
-   the push on $z$.
-3. Show that $\sigma(-z) = 1 - \sigma(z)$ and use it to derive
-   $\ln(1 - a) = -s(z)$ for the softplus $s$ of the text.
+2. Make the race harder with `--bad-w0 -30 --bad-b0 15`. Does the
+   squared-error neuron get off its plateau within the run? Give it more
+   `--epochs`. Explain from the figure of the push on $z$ why a more
+   confident bad start makes the plateau longer.
+3. Show that $1 - \sigma(z) = \sigma(-z)$, and derive the two
+   logarithms the text uses to report the cross-entropy,
+   $\ln a = z - s(z)$ and $\ln(1 - a) = -s(z)$.
 4. Replace the sigmoid by $\tanh$, with labels $-1$ and $+1$. What is
    $\partial a / \partial z$ now, and which loss cancels it?
 5. (Harder) The labels were made with the border at $x = 3/7$. Derive

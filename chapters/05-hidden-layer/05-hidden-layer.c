@@ -35,7 +35,8 @@ $t = 0.7\,x + 0.5$ plus the same small noise as before (at most $0.01$
 either way). A bean is toxic when $0.8 < t < 1.4$, that is, roughly for
 sizes between $3/7$ and $9/7$; smaller and larger beans are safe. The
 random draws come in NumPy's order: all sizes first, then one noise draw
-per bean, so with seed 0 these are the beans the Python program sees.
+per bean, so with seed 0 these are the beans the Python program sees
+after `np.random.seed(0)`.
 */
 
 static int compare_doubles(const void *a, const void *b)
@@ -200,6 +201,7 @@ parameter at a `np.random.rand()` draw, uniform in $[0, 1)$, in the order
 of the struct; so do we.
 */
 
+// One pass over the n beans in order. x[n] sizes, label[n].
 static void bean_net_sgd_pass(bean_net *p, const double *x,
                               const double *label, int n, double alpha)
 {
@@ -218,6 +220,7 @@ static void bean_net_sgd_pass(bean_net *p, const double *x,
 }
 
 // Mean squared error and accuracy (answer > 1/2 means toxic) over n beans.
+// x[n] sizes, label[n].
 static void bean_net_score(double *loss, double *accuracy, bean_net p,
                            const double *x, const double *label, int n)
 {
@@ -235,9 +238,23 @@ static void bean_net_score(double *loss, double *accuracy, bean_net p,
 /**
 The animation shows the beans, the network's answer, and, dashed, the
 two hidden neurons' outputs. Each frame defines the three curves as
-gnuplot functions of the size, so a frame is a handful of numbers.
+gnuplot functions of the size, so a frame is a handful of numbers. As in
+chapter 4, the frames are dense early and sparse late.
 */
 
+// The next frame after `pass`: frames fall on the passes
+// round(passes (k/50)^2), k = 0..50. passes + 1 when there is none.
+static int next_frame_pass(int pass, int passes)
+{
+    for (int k = 0; k <= 50; k++) {
+        int at = (int)lround(passes * (k / 50.0) * (k / 50.0));
+        if (at > pass)
+            return at;
+    }
+    return passes + 1;
+}
+
+// The beans go into the preamble: x[n] sizes, label[n].
 static plot *begin_beans_animation(plotter *pl, const double *x,
                                    const double *label, int n)
 {
@@ -274,8 +291,8 @@ static void beans_frame(plot *p, bean_net net, int pass)
 
 Writing every derivative by name is the best way to see what
 backpropagation does, and the worst way to build a bigger network. The
-hand-written version has seven chains; a network with three hidden
-layers of eight neurons has 177 parameters. The way out is to notice
+hand-written version has seven chains; a network with two inputs, three
+hidden layers of eight neurons and one output has 177 parameters. The way out is to notice
 that every layer does the same two things, a weighted sum and an
 element-wise squashing, and to write each once, for a whole layer and a
 whole batch of examples at a time.
@@ -713,7 +730,8 @@ typedef struct {
     matrix dP;     // (max rows, 1)
 } sgd_scratch;
 
-// One epoch of mini-batch SGD on (X, Y). X is (n, n_in), Y is (n, 1).
+// One epoch of mini-batch SGD on (X, Y). X is (n, n_in), Y is (n, 1);
+// s->Xb, s->Yb hold up to `batch` rows.
 static void sgd_epoch(mlp *net, mlp_acts *acts, sgd_scratch *s, rng *r,
                       matrix X, matrix Y, int batch, double alpha)
 {
@@ -778,7 +796,8 @@ static double gradient_check(mlp *net, mlp_acts *acts, matrix dP,
                              matrix X, matrix Y, double h)
 {
     mlp_loss_and_grads(net, acts, dP, X, Y);
-    double *backprop = nn_alloc((size_t)net->n_params, sizeof(double));
+    double *backprop = nn_alloc((size_t)net->n_params,
+                                sizeof(double));   // (n_params)
     memcpy(backprop, net->grads, (size_t)net->n_params * sizeof(double));
     double diff2 = 0.0, norm2_backprop = 0.0, norm2_numeric = 0.0;
     double accuracy;
@@ -915,6 +934,8 @@ The map of one data set has two panels, one per network; the answers on
 the grid were computed right after each network's training.
 */
 
+// X is (n, 2), Y is (n, 1); answers[2] are (GRID^2) values, one per
+// network, on the grid of e.
 static void draw_colour_maps(plotter *pl, const char *stem, matrix X,
                              matrix Y, extent e,
                              double *const answers[2],
@@ -939,15 +960,16 @@ A 2-2-1 network has only two hidden units, and each of them on its own
 can do one thing: cut the plane along a straight line, $w_1 x_1 + w_2
 x_2 + b = 0$, into a side where it answers near $1$ and a side where it
 answers near $0$, with a soft edge between. The output neuron adds the
-two answers with its weights and squashes the sum, and its boundary can
-only follow those two edges: it runs along one, bends where the two
-meet, and runs along the other. The last figure shows exactly that for
+two answers with its weights and squashes the sum, so its boundary is
+made from those two edges: it runs along one, bends where the two come
+together, and runs along the other. The last figure shows exactly that for
 the disc-in-a-ring data: the two hidden units' maps, each with its
 straight edge, and the output's map with both edges dashed.
 */
 
 // Three panels: hidden unit 1, hidden unit 2, and the output, each over
-// the plane. hidden[2] and output are (GRID^2) values.
+// the plane. X is (n, 2), Y is (n, 1); hidden[2] and output are (GRID^2)
+// values on the grid of e.
 static void draw_bend(plotter *pl, matrix X, matrix Y, extent e,
                       double *const hidden[2], const double *output)
 {
@@ -972,7 +994,8 @@ static void draw_bend(plotter *pl, matrix X, matrix Y, extent e,
 /**
 ## Training the four pairings
 
-Each pairing starts a fresh network with Glorot weights, trains it for
+Each pairing starts a fresh network (Glorot weights, unless
+`--init rand`), trains it for
 the given number of epochs, printing Keras-style lines at epochs $1, 10,
 100, \dots$ and at the last, and then evaluates it on the grid for the
 pictures. The hidden units' outputs on the grid come along for free: the
@@ -1159,7 +1182,7 @@ int main(int argc, char **argv)
     printf("   pass      loss  accuracy\n");
     plot *anim = begin_beans_animation(&pl, x, label, n_beans);
     int report_every = passes >= 10 ? passes / 10 : 1;
-    int frame_every = passes >= 50 ? passes / 50 : 1;
+    int next_frame = 0;
     double loss = 0.0, accuracy = 0.0;
     for (int pass = 0; pass <= passes && status == 0; pass++) {
         if (pass > 0)
@@ -1172,8 +1195,10 @@ int main(int argc, char **argv)
         }
         if (pass % report_every == 0 || pass == passes)
             printf("%7d %9.6f %9.3f\n", pass, loss, accuracy);
-        if (pass % frame_every == 0 || pass == passes)
+        if (pass == next_frame) {
             beans_frame(anim, net, pass);
+            next_frame = next_frame_pass(pass, passes);
+        }
     }
     plot_end(anim);
     printf("w11_1= %.4f w21_1= %.4f b1_1= %.4f b2_1= %.4f\n", net.w11_1,
@@ -1282,8 +1307,9 @@ neurons' outputs, each a single S. Solid: the output neuron's answer,
 which combines them into a bump over the toxic middle sizes.
 ](figures/05-hidden-layer/hidden-beans)
 
-At the start the network answers well above one half for every bean, so it calls them all toxic and its accuracy is just the share of
-toxic beans. Within the first few hundred passes it finds the bump, and
+At the start the network answers well above one half for every bean,
+so it calls them all toxic and its accuracy is just the share of toxic
+beans. Within the first few hundred passes it finds the bump, and
 the rest of the run sharpens its edges. The few beans it still misjudges
 sit at the two borders, where the noise makes the labels a coin toss.
 
@@ -1308,7 +1334,7 @@ order:
 
 ### Two spirals and a disc in a ring
 
-```{.output file="05-hidden-layer" from="two spirals and" to="circle   8-8-8-1"}
+```{.output file="05-hidden-layer" from="two spirals" to="circle   8"}
 ```
 
 ![Two spirals: the answer of each network over the plane (blue 0, red
@@ -1318,11 +1344,11 @@ order:
 ![A disc inside a ring, as above.](figures/05-hidden-layer/circle-map)
 
 Read the summary from the bottom up. The deep ReLU network gets every
-training point right on both data sets; the two-neuron sigmoid network does not, on either. On the spirals
-it barely beats a coin toss: with two hidden units its boundary is in
-effect one gently bent line, and no line separates two arms wound around
-each other. On the disc inside a ring it does better, but not well; the
-last figure shows why.
+training point right on both data sets; the two-neuron sigmoid network
+does not, on either. On the spirals it barely beats a coin toss: with
+two hidden units its boundary is in effect one gently bent line, and no
+line separates two arms wound around each other. On the disc inside a
+ring it does better, but not well; the last figure shows why.
 
 The deep network's maps show two things about ReLU networks. Their
 boundaries are made of straight pieces: every ReLU unit is linear on

@@ -648,11 +648,12 @@ enum { LANES = 4 };   // examples per block: one fixed-width inner loop
 
 typedef struct {
     int n, n_pad;      // examples, and n rounded up to a multiple of LANES
-    double *inputs;    // (D, n_pad): one row per input coordinate
+    matrix inputs;     // (D + 1, n_pad): x0, x1 and a row of ones
     int *labels;       // (n_pad): the class; -1 marks a padding example
-    double *hidden;    // (h, n_pad): one row per hidden unit
-    double *fired;     // (h, n_pad): 1.0 where the unit's z > 0, else 0.0
-    double *dscores;   // (K, n_pad): scores, then dL/dscores
+    matrix hidden;     // (h + 1, n_pad): one row per unit, then ones
+    matrix fired;      // (h, n_pad): 1.0 where the unit's z > 0, else 0.0
+    matrix dscores;    // (K, n_pad): scores, then dL/dscores
+    matrix dz;         // (h, n_pad): dL/dz, one row per unit
 } batch;
 
 // The transposed copy of X (n, D) and y, with room for h hidden units.
@@ -661,15 +662,17 @@ static batch batch_alloc(matrix X, const int *y, int hidden)
     batch bt;
     bt.n = X.rows;
     bt.n_pad = (X.rows + LANES - 1) / LANES * LANES;
-    size_t n_pad = (size_t)bt.n_pad;
-    bt.inputs = nn_alloc(D * n_pad, sizeof(double));
-    bt.labels = nn_alloc(n_pad, sizeof(int));
-    bt.hidden = nn_alloc((size_t)hidden * n_pad, sizeof(double));
-    bt.fired = nn_alloc((size_t)hidden * n_pad, sizeof(double));
-    bt.dscores = nn_alloc(K * n_pad, sizeof(double));
+    bt.inputs = mat_alloc(D + 1, bt.n_pad);
+    bt.labels = nn_alloc((size_t)bt.n_pad, sizeof(int));
+    bt.hidden = mat_alloc(hidden + 1, bt.n_pad);
+    bt.fired = mat_alloc(hidden, bt.n_pad);
+    bt.dscores = mat_alloc(K, bt.n_pad);
+    bt.dz = mat_alloc(hidden, bt.n_pad);
     for (int i = 0; i < bt.n_pad; i++) {
         for (int d = 0; d < D; d++)
-            bt.inputs[d * n_pad + i] = i < bt.n ? MAT_AT(X, i, d) : 0.0;
+            MAT_AT(bt.inputs, d, i) = i < bt.n ? MAT_AT(X, i, d) : 0.0;
+        MAT_AT(bt.inputs, D, i) = 1.0;
+        MAT_AT(bt.hidden, hidden, i) = 1.0;
         bt.labels[i] = i < bt.n ? y[i] : -1;
     }
     return bt;
@@ -677,77 +680,41 @@ static batch batch_alloc(matrix X, const int *y, int hidden)
 
 static void batch_free(batch *bt)
 {
-    free(bt->inputs);
+    mat_free(&bt->inputs);
     free(bt->labels);
-    free(bt->hidden);
-    free(bt->fired);
-    free(bt->dscores);
+    mat_free(&bt->hidden);
+    mat_free(&bt->fired);
+    mat_free(&bt->dscores);
+    mat_free(&bt->dz);
 }
-
-/**
-The two sweeps over one hidden unit are small functions of their own,
-so that their arrays can be declared `restrict`: a promise to the
-compiler that they do not overlap, without which it would have to
-assume that writing `s0[j]` might change `x0[j + 1]` and could not work
-on four examples at once.
-
-One more detail keeps the inner loops free of branches. The seed writes
-`dhidden[hidden_layer <= 0] = 0`; an `if` in our inner loop would do
-the same, but the compiler may not turn it into vector instructions (it
-is not allowed to compute a product speculatively, since floating-point
-operations may raise exceptions), and the processor would mispredict
-the branch about every other example. So the forward sweep also records
-where the unit fired, as 1.0 or 0.0 in `fired`, and the backward sweep
-multiplies by it.
-*/
 
 // Forward sweep of one hidden unit over the n examples (n a multiple of
-// LANES): z = w[0] x0 + w[1] x1 + bias, a = max(0, z) into a_row,
-// [z > 0] into fired, and a * v[k] added to score row k (s0, s1, s2).
+// LANES): z = w[0] x0 + w[1] x1 + bias, a = max(0, z) into a_row and
+// [z > 0] into fired.
 static void unit_forward(double *restrict a_row, double *restrict fired,
-                         double *restrict s0, double *restrict s1,
-                         double *restrict s2, const double *restrict x0,
-                         const double *restrict x1, const double w[D],
-                         double bias, const double v[K], int n)
+                         const double *restrict x0,
+                         const double *restrict x1, double w0, double w1,
+                         double bias, int n)
 {
-    for (int i = 0; i < n; i += LANES)
-        for (int j = i; j < i + LANES; j++) {
-            double z = x0[j] * w[0] + x1[j] * w[1] + bias;  // z = x W + b
-            a_row[j] = z > 0.0 ? z : 0.0;                   // ReLU
-            fired[j] = z > 0.0 ? 1.0 : 0.0;
-            s0[j] += a_row[j] * v[0];                       // s += a W2
-            s1[j] += a_row[j] * v[1];
-            s2[j] += a_row[j] * v[2];
-        }
+    n = n / LANES * LANES;      // no leftover examples: no scalar tail
+    for (int j = 0; j < n; j++) {
+        double z = x0[j] * w0 + x1[j] * w1 + bias;      // z = x W + b
+        a_row[j] = z > 0.0 ? z : 0.0;                   // ReLU
+        fired[j] = z > 0.0 ? 1.0 : 0.0;
+    }
 }
 
-// Backward sweep of one hidden unit: from the score gradients g0, g1, g2
-// (rows of dscores), its gradients out[0..2] = dW2[u][k], out[3..4] =
-// dW[d][u], out[5] = db[u]. Per-lane partial sums, folded at the end.
-static void unit_backward(double out[6], const double *restrict a_row,
-                          const double *restrict fired,
+// Backward sweep of one hidden unit: dz = (dS W2^T)[., u] o [z > 0]
+// from the score gradients g0, g1, g2 and the unit's weights v = W2[u].
+static void unit_backward(double *restrict dz, const double *restrict fired,
                           const double *restrict g0,
                           const double *restrict g1,
-                          const double *restrict g2,
-                          const double *restrict x0,
-                          const double *restrict x1, const double v[K],
+                          const double *restrict g2, const double v[K],
                           int n)
 {
-    double sum[6][LANES] = {{0}};
-    for (int i = 0; i < n; i += LANES)
-        for (int l = 0; l < LANES; l++) {
-            int j = i + l;
-            sum[0][l] += a_row[j] * g0[j];              // dW2 = H^T dS
-            sum[1][l] += a_row[j] * g1[j];
-            sum[2][l] += a_row[j] * g2[j];
-            double dz = (g0[j] * v[0] + g1[j] * v[1] + g2[j] * v[2])
-                        * fired[j];                     // dS W2^T o [z>0]
-            sum[3][l] += x0[j] * dz;                    // dW = X^T dZ
-            sum[4][l] += x1[j] * dz;
-            sum[5][l] += dz;                            // db = sum dZ
-        }
-    for (int k = 0; k < 6; k++)
-        out[k] = (sum[k][0] + sum[k][1]) + (sum[k][2] + sum[k][3]);
+    n = n / LANES * LANES;      // no leftover examples: no scalar tail
+    for (int j = 0; j < n; j++)
+        dz[j] = (g0[j] * v[0] + g1[j] * v[1] + g2[j] * v[2]) * fired[j];
 }
 
 // Forward pass of the net, fused: fills bt->hidden and bt->fired (h,
@@ -755,68 +722,53 @@ static void unit_backward(double out[6], const double *restrict a_row,
 // Returns the data loss, the mean of -log p(true class).
 static double fast_forward(batch *bt, const model *m)
 {
-    const int n = bt->n_pad;
-    const double *x0 = bt->inputs, *x1 = bt->inputs + n;
-    double *s0 = bt->dscores, *s1 = s0 + n, *s2 = s1 + n;   // scores
-    memset(bt->dscores, 0, (size_t)K * n * sizeof(double));
-    for (int u = 0; u < m->hidden; u++) {
-        double w[D] = {MAT_AT(m->W, 0, u), MAT_AT(m->W, 1, u)};
-        unit_forward(bt->hidden + (size_t)u * n, bt->fired + (size_t)u * n,
-                     s0, s1, s2, x0, x1, w, MAT_AT(m->b, 0, u),
-                     &MAT_AT(m->W2, u, 0), n);
-    }
+    const int n = bt->n_pad, h = m->hidden;
+    const double *x0 = &MAT_AT(bt->inputs, 0, 0);
+    const double *x1 = &MAT_AT(bt->inputs, 1, 0);
+    for (int u = 0; u < h; u++)
+        unit_forward(&MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->fired, u, 0),
+                     x0, x1, MAT_AT(m->W, 0, u), MAT_AT(m->W, 1, u),
+                     MAT_AT(m->b, 0, u), n);
+    // scores^T (K, n) = [W2; b2]^T [hidden; 1]: one product, bias included
+    matrix W2b = {h + 1, K, m->W2.data};
+    mat_gemm(bt->dscores, 1.0, W2b, true, bt->hidden, false, 0.0);
     // softmax, loss and dscores: one pass over the examples
     double loss = 0.0;
     for (int i = 0; i < n; i++) {
-        double *s[K] = {s0 + i, s1 + i, s2 + i};
         int label = bt->labels[i];
-        if (label < 0) {                       // padding: no gradient
-            for (int k = 0; k < K; k++)
-                *s[k] = 0.0;
-            continue;
-        }
         double p[K], max = -INFINITY, sum = 0.0;
         for (int k = 0; k < K; k++) {
-            p[k] = *s[k] + MAT_AT(m->b2, 0, k);
+            p[k] = MAT_AT(bt->dscores, k, i);
             max = p[k] > max ? p[k] : max;
         }
         for (int k = 0; k < K; k++)
             sum += p[k] = exp(p[k] - max);
-        for (int k = 0; k < K; k++) {
-            p[k] /= sum;
-            *s[k] = (p[k] - (k == label)) / bt->n;
-        }
-        loss += -log(p[label]);
+        for (int k = 0; k < K; k++)
+            MAT_AT(bt->dscores, k, i) = label < 0 ? 0.0
+                : (p[k] / sum - (k == label)) / bt->n;
+        if (label >= 0)
+            loss += -log(p[label] / sum);
     }
     return loss / bt->n;
 }
 
-// Backward pass of the net, fused: adds dL/dparameters into grads from
+// Backward pass of the net: adds dL/dparameters into grads from
 // fast_forward's bt->dscores, bt->hidden and bt->fired, plus the L2
 // terms.
-static void fast_backward(model *grads, const batch *bt, const model *m,
+static void fast_backward(model *grads, batch *bt, const model *m,
                           double reg)
 {
-    const int n = bt->n_pad;
-    const double *x0 = bt->inputs, *x1 = bt->inputs + n;
-    const double *g0 = bt->dscores, *g1 = g0 + n, *g2 = g1 + n;
-    for (int u = 0; u < m->hidden; u++) {
-        double out[6];
-        unit_backward(out, bt->hidden + (size_t)u * n,
-                      bt->fired + (size_t)u * n, g0, g1, g2, x0, x1,
-                      &MAT_AT(m->W2, u, 0), n);
-        for (int k = 0; k < K; k++)
-            MAT_AT(grads->W2, u, k) += out[k];
-        MAT_AT(grads->W, 0, u) += out[3];
-        MAT_AT(grads->W, 1, u) += out[4];
-        MAT_AT(grads->b, 0, u) += out[5];
-    }
-    for (int k = 0; k < K; k++) {              // db2 = sum dS
-        double total = 0.0;
-        for (int i = 0; i < n; i++)
-            total += bt->dscores[(size_t)k * n + i];
-        MAT_AT(grads->b2, 0, k) += total;
-    }
+    const int n = bt->n_pad, h = m->hidden;
+    // [dW2; db2] += [hidden; 1] dscores^T
+    matrix dW2b = {h + 1, K, grads->W2.data};
+    mat_gemm(dW2b, 1.0, bt->hidden, false, bt->dscores, true, 1.0);
+    const double *g0 = &MAT_AT(bt->dscores, 0, 0);
+    for (int u = 0; u < h; u++)
+        unit_backward(&MAT_AT(bt->dz, u, 0), &MAT_AT(bt->fired, u, 0), g0,
+                      g0 + n, g0 + 2 * n, &MAT_AT(m->W2, u, 0), n);
+    // [dW; db] += [x; 1] dz^T
+    matrix dWb = {D + 1, h, grads->W.data};
+    mat_gemm(dWb, 1.0, bt->inputs, false, bt->dz, true, 1.0);
     mat_axpy(grads->W2, reg, m->W2);           // + reg W2
     mat_axpy(grads->W, reg, m->W);             // + reg W
 }
