@@ -124,10 +124,11 @@ $$\frac{\partial e}{\partial a} = -2\,(y - a), \qquad
   \frac{\partial z}{\partial b} = 1 .$$
 
 The code below writes the links out one by one, named as in the
-tutorial (`de_da` is its `deda`), and multiplies them. This is backpropagation in miniature: the
-error's sensitivity is carried backwards from $e$ to $a$ to $z$, and at
-$z$ it splits towards each parameter. Like every backward function in
-this book it *adds* into the gradient block; the caller zeroes it.
+tutorial (`de_da` is its `deda`), and multiplies them. This is
+backpropagation in miniature: the error's sensitivity is carried
+backwards from $e$ to $a$ to $z$, and at $z$ it splits towards each
+parameter. Like every backward function in this book it *adds* into
+the gradient block; the caller zeroes it.
 */
 
 // e = (y - a)^2. Adds de/dw and de/db into grad; a is the forward output.

@@ -292,10 +292,10 @@ static void beans_frame(plot *p, bean_net net, int pass)
 Writing every derivative by name is the best way to see what
 backpropagation does, and the worst way to build a bigger network. The
 hand-written version has seven chains; a network with two inputs, three
-hidden layers of eight neurons and one output has 177 parameters. The way out is to notice
-that every layer does the same two things, a weighted sum and an
-element-wise squashing, and to write each once, for a whole layer and a
-whole batch of examples at a time.
+hidden layers of eight neurons and one output has 177 parameters. The
+way out is to notice that every layer does the same two things, a
+weighted sum and an element-wise squashing, and to write each once, for
+a whole layer and a whole batch of examples at a time.
 
 Stack a batch of $n$ inputs as the rows of a matrix $X$. A dense layer
 with weights $W$ (one column per neuron) and bias row $b$ computes all
@@ -1106,10 +1106,163 @@ static double check_deep_gradient(const data_set *spirals, int batch,
 /**
 ## The program
 
-`main` first trains the tutorial's bean network by hand and checks the
-matrix version against it, then builds the two planar data sets, trains
-the four pairings and checks the deep network's gradient. The defaults
-are the tutorial's: 100 beans, 5000 passes and $\alpha = 0.05$ for the
+The program has two parts. The first makes the beans, trains the
+tutorial's network by hand with the tutorial's start (seven `rand()`
+draws taken right after the beans, as in the Python), and checks the
+matrix version against it at that start.
+*/
+
+// Part 1. Returns 0, or 1 if the loss diverges or the two gradients
+// disagree.
+static int bean_part(plotter *pl, rng *r, int n_beans, int passes,
+                     double alpha)
+{
+    double *x = nn_alloc((size_t)n_beans, sizeof *x);          // (n)
+    double *label = nn_alloc((size_t)n_beans, sizeof *label);  // (n)
+    beans_toxic_in_middle(r, x, label, n_beans);
+    int toxic = 0;
+    for (int i = 0; i < n_beans; i++)
+        toxic += label[i] > 0.5;
+    printf("%d beans with sizes in [0, 2), %d of them toxic\n\n", n_beans,
+           toxic);
+    bean_net net = {0};
+    double *draw_order[7] = {&net.w11_1, &net.w21_1, &net.b1_1,
+                             &net.b2_1, &net.w11_2, &net.w12_2,
+                             &net.b1_2};
+    for (int k = 0; k < 7; k++)
+        *draw_order[k] = rng_rand(r);   // np.random.rand(), seven times
+    bean_net start = net;
+
+    printf("the tutorial's network by hand: 1-2-1 sigmoid, %d passes, "
+           "alpha = %g\n", passes, alpha);
+    printf("   pass      loss  accuracy\n");
+    plot *anim = begin_beans_animation(pl, x, label, n_beans);
+    int report_every = passes >= 10 ? passes / 10 : 1;
+    int next_frame = 0, status = 0;
+    double loss = 0.0, accuracy = 0.0;
+    for (int pass = 0; pass <= passes && status == 0; pass++) {
+        if (pass > 0)
+            bean_net_sgd_pass(&net, x, label, n_beans, alpha);
+        bean_net_score(&loss, &accuracy, net, x, label, n_beans);
+        if (!isfinite(loss)) {
+            fprintf(stderr, "the loss diverged at pass %d; try a smaller "
+                    "--lr\n", pass);
+            status = 1;
+        }
+        if (pass % report_every == 0 || pass == passes)
+            printf("%7d %9.6f %9.3f\n", pass, loss, accuracy);
+        if (pass == next_frame) {
+            beans_frame(anim, net, pass);
+            next_frame = next_frame_pass(pass, passes);
+        }
+    }
+    plot_end(anim);
+    printf("w11_1= %.4f w21_1= %.4f b1_1= %.4f b2_1= %.4f\n", net.w11_1,
+           net.w21_1, net.b1_1, net.b2_1);
+    printf("w11_2= %.4f w12_2= %.4f b1_2= %.4f\n", net.w11_2, net.w12_2,
+           net.b1_2);
+    printf("beans: loss= %.6f accuracy= %.3f\n\n", loss, accuracy);
+
+    double largest = compare_gradients(start, x, label, n_beans);
+    printf("hand-written vs matrix gradients at the start:\n"
+           "largest difference = %.1e (must be below 1e-12)\n\n",
+           largest);
+    if (!(largest < 1e-12)) {
+        fprintf(stderr, "the hand-written and the matrix gradients "
+                "differ by %.1e\n", largest);
+        status = 1;
+    }
+    free(x);
+    free(label);
+    return status;
+}
+
+/**
+The second part draws the two planar data sets from the same generator,
+trains the four pairings, prints a summary, checks the deep network's
+gradient and draws the maps.
+*/
+
+// Part 2. Returns 0, or 1 if a loss diverges or the gradient check
+// fails.
+static int planar_part(plotter *pl, rng *r, int n_points, double noise,
+                       recipe how)
+{
+    data_set sets[2] = {{.name = "spirals"}, {.name = "circle"}};
+    for (int k = 0; k < 2; k++) {
+        sets[k].X = mat_alloc(n_points, 2);
+        sets[k].Y = mat_alloc(n_points, 1);
+    }
+    data_two_spirals(r, sets[0].X.data, sets[0].Y.data, n_points);
+    data_circle(r, sets[1].X.data, sets[1].Y.data, n_points, noise);
+    printf("two spirals and a disc in a ring, %d points each\n",
+           n_points);
+    for (int k = 0; k < 2; k++) {
+        sets[k].plane = data_extent(sets[k].X);
+        sets[k].grid = mat_alloc(GRID * GRID, 2);
+        grid_points(sets[k].grid, sets[k].plane);
+    }
+    const char *net_name[2] = {"2-2-1 sigmoid", "8-8-8-1 relu"};
+    const int small_sizes[3] = {2, 2, 1}, deep_sizes[5] = {2, 8, 8, 8, 1};
+    double results[2][2][2];   // [data set][network][loss, accuracy]
+    double *answers[2][2];     // [data set][network], (GRID^2) each
+    double *hidden_maps[2];    // the circle's 2-2-1 hidden units, (GRID^2)
+    for (int k = 0; k < 2; k++) {
+        hidden_maps[k] = nn_alloc(GRID * GRID, sizeof(double));
+        for (int m = 0; m < 2; m++)
+            answers[k][m] = nn_alloc(GRID * GRID, sizeof(double));
+    }
+    int status = 0;
+    for (int k = 0; k < 2 && status == 0; k++)
+        for (int m = 0; m < 2 && status == 0; m++) {
+            bool bend = k == 1 && m == 0;
+            status = train_pairing(&results[k][m][0], &results[k][m][1],
+                                   answers[k][m],
+                                   bend ? hidden_maps : NULL, &sets[k],
+                                   net_name[m], m == 0 ? 2 : 4,
+                                   m == 0 ? small_sizes : deep_sizes,
+                                   m == 0 ? SIGMOID : RELU, how, r);
+        }
+    if (status == 0) {
+        printf("\ndata     network        loss      accuracy\n");
+        for (int k = 0; k < 2; k++)
+            for (int m = 0; m < 2; m++)
+                printf("%-8s %-13s  %.6f  %.4f\n", sets[k].name,
+                       net_name[m], results[k][m][0], results[k][m][1]);
+
+        double h = 1e-6;
+        double error = check_deep_gradient(&sets[0], how.batch, r, h);
+        printf("\ngradient check of a fresh 8-8-8-1 relu net, central "
+               "differences, h = %g:\nrelative error = %.1e (must be "
+               "below 1e-6)\n", h, error);
+        if (!(error < 1e-6)) {
+            fprintf(stderr, "the gradient check failed (relative error "
+                    "%.1e); a ReLU kink inside the step h can cause this "
+                    "(try another --seed)\n", error);
+            status = 1;
+        }
+
+        const char *stems[2] = {"spirals-map", "circle-map"};
+        for (int k = 0; k < 2; k++)
+            draw_colour_maps(pl, stems[k], sets[k].X, sets[k].Y,
+                             sets[k].plane, answers[k], net_name);
+        draw_bend(pl, sets[1].X, sets[1].Y, sets[1].plane, hidden_maps,
+                  answers[1][0]);
+    }
+    for (int k = 0; k < 2; k++) {
+        mat_free(&sets[k].X);
+        mat_free(&sets[k].Y);
+        mat_free(&sets[k].grid);
+        free(hidden_maps[k]);
+        for (int m = 0; m < 2; m++)
+            free(answers[k][m]);
+    }
+    return status;
+}
+
+/**
+`main` reads the flags and runs the two parts. The defaults are the
+tutorial's: 100 beans, 5000 passes and $\alpha = 0.05$ for the
 hand-written network; 100 points per data set and 5000 epochs in batches
 of 10 for the Keras part.
 */
@@ -1142,7 +1295,6 @@ int main(int argc, char **argv)
                            "chapter 5: a hidden layer, then deeper");
     if (status != CLI_CONTINUE)
         return status;
-    status = 0;   // from here on: 0, or 1 when a check fails
     if (n_points % 2 != 0)
         return cli_error(&common, "--points: bad value '%d': expected an "
                          "even number (two classes of equal size)",
@@ -1159,136 +1311,11 @@ int main(int argc, char **argv)
         return 2;
     rng r;
     rng_seed(&r, common.seed);
-
-    // Part 1: the tutorial's network, by hand.
-    double *x = nn_alloc((size_t)n_beans, sizeof *x);          // (n)
-    double *label = nn_alloc((size_t)n_beans, sizeof *label);  // (n)
-    beans_toxic_in_middle(&r, x, label, n_beans);
-    int toxic = 0;
-    for (int i = 0; i < n_beans; i++)
-        toxic += label[i] > 0.5;
-    printf("%d beans with sizes in [0, 2), %d of them toxic\n\n", n_beans,
-           toxic);
-    bean_net net = {0};
-    double *draw_order[7] = {&net.w11_1, &net.w21_1, &net.b1_1,
-                             &net.b2_1, &net.w11_2, &net.w12_2,
-                             &net.b1_2};
-    for (int k = 0; k < 7; k++)
-        *draw_order[k] = rng_rand(&r);   // np.random.rand(), seven times
-    bean_net start = net;
-
-    printf("the tutorial's network by hand: 1-2-1 sigmoid, %d passes, "
-           "alpha = %g\n", passes, alpha);
-    printf("   pass      loss  accuracy\n");
-    plot *anim = begin_beans_animation(&pl, x, label, n_beans);
-    int report_every = passes >= 10 ? passes / 10 : 1;
-    int next_frame = 0;
-    double loss = 0.0, accuracy = 0.0;
-    for (int pass = 0; pass <= passes && status == 0; pass++) {
-        if (pass > 0)
-            bean_net_sgd_pass(&net, x, label, n_beans, alpha);
-        bean_net_score(&loss, &accuracy, net, x, label, n_beans);
-        if (!isfinite(loss)) {
-            fprintf(stderr, "the loss diverged at pass %d; try a smaller "
-                    "--lr\n", pass);
-            status = 1;
-        }
-        if (pass % report_every == 0 || pass == passes)
-            printf("%7d %9.6f %9.3f\n", pass, loss, accuracy);
-        if (pass == next_frame) {
-            beans_frame(anim, net, pass);
-            next_frame = next_frame_pass(pass, passes);
-        }
-    }
-    plot_end(anim);
-    printf("w11_1= %.4f w21_1= %.4f b1_1= %.4f b2_1= %.4f\n", net.w11_1,
-           net.w21_1, net.b1_1, net.b2_1);
-    printf("w11_2= %.4f w12_2= %.4f b1_2= %.4f\n", net.w11_2, net.w12_2,
-           net.b1_2);
-    printf("beans: loss= %.6f accuracy= %.3f\n\n", loss, accuracy);
-
-    // Part 2: the same network with matrices, checked against part 1.
-    double largest = compare_gradients(start, x, label, n_beans);
-    printf("hand-written vs matrix gradients at the start:\n"
-           "largest difference = %.1e (must be below 1e-12)\n\n",
-           largest);
-    if (!(largest < 1e-12))
-        status = 1;
-
-    // Part 3: two inputs, four pairings.
-    data_set sets[2] = {{.name = "spirals"}, {.name = "circle"}};
-    for (int k = 0; k < 2; k++) {
-        sets[k].X = mat_alloc(n_points, 2);
-        sets[k].Y = mat_alloc(n_points, 1);
-    }
-    data_two_spirals(&r, sets[0].X.data, sets[0].Y.data, n_points);
-    data_circle(&r, sets[1].X.data, sets[1].Y.data, n_points, noise);
-    printf("two spirals and a disc in a ring, %d points each\n",
-           n_points);
-    for (int k = 0; k < 2; k++) {
-        sets[k].plane = data_extent(sets[k].X);
-        sets[k].grid = mat_alloc(GRID * GRID, 2);
-        grid_points(sets[k].grid, sets[k].plane);
-    }
-    const char *net_name[2] = {"2-2-1 sigmoid", "8-8-8-1 relu"};
-    const int small_sizes[3] = {2, 2, 1}, deep_sizes[5] = {2, 8, 8, 8, 1};
     recipe how = {epochs, batch, alpha,
                   strcmp(init, "rand") == 0 ? INIT_RAND : INIT_GLOROT};
-    double results[2][2][2];   // [data set][network][loss, accuracy]
-    double *answers[2][2];     // [data set][network], (GRID^2) each
-    double *hidden_maps[2];    // the circle's 2-2-1 hidden units
-    for (int k = 0; k < 2; k++) {
-        hidden_maps[k] = nn_alloc(GRID * GRID, sizeof(double));
-        for (int m = 0; m < 2; m++)
-            answers[k][m] = nn_alloc(GRID * GRID, sizeof(double));
-    }
-    for (int k = 0; k < 2 && status == 0; k++)
-        for (int m = 0; m < 2 && status == 0; m++) {
-            bool bend = k == 1 && m == 0;
-            status = train_pairing(&results[k][m][0], &results[k][m][1],
-                                   answers[k][m],
-                                   bend ? hidden_maps : NULL, &sets[k],
-                                   net_name[m], m == 0 ? 2 : 4,
-                                   m == 0 ? small_sizes : deep_sizes,
-                                   m == 0 ? SIGMOID : RELU, how, &r);
-        }
-    if (status == 0) {
-        printf("\ndata     network        loss      accuracy\n");
-        for (int k = 0; k < 2; k++)
-            for (int m = 0; m < 2; m++)
-                printf("%-8s %-13s  %.6f  %.4f\n", sets[k].name,
-                       net_name[m], results[k][m][0], results[k][m][1]);
-
-        double h = 1e-6;
-        double error = check_deep_gradient(&sets[0], batch, &r, h);
-        printf("\ngradient check of a fresh 8-8-8-1 relu net, central "
-               "differences, h = %g:\nrelative error = %.1e (must be "
-               "below 1e-6)\n", h, error);
-        if (!(error < 1e-6)) {
-            fprintf(stderr, "the gradient check failed (relative error "
-                    "%.1e); a ReLU kink inside the step h can cause this "
-                    "(try another --seed)\n", error);
-            status = 1;
-        }
-
-        const char *stems[2] = {"spirals-map", "circle-map"};
-        for (int k = 0; k < 2; k++)
-            draw_colour_maps(&pl, stems[k], sets[k].X, sets[k].Y,
-                             sets[k].plane, answers[k], net_name);
-        draw_bend(&pl, sets[1].X, sets[1].Y, sets[1].plane, hidden_maps,
-                  answers[1][0]);
-    }
-
-    for (int k = 0; k < 2; k++) {
-        mat_free(&sets[k].X);
-        mat_free(&sets[k].Y);
-        mat_free(&sets[k].grid);
-        free(hidden_maps[k]);
-        for (int m = 0; m < 2; m++)
-            free(answers[k][m]);
-    }
-    free(x);
-    free(label);
+    status = bean_part(&pl, &r, n_beans, passes, alpha);
+    if (status == 0)
+        status = planar_part(&pl, &r, n_points, noise, how);
     return status;
 }
 

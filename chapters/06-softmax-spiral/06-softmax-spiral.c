@@ -651,7 +651,6 @@ typedef struct {
     matrix inputs;     // (D + 1, n_pad): x0, x1 and a row of ones
     int *labels;       // (n_pad): the class; -1 marks a padding example
     matrix hidden;     // (h + 1, n_pad): one row per unit, then ones
-    matrix fired;      // (h, n_pad): 1.0 where the unit's z > 0, else 0.0
     matrix dscores;    // (K, n_pad): scores, then dL/dscores
     matrix dz;         // (h, n_pad): dL/dz, one row per unit
 } batch;
@@ -665,7 +664,6 @@ static batch batch_alloc(matrix X, const int *y, int hidden)
     bt.inputs = mat_alloc(D + 1, bt.n_pad);
     bt.labels = nn_alloc((size_t)bt.n_pad, sizeof(int));
     bt.hidden = mat_alloc(hidden + 1, bt.n_pad);
-    bt.fired = mat_alloc(hidden, bt.n_pad);
     bt.dscores = mat_alloc(K, bt.n_pad);
     bt.dz = mat_alloc(hidden, bt.n_pad);
     for (int i = 0; i < bt.n_pad; i++) {
@@ -683,16 +681,13 @@ static void batch_free(batch *bt)
     mat_free(&bt->inputs);
     free(bt->labels);
     mat_free(&bt->hidden);
-    mat_free(&bt->fired);
     mat_free(&bt->dscores);
     mat_free(&bt->dz);
 }
 
 // Forward sweep of one hidden unit over the n examples (n a multiple of
-// LANES): z = w[0] x0 + w[1] x1 + bias, a = max(0, z) into a_row and
-// [z > 0] into fired.
-static void unit_forward(double *restrict a_row, double *restrict fired,
-                         const double *restrict x0,
+// LANES): a = max(0, z), z = w0 x0 + w1 x1 + bias, into a_row.
+static void unit_forward(double *restrict a_row, const double *restrict x0,
                          const double *restrict x1, double w0, double w1,
                          double bias, int n)
 {
@@ -700,21 +695,23 @@ static void unit_forward(double *restrict a_row, double *restrict fired,
     for (int j = 0; j < n; j++) {
         double z = x0[j] * w0 + x1[j] * w1 + bias;      // z = x W + b
         a_row[j] = z > 0.0 ? z : 0.0;                   // ReLU
-        fired[j] = z > 0.0 ? 1.0 : 0.0;
     }
 }
 
-// Backward sweep of one hidden unit: dz = (dS W2^T)[., u] o [z > 0]
-// from the score gradients g0, g1, g2 and the unit's weights v = W2[u].
-static void unit_backward(double *restrict dz, const double *restrict fired,
+// Backward sweep of one hidden unit: dz = (dS W2^T)[., u] o [a > 0]
+// from the score gradients g0, g1, g2, the unit's activations a and its
+// weights v = W2[u].
+static void unit_backward(double *restrict dz, const double *restrict a,
                           const double *restrict g0,
                           const double *restrict g1,
                           const double *restrict g2, const double v[K],
                           int n)
 {
     n = n / LANES * LANES;      // no leftover examples: no scalar tail
-    for (int j = 0; j < n; j++)
-        dz[j] = (g0[j] * v[0] + g1[j] * v[1] + g2[j] * v[2]) * fired[j];
+    for (int j = 0; j < n; j++) {
+        double fired = a[j] > 0.0 ? 1.0 : 0.0;          // ReLU'(z)
+        dz[j] = (g0[j] * v[0] + g1[j] * v[1] + g2[j] * v[2]) * fired;
+    }
 }
 
 // Forward pass of the net, fused: fills bt->hidden and bt->fired (h,
@@ -726,9 +723,8 @@ static double fast_forward(batch *bt, const model *m)
     const double *x0 = &MAT_AT(bt->inputs, 0, 0);
     const double *x1 = &MAT_AT(bt->inputs, 1, 0);
     for (int u = 0; u < h; u++)
-        unit_forward(&MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->fired, u, 0),
-                     x0, x1, MAT_AT(m->W, 0, u), MAT_AT(m->W, 1, u),
-                     MAT_AT(m->b, 0, u), n);
+        unit_forward(&MAT_AT(bt->hidden, u, 0), x0, x1, MAT_AT(m->W, 0, u),
+                     MAT_AT(m->W, 1, u), MAT_AT(m->b, 0, u), n);
     // scores^T (K, n) = [W2; b2]^T [hidden; 1]: one product, bias included
     matrix W2b = {h + 1, K, m->W2.data};
     mat_gemm(bt->dscores, 1.0, W2b, true, bt->hidden, false, 0.0);
@@ -764,7 +760,7 @@ static void fast_backward(model *grads, batch *bt, const model *m,
     mat_gemm(dW2b, 1.0, bt->hidden, false, bt->dscores, true, 1.0);
     const double *g0 = &MAT_AT(bt->dscores, 0, 0);
     for (int u = 0; u < h; u++)
-        unit_backward(&MAT_AT(bt->dz, u, 0), &MAT_AT(bt->fired, u, 0), g0,
+        unit_backward(&MAT_AT(bt->dz, u, 0), &MAT_AT(bt->hidden, u, 0), g0,
                       g0 + n, g0 + 2 * n, &MAT_AT(m->W2, u, 0), n);
     // [dW; db] += [x; 1] dz^T
     matrix dWb = {D + 1, h, grads->W.data};

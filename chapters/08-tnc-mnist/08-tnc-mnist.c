@@ -1,7 +1,25 @@
 /**
 # Truncated Newton on real digits {#ch-tnc-mnist}
 
-PROSE-INTRO
+Exercise 4 of Andrew Ng's machine-learning course trains a network with
+one hidden layer to read handwritten digits: 5,000 images of 20x20
+pixels, 400 inputs, 25 sigmoid hidden units and 10 sigmoid outputs, one
+per digit. The Python version this chapter follows (seed 004) builds it
+in NumPy one piece at a time - one-hot labels, the two weight matrices
+packed into one vector, the forward pass, the cost with and without
+regularisation, backpropagation - and then hands cost and gradient to
+`scipy.optimize.minimize(method='TNC')` with `options={'maxiter': 300}`.
+
+We build the same network at MNIST's own resolution: the full 28x28
+image, 784 inputs, on real MNIST digits. And we do not stop at the
+network. SciPy's TNC is a C program, Jean-Sebastien Roy's translation of
+Stephen Nash's Fortran *truncated-Newton* code, which the Python merely
+calls; the second half of this chapter writes such an optimizer: Newton's
+method for a function of 19,885 variables, without ever forming its
+Hessian.
+
+```{.run chapter="08-tnc-mnist"}
+```
 */
 #include <math.h>
 #include <stdbool.h>
@@ -13,7 +31,41 @@ PROSE-INTRO
 #include "nn.h"
 
 /**
-PROSE-DATA
+## The digits
+
+The repository ships the first 10,000 images of MNIST's training set in
+`data/mnist/`, as IDX files (the format MNIST is published in; see the
+data appendix for where they come from). The toolkit's `idx.h` reads
+them and checks them: the magic number, the sizes against the file's
+length, every label. `--data fashion` reads Fashion-MNIST instead, and
+`--data DIR` any directory of IDX files; a file that fails a check stops
+the program with one line naming the file and the problem.
+
+Each pixel is a byte, 0 for blank paper up to 255 for full ink, and the
+network sees `byte / 255`. The seed puts one image in each row of its
+matrix `X` and inserts a first column of ones for the bias. We store the
+transpose: one *column* per image, and a first *row* of ones. The
+lecture writes the network for one column vector $a$ at a time
+($z = \Theta a$), and a matrix of columns lets us write the same formula
+for all images at once: $Z = \Theta A$.
+
+Which images train and which test? The files are sorted by digit: the
+package they were converted from keeps one list per digit, so all the
+zeros come first, then the ones, and so on. "The first 5,000 to train
+and the last 5,000 to test" would train on the digits 0 to 4 and test on
+5 to 9. Instead we deal them out like cards: the images at even
+positions train and those at odd positions test, which halves every
+digit, uses no random numbers, and is one slice in NumPy (`X[0::2]`,
+`X[1::2]`; the SciPy program in `bench/` does exactly that). A smaller
+run (`--train 500`, or `--quick`) deals from every tenth image, so it
+still sees all ten digits.
+
+The seed's `one_hot_encoder` turns a label into ten numbers, a 1 in the
+label's place and 0 elsewhere, because the network has one output per
+digit and the cost compares each output with "is it this digit?". Its
+`y_temp[i-1] = 1` is there because ex4's labels run from 1 to 10 (with
+10 standing for the digit 0, an Octave habit); ours are the digits
+themselves, so digit $d$ sets row $d$.
 */
 
 // A set of images as the network reads them: one column per image.
@@ -82,7 +134,30 @@ static int split_digits(digit_set *train, digit_set *test,
 }
 
 /**
-PROSE-PARAMS
+## One block of weights
+
+The first layer's weights $\Theta^{(1)}$ are a $25 \times 785$ matrix:
+one row per hidden unit, one column per input, column 0 for the bias.
+The second layer's $\Theta^{(2)}$ is $10 \times 26$. An optimizer knows
+nothing about layers; it wants one vector of
+$25 \cdot 785 + 10 \cdot 26 = 19{,}885$ numbers. The seed's `serialize`
+flattens and concatenates the two matrices, and `deserialize` cuts the
+vector and reshapes the pieces.
+
+In C the vector can simply *be* the storage: one block `theta`, with
+$\Theta^{(1)}$ row after row and then $\Theta^{(2)}$. `deserialize`
+then copies nothing; it returns two matrix headers that point into the
+block, which is what NumPy's `reshape` of a slice does too. A gradient
+block of the same layout, deserialized the same way, gets the layers'
+gradients written straight into the vector the optimizer reads.
+`serialize` is needed only where two separate matrices exist first, as
+in the gradient check below.
+
+The seed starts from `np.random.uniform(-0.5, 0.5, 10285)` (that is
+$25 \cdot 401 + 10 \cdot 26$ for its 400-pixel images). We draw our
+19,885 numbers the same way from the toolkit's NumPy-compatible
+generator seeded with 0, so the SciPy program in `bench/` starts from
+the very same weights.
 */
 
 typedef struct {
@@ -116,7 +191,32 @@ static void serialize(double *theta, matrix Theta1, matrix Theta2)
 }
 
 /**
-PROSE-LAYERS
+## The forward pass
+
+With $A^{(1)}$ the images (with their row of ones), the network computes
+
+$$Z^{(2)} = \Theta^{(1)} A^{(1)}, \quad
+  A^{(2)} = \begin{bmatrix} 1 \\ g(Z^{(2)}) \end{bmatrix}, \quad
+  Z^{(3)} = \Theta^{(2)} A^{(2)}, \quad
+  H = g(Z^{(3)}),$$
+
+where $g(z) = 1/(1 + e^{-z})$ is the sigmoid, applied to each element,
+and the row of ones on top of $A^{(2)}$ is the hidden layer's bias unit.
+Each column of $H$ holds one image's ten outputs, each between 0 and 1.
+The seed's names are `a1`, `z2`, `a2`, `z3` and `h`; ours say what they
+hold (`inputs`, `hidden_in`, `hidden`, `output_in`, `probs`), with the
+seed's name beside each in the code.
+
+Two kinds of layer appear, and as in the rest of the book each comes as
+a pair: a forward function, and a backward function that takes the
+derivative of the cost with respect to the layer's output and *adds* the
+derivatives with respect to its inputs and weights. For $z = W a$ these
+are $\partial J / \partial W = \delta\, a^T$ and
+$\partial J / \partial a = W^T \delta$, with $\delta = \partial J /
+\partial z$; for the sigmoid, $g'(z) = g(z)(1 - g(z))$, so the slope
+comes from the output $a = g(z)$ alone. The products go through
+`mat_gemm`, which hands them to OpenBLAS: the first layer's is
+$25 \times 785$ times $785 \times 5000$, and it is where the time goes.
 */
 
 // z = W a for all m images at once.
@@ -159,7 +259,35 @@ static matrix below_bias(matrix a)
 }
 
 /**
-PROSE-COST
+## The cost
+
+The seed's cost is the cross-entropy of every output against its one-hot
+target, summed over the ten outputs and averaged over the $m$ images:
+
+$$J(\Theta) = -\frac{1}{m} \sum_{i=1}^{m} \sum_{k=1}^{10}
+  \Big[ y_{ki} \log h_{ki} + (1 - y_{ki}) \log (1 - h_{ki}) \Big].$$
+
+Written this way it breaks on real data. When the network is sure,
+$z = 40$ say, $h = g(z)$ rounds to exactly 1.0 in double precision,
+and $\log(1 - h) = \log 0 = -\infty$: NumPy warns and the cost becomes
+infinite or NaN. The cure is to never form $h$. Since
+$\log g(z) = -\log(1 + e^{-z})$ and $\log(1 - g(z)) = -\log(1 + e^{z})$,
+and $\log(1 + e^{-z}) = \log(1 + e^{z}) - z$, each term is
+
+$$-\big[ y \log g(z) + (1 - y) \log(1 - g(z)) \big]
+  = \log(1 + e^{z}) - y\, z ,$$
+
+and $\log(1 + e^{z})$ (*softplus*) can be computed without overflow for
+any $z$. Its derivative is just as short:
+$\frac{d}{dz}\big[\log(1 + e^{z}) - y z\big] = g(z) - y$. The sigmoid's
+slope has cancelled against the logarithm, which is why the seed's
+backpropagation starts with `d3 = h - y`.
+
+Regularisation adds $\frac{\lambda}{2m}$ times the sum of the squares of
+all weights except the bias columns, with $\lambda = 1$; its gradient is
+$\frac{\lambda}{m}\Theta$ off the bias columns. The bias is left out
+because it only shifts a unit's threshold; shrinking it towards zero
+would not make the network any simpler.
 */
 
 // log(1 + e^z) without overflow for large z.
@@ -208,7 +336,15 @@ static void l2_backward(matrix dW, matrix W, double lambda, int m)
 }
 
 /**
-PROSE-NETWORK
+## The whole network
+
+The network's workspace holds every layer's values for all $m$ images:
+those of the forward pass, their derivatives from backpropagation, and
+a third set, R{...}, that the exact Hessian products of a later section
+need. All are allocated once, so training allocates nothing.
+
+`forward`, `cost` and `reg_cost` are the seed's `feed_forward`, `cost`
+and `reg_cost`.
 */
 
 typedef struct {
@@ -293,7 +429,27 @@ static double reg_cost(network *net, const double *theta,
 }
 
 /**
-PROSE-BACKPROP
+## Backpropagation
+
+Backpropagation runs the chain rule from the cost back to the weights,
+one layer pair at a time:
+
+$$\delta^{(3)} = \tfrac{1}{m}(H - Y), \quad
+  \nabla_{\Theta^{(2)}} = \delta^{(3)} A^{(2)T}, \quad
+  \delta^{(2)} = \big[\Theta^{(2)T} \delta^{(3)}\big]_{1:}
+                 \circ g'(Z^{(2)}), \quad
+  \nabla_{\Theta^{(1)}} = \delta^{(2)} A^{(1)T},$$
+
+where $[\cdot]_{1:}$ drops row 0: the bias unit has no input, so nothing
+flows back through it. The seed writes the same as
+`d2 = d3 @ theta2[:,1:] * sigmoid_gradient(z2)` and divides by $m$ at
+the end; we divide at the start, in $\delta^{(3)}$, and the rest
+follows. `reg_gradient` adds the penalty's $\frac{\lambda}{m}\Theta$.
+
+An optimizer always wants the cost and its gradient at the same point,
+so `evaluate` computes both from one forward pass. In the seed `cost`
+and `gradient` are separate functions, and `minimize` calls both, so
+the forward pass runs twice per evaluation.
 */
 
 // The seed's gradient, after forward(net, theta, set->inputs): adds
@@ -351,7 +507,25 @@ static double evaluate(double *grad, network *net, const double *theta,
 }
 
 /**
-PROSE-GRADCHECK
+## Checking the gradient
+
+A wrong derivative does not crash; it trains badly, and that is hard to
+tell from a bad step size. So before anything else we compare
+backpropagation with the definition of a derivative, on the small
+network ex4 checks with (`checkNNGradients`): 3 inputs, 5 hidden units,
+3 classes, 5 examples, and weights and inputs set to $\sin(k)/10$ so
+that every number is different and nothing depends on random draws.
+Each of the 38 partial derivatives is estimated by a central difference,
+
+$$\frac{\partial J}{\partial \theta_k} \approx
+  \frac{J(\theta + \varepsilon u_k) - J(\theta - \varepsilon u_k)}
+       {2 \varepsilon}, \qquad \varepsilon = 10^{-4},$$
+
+whose error shrinks like $\varepsilon^2$, and the two vectors are
+compared by their relative difference $\lVert a - b \rVert /
+\lVert a + b \rVert$. Ex4 expects less than $10^{-9}$; a test holds
+the program to that. The check runs with $\lambda = 0$ and, as ex4
+does, with $\lambda = 3$.
 */
 
 // ex4's debugInitializeWeights: sin(1), sin(2), ... divided by 10,
@@ -460,11 +634,66 @@ static double gradient_check(double lambda)
 }
 
 /**
-PROSE-NEWTON
+## Newton's method without a Hessian
+
+Gradient descent steps along $-\nabla J$ and needs to be told how far.
+Newton's method builds the quadratic model of $J$ around the current
+weights $\theta$,
+
+$$J(\theta + p) \approx J(\theta) + g^T p + \tfrac12 p^T H p,$$
+
+with $g$ the gradient and $H$ the Hessian (the matrix of second
+derivatives), and jumps to the model's minimum, the $p$ that solves
+$H p = -g$. Near a minimum it converges in a handful of steps, and it
+knows the step length by itself. The obstacle here is size: with 19,885
+weights, $H$ has $19{,}885^2 \approx 395$ million entries, 3.2 GB of
+doubles, to be formed and factorised at every step.
+
+Truncated Newton avoids both. The conjugate-gradient method solves
+$H p = -g$ while touching $H$ only through products $H v$ with vectors
+it chooses, and it improves $p$ at every step, so it can be stopped
+early: far from the minimum the quadratic model is only a rough guide,
+and a few conjugate-gradient steps already give a much better direction
+than $-g$. Nash's TNC, which SciPy wraps, is built from four parts, and
+so is our version:
+
+1. Hessian-vector products, computed from gradients;
+2. an inner loop of preconditioned conjugate gradients, stopped early;
+3. a line search along the direction it returns;
+4. an outer loop with stopping rules and a budget.
+
+**The budget counts evaluations, not iterations.** In the SciPy of the
+seed's time, `options={'maxiter': 300}` for TNC set the maximum number
+of *function evaluations* (the option was renamed `maxfun` in SciPy 1.9,
+which kept `maxiter` as a deprecated alias). Every evaluation counts,
+including those TNC makes only to compute $H v$. We keep that meaning:
+`--evals 300` is a budget of 300 evaluations of cost and gradient, or
+work of the same price, and the outer iterations are however many fit.
 */
 
 /**
-PROSE-FD
+## Hessian-vector products, two ways
+
+The Hessian is the derivative of the gradient, so along a direction $v$
+
+$$H v \approx \frac{\nabla J(\theta + h v) - \nabla J(\theta)}{h}.$$
+
+That is how TNC computes it: one more gradient evaluation per product,
+and nothing else to write. The step $h$ has to balance two errors. The
+formula's own error grows like $h$; the rounding error of subtracting
+two nearly equal gradients grows like $\epsilon / h$, with $\epsilon
+\approx 2.2 \cdot 10^{-16}$ the precision of a double. Both are small
+near $h = \sqrt{\epsilon}$, scaled to the sizes of $\theta$ and $v$,
+which leaves products good to about half of the digits.
+
+**Counting the work honestly.** Almost all the time of an evaluation
+goes into two products with the $785 \times m$ image matrix: the forward
+$\Theta^{(1)} A^{(1)}$ and the backward $\delta^{(2)} A^{(1)T}$. We call
+one such product a *pass* over the images, and count passes: an
+evaluation costs two, a finite-difference product is an evaluation and
+costs two, and the budget of $n$ evaluations is $2n$ passes. The
+`trainer` below is the bridge between the network and the optimizer; it
+keeps the count.
 */
 
 typedef enum { HESSIAN_FD, HESSIAN_EXACT, HESSIAN_GN } hessian_kind;
@@ -509,7 +738,60 @@ static void hessian_fd(trainer *t, double *hv, const double *theta,
 }
 
 /**
-PROSE-EXACT
+### Exact products: the R-operator
+
+Finite differences give half the digits. Pearlmutter (1994) showed how
+to get $H v$ exactly for the price of about one more forward and
+backward pass. Define, for any quantity $f$ the network computes,
+
+$$\mathcal{R}\{f\} = \frac{d}{dt} f(\theta + t v) \Big|_{t=0},$$
+
+how it changes when the weights move along $v$. Then
+$\mathcal{R}\{\nabla J\} = H v$, and $\mathcal{R}$ obeys the ordinary
+rules of differentiation, so it can be pushed through the forward pass
+and then through backpropagation, line by line. With $V^{(1)}, V^{(2)}$
+the two parts of $v$ (deserialized like the weights):
+
+$$\begin{aligned}
+\mathcal{R}\{Z^{(2)}\} &= V^{(1)} A^{(1)}, &
+\mathcal{R}\{A^{(2)}\} &= g'(Z^{(2)}) \circ \mathcal{R}\{Z^{(2)}\}, &
+\mathcal{R}\{Z^{(3)}\} &= \Theta^{(2)} \mathcal{R}\{A^{(2)}\}
+                          + V^{(2)} A^{(2)}, \\
+\mathcal{R}\{\delta^{(3)}\} &= \tfrac1m H \circ (1 - H) \circ
+                               \mathcal{R}\{Z^{(3)}\}, &
+\mathcal{R}\{\nabla_{\Theta^{(2)}}\} &=
+  \mathcal{R}\{\delta^{(3)}\} A^{(2)T}
+  + \delta^{(3)} \mathcal{R}\{A^{(2)}\}^T, && \\
+\mathcal{R}\{e\} &= \Theta^{(2)T} \mathcal{R}\{\delta^{(3)}\}
+                    + V^{(2)T} \delta^{(3)}, &
+\mathcal{R}\{\delta^{(2)}\} &= \mathcal{R}\{e\}_{1:} \circ g'
+  + e_{1:} \circ (1 - 2 A^{(2)}_{1:}) \circ
+    \mathcal{R}\{A^{(2)}_{1:}\}, &
+\mathcal{R}\{\nabla_{\Theta^{(1)}}\} &= \mathcal{R}\{\delta^{(2)}\}
+                                        A^{(1)T},
+\end{aligned}$$
+
+with $e = \Theta^{(2)T}\delta^{(3)}$ and $g' = A^{(2)}_{1:} \circ
+(1 - A^{(2)}_{1:})$, whose own change gives the $(1 - 2a)$ term. The
+images do not depend on the weights, so $\mathcal{R}\{A^{(1)}\} = 0$.
+Each layer's R-forward and R-backward is again a pair of functions,
+written next to the pair it differentiates. The penalty adds
+$\frac{\lambda}{m} v$ off the bias columns.
+
+The terms with $\delta^{(3)}$ and $e$ in them carry the *residuals*, how
+far the outputs are from their targets. Dropping them leaves the
+**Gauss-Newton** product $G v$: $G$ is never indefinite, which suits
+conjugate gradients, and it approaches $H$ as the residuals shrink.
+Martens' "Hessian-free" training (2010) uses it; `--hessian gn` here.
+
+**The price.** Only two of those lines touch the image matrix:
+$V^{(1)} A^{(1)}$ and $\mathcal{R}\{\delta^{(2)}\} A^{(1)T}$. So an
+exact product costs two passes, the same as an evaluation. It also
+needs the forward and backward values at $\theta$ itself. Those are
+still in the workspace when the last evaluation was at $\theta$, which
+is the usual case (the line search's last trial is the point it
+accepts); when they are not, the trainer evaluates again, and that
+costs two more passes and is counted.
 */
 
 // R{z} = W R{a} + V a: the change of z = W a when the weights move
@@ -650,7 +932,13 @@ static double hessian_check(double lambda, bool gauss_newton)
 }
 
 /**
-PROSE-OPTIMIZER
+## The optimizer's view of the problem
+
+From here on the code knows nothing about networks. The optimizer sees
+an `objective`: a number of variables, a call for the value and
+gradient, a call for Hessian-vector products, and the count of passes
+with the budget. It reports like SciPy does, with the same status codes
+and messages, so the two can be read side by side.
 */
 
 // What the optimizer sees of a problem: a model behind two calls, and
@@ -717,7 +1005,33 @@ static void run_result_free(run_result *r)
 }
 
 /**
-PROSE-PRECOND
+## A preconditioner that learns
+
+Conjugate gradients converge fast when $H$ is close to a multiple of the
+identity and slowly when its curvatures differ wildly between
+directions, as they do in a network (the weights on a frequently inked
+pixel against those on a pixel that is almost always blank). A
+*preconditioner* $M \approx H$, cheap to invert, evens this out: the
+method then works with $M^{-1} H$, and each step starts from
+$z = M^{-1} r$ instead of the residual $r$.
+
+TNC's preconditioner is learned on the way, from information the
+algorithm produces anyway:
+
+- a diagonal $D$, starting at the identity. Each conjugate-gradient
+  step computes a pair $(v, Hv)$: a direction and how the gradient
+  changes along it. That is exactly what a quasi-Newton (BFGS) update
+  eats, and TNC keeps the diagonal of such an update, one per step:
+  $D_i \leftarrow D_i - r_i^2 / (v^T r) + (Hv)_i^2 / (v^T H v)$, with
+  $r$ standing in for $D v$. Too small a value is reset to 1.
+- the last outer step $s$ and the change of gradient $y$ it caused: a
+  BFGS update of $D^{-1}$ with this pair gives
+  $M^{-1} = (I - \rho s y^T) D^{-1} (I - \rho y s^T) + \rho s s^T$,
+  $\rho = 1/(y^T s)$, which is applied to a vector with a few dot
+  products and never formed.
+
+Nash calls this a limited-memory quasi-Newton preconditioner. TNC also
+folds in an older, accumulated pair; we keep the single pair.
 */
 
 // M^-1, the preconditioner: a diagonal D of the Hessian, learned as
@@ -818,7 +1132,33 @@ static void preconditioner_end(preconditioner *pc, const double *s,
 }
 
 /**
-PROSE-CG
+## The inner loop: truncated conjugate gradients
+
+Starting from $p = 0$, so that the residual $r = -g - Hp$ is $-g$, each
+step takes the preconditioned residual $z = M^{-1} r$, makes it
+conjugate to the previous direction, $v \leftarrow z + \beta v$ with
+$\beta = r^T z / (r^T z)_{\text{previous}}$, and moves to the minimum of
+the quadratic model along $v$:
+
+$$\alpha = \frac{r^T z}{v^T H v}, \qquad
+  p \leftarrow p + \alpha v, \qquad r \leftarrow r - \alpha H v.$$
+
+When to stop is the heart of the method:
+
+- **Nash's test.** The model's value $q(p) = g^T p + \tfrac12 p^T H p$
+  falls with every step. At a conjugate-gradient iterate $p^T H p =
+  -g^T p$, so $q = \tfrac12 (g^T p + r^T p)$, which is what the code
+  computes. Stop when the last step's relative gain, weighted by the
+  number of steps taken, is small: $(k+1)(1 - q_{k-1}/q_k) \le
+  \tfrac12$. Early on, when each step still gains a lot, this lets the
+  loop run; later it cuts it short.
+- **No positive curvature** along $v$ ($v^T H v \le 0$, or nearly): the
+  model has no minimum in that direction, and the quadratic model is not
+  to be trusted. Stop with what we have; if that is nothing yet, step
+  along the preconditioned steepest descent $-M^{-1} g$.
+- $p$ stops pointing downhill ($g^T p > 0$): undo the last step, stop.
+- At most 50 products (TNC's limit, $\min(50, n/2)$), and never so many
+  that the line search would find the budget empty.
 */
 
 typedef struct {
@@ -893,7 +1233,23 @@ static int truncated_cg(double *p, const objective *obj, const double *x,
 }
 
 /**
-PROSE-LINESEARCH
+## The line search
+
+The direction $p$ is an approximate Newton step, so the natural step
+length is 1, but the model can be wrong, and the line search checks. It
+accepts a step $\alpha$ when the cost has fallen enough and the slope
+along $p$ has flattened enough (the strong Wolfe conditions),
+
+$$J(\theta + \alpha p) \le J(\theta) + \mu\, \alpha\, g^T p, \qquad
+  \big|\nabla J(\theta + \alpha p)^T p\big| \le \eta\, |g^T p|,$$
+
+with TNC's $\mu = 10^{-4}$ and $\eta = 0.25$. Every trial step costs an
+evaluation, cost and gradient together. While the trials still go
+steeply downhill the step grows fourfold; once a minimum is bracketed
+between two trials, the next trial is the minimum of the cubic through
+the two ends' values and slopes, kept away from the ends. TNC's Gill
+and Murray search (`getptc`) follows the same plan with more
+safeguards.
 */
 
 // The minimizer of the cubic through (a, fa) and (b, fb) with slopes
@@ -992,7 +1348,21 @@ static int line_search(double *x, double *f, double *g, double *alpha,
 }
 
 /**
-PROSE-OUTER
+## The outer loop
+
+The outer loop ties the parts together. Two details come from TNC.
+The first trial step is 1 unless that cannot be right: no cost is below
+zero, and a parabola that starts at $J$ with slope $g^T p$ and bottoms
+out at zero has its minimum at $\alpha = -2J / g^T p$, so when that is
+shorter it is tried first. And a step may not be longer than 10 (in the
+norm of $\alpha p$), a limit that grows a hundredfold whenever a step
+reaches it.
+
+After the line search come the stopping rules: the gradient vanished
+(status 0), the cost (1) or the weights (2) stopped changing, the budget
+is spent (3), the line search found no lower point (4). The step and the
+change of gradient then go to the preconditioner for the next
+direction.
 */
 
 // Truncated Newton from x[n] (overwritten with the result), in the
@@ -1083,7 +1453,12 @@ static void tnc_minimize(run_result *res, double *x, const objective *obj,
 }
 
 /**
-PROSE-GD
+## Gradient descent, for contrast
+
+The same budget spent on plain gradient descent: $\theta \leftarrow
+\theta - \alpha \nabla J$, one evaluation per step, with a fixed step
+size `--lr` (3 by default, which did best among the few sizes we
+tried; larger ones start to oscillate).
 */
 
 // x -= rate * gradient, one evaluation per step, until the budget
@@ -1114,7 +1489,11 @@ static void gradient_descent(run_result *res, double *x,
 }
 
 /**
-PROSE-GLUE
+## The trainer as an objective
+
+Two small adapters make the `trainer` an `objective`, and `train` runs
+one method from the initial weights with a fresh trainer, so every
+method starts from the same weights with the same budget.
 */
 
 static double model_value_and_gradient(void *model, double *grad,
@@ -1166,7 +1545,11 @@ static objective trainer_objective(trainer *t, int evals)
 }
 
 /**
-PROSE-ACCURACY
+## Accuracy
+
+The network's answer for an image is the digit whose output is largest,
+the seed's `np.argmax(h, axis=1) + 1` (the `+ 1` for its labels 1 to
+10); accuracy is the fraction of images answered correctly.
 */
 
 // The digit the network finds most likely for each image, into
@@ -1188,7 +1571,15 @@ static double accuracy(int *predicted, network *net, const double *theta,
 }
 
 /**
-PROSE-FIGURES
+## Figures
+
+The seed's `plot_hidden_layer` shows what each hidden unit looks for:
+its 784 weights, arranged as the 28x28 image they multiply. (The seed
+transposes each one because Octave stored its images column by column;
+MNIST's bytes are row by row, so we do not.) The other figures show
+test digits with the network's answers, the confusion between digits,
+and the cost against the evaluations spent by each method. Images go to
+gnuplot as a grid of grey values; the rest is ordinary plotting.
 */
 
 // Rows x cols tiles of side x side pixels in one image for gnuplot's
@@ -1376,7 +1767,13 @@ static void draw_costs(plotter *pl, const run_result *runs,
 }
 
 /**
-PROSE-MAIN
+## The program
+
+`main` reads the flags, runs the checks on the small network, loads and
+splits the digits, draws the initial weights, compares the three kinds
+of Hessian product at those weights, and then trains: first the method
+chosen by `--optimizer` and `--hessian`, step by step; then, from the
+same start and with the same budget, the other methods for comparison.
 */
 
 // Print a finished run the way scipy.optimize.minimize reports one.
