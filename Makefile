@@ -5,6 +5,7 @@
 #   make book       build/book.html and build/book.pdf from a real run
 #   make epub       build/book.epub (EPUB3, math as MathML)
 #   make run-01     run chapter 1 with a live plot window (ARGS="...")
+#   make check-01   check your answers to chapter 1's exercises
 #   make deps       install the Debian packages the book needs
 #   make fuzz       fuzz the IDX reader for FUZZ_SECONDS (default 60)
 #   make bench      the side-by-side speed runs in bench/
@@ -102,6 +103,15 @@ run-%: programs
 	if [ -z "$$chapter" ]; then \
 	  echo "no chapter '$*' (have: $(CHAPTERS))" >&2; exit 2; fi; \
 	$(BUILD)/bin/$$(basename $$chapter) $(ARGS)
+
+# make check-04: does your change to chapter 4 reach its exercises' goals?
+# EXERCISE=k checks one exercise, ANSWER=x gives it the number you found.
+check-%: programs
+	@chapter=$$(ls -d chapters/$*-* chapters/$* 2>/dev/null | head -n 1); \
+	if [ -z "$$chapter" ] || [ ! -f "$$chapter/check.sh" ]; then \
+	  echo "no exercise checks for chapter '$*'" >&2; exit 2; fi; \
+	BIN=$(BUILD)/bin/$$(basename $$chapter) sh $$chapter/check.sh \
+	    "$(EXERCISE)" "$(ANSWER)"
 
 fuzz:
 	@sh tools/fuzz.sh

@@ -257,17 +257,43 @@ $\alpha$ would calm it further.
 
 ## Exercises
 
-1. Run `build/bin/01-rosenblatt --lr 0.5` and then `--lr 1.9`. How many
-   passes does $w$ need to settle? What happens at `--lr 3`, and why does
-   the bound $\alpha x^2 < 2$ from the text explain it?
-2. Start far away with `--w0 -20`. Does the neuron still find the line?
-   How does the number of passes it needs depend on the start?
-3. The update uses $x$ as a factor. Change `rosenblatt_pass` to use
-   `w += alpha * error` (no $x$). Does it still converge, and to what?
-4. Give the neuron fewer beans (`--beans 5`) and change `--seed`. How
-   much does the learned $w$ vary from seed to seed? With `--beans 1000`?
-5. (Harder) Add a bias, $\hat y = w x + b$, with the update
-   $b \leftarrow b + \alpha e$. What value does $b$ approach, and why does
-   $w$ change when $b$ is free? Chapter 2 draws the error surface that
-   answers this.
+Some exercises ask you to run the program with other flags, some to
+change its code. Where the goal can be checked by running the program,
+the exercise says how: `make check-01` checks them all, and
+`make check-01 EXERCISE=k` one of them, rebuilding your changes first.
+Where you found a number, give it as `ANSWER=`.
+
+1. Run `build/bin/01-rosenblatt --lr 0.5` and then `--lr 1.9`. After
+   how many passes does the printed $w$ stop changing? Where does it
+   end, compared with the default run, and why does a large step let
+   the last beans of each pass decide where $w$ ends? Then try
+   `--lr 3`: does $w$ settle, and is it a good weight? The weight
+   trace (`--plot window`) shows what happens inside a pass.
+2. Each update is linear in $w$, so a whole pass shrinks the distance
+   between $w$ and the weight it settles at by the same factor every
+   time, and the first three passes give it:
+   $(w_3 - w_2) / (w_2 - w_1)$. Find a learning rate with which a pass
+   halves the distance (a factor between 0.48 and 0.52).
+   (check: `make check-01 EXERCISE=2 ANSWER=<your --lr>`)
+3. Start far away, `--w0 -20`. Using the factor of the default learning
+   rate, predict after which pass $w$ is first within 0.001 of the
+   weight it settles at (the default run's last `w=`), then count:
+   `--epochs 10` prints every pass. How does the number of passes grow
+   with the distance of the start?
+   (check: `make check-01 EXERCISE=3 ANSWER=<pass>`)
+4. The update uses $x$ as a factor. Change `rosenblatt_update` to
+   return `w + alpha * error` (no $x$). Does it still settle, and where?
+   Which beans pull hardest now?
+5. Give the neuron fewer beans (`--beans 5`) and change `--seed`. How
+   much does the learned $w$ vary from seed to seed? With
+   `--beans 1000`?
+6. (Harder) Add a bias, $\hat y = w x + b$, with the update
+   $b \leftarrow b + \alpha e$ next to the one for $w$. Let
+   `mean_squared_error` subtract it too, and print it after the weight
+   with `printf("b= %.6f\n", b)`. Goal: the last pass's mean squared
+   error falls below 0.001, lower than the best line through the origin
+   reaches, and $b$ settles between 0.03 and 0.1, near the noise's
+   mean. Why does $w$ change when $b$ is free? Chapter 2 draws the
+   error surface that answers this.
+   (check: `make check-01 EXERCISE=6`)
 */

@@ -486,11 +486,20 @@ zig-zag, and they come back in later chapters.
 
 ## Exercises
 
-1. Run with `--step 0.1` and then `--step 0.001`. How far is the scanned
-   weight from $w^\ast$ each time? Is it always within half a step?
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-02 EXERCISE=k` rebuilds the program with your
+changes and tells you whether it reached the goal (`make check-02`
+checks them all). Give a number you found as `ANSWER=`.
+
+1. Run with `--step 0.1` and then `--step 0.001`. How far is the
+   scanned weight from $w^\ast$ each time? Is it always within half a
+   step? Half a step is the worst case, not the rule: find a step of at
+   least 0.1 with which the scan lands within 0.001 of $w^\ast$.
+   (check: `make check-02 EXERCISE=1 ANSWER=<your --step>`)
 2. Scan a range that misses the minimum, `--w-max 1`. What does the scan
    report, and what does the slope $2 a w + b$ at its answer tell you
-   that the smallest cost alone does not?
+   that the smallest cost alone does not? How far beyond the edge does
+   the slope say the minimum lies?
 3. With `--beans 2` the cost is still a parabola. Work out $a$, $b$ and
    $c$ by hand for two beans of your choice and check the formula
    $w^\ast = \sum x y / \sum x^2$.
@@ -498,8 +507,13 @@ zig-zag, and they come back in later chapters.
    `mean_squared_error`. Does the scan still find a clear minimum? Is
    there still a formula for it, and is the cost still smooth at the
    bottom?
-5. (Harder) Write the scan for $e(w, b)$ on the grid of the surface and
-   compare its best grid point with the least-squares line. Why can the
-   best grid point of a narrow, tilted valley be more than half a step
-   away from the true minimum in each coordinate?
+5. (Harder) Scan the surface too: find the smallest of the values
+   `error_surface` computed (the grid of $w$ from 0 to 2.5 and $b$ from
+   $-1$ to 1 in steps of 0.05) and print its point after the
+   least-squares line with
+   `printf("grid best: w = %g, b = %g, error %.6f\n", ...)`. Goal: the
+   line names the grid's lowest point and its error. Compare it with
+   the least-squares line. Must the best grid point be the one nearest
+   to the true minimum? Think of a narrow, tilted valley.
+   (check: `make check-02 EXERCISE=5`)
 */

@@ -701,21 +701,37 @@ learning, train on mini-batches.
 
 ## Exercises
 
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-03 EXERCISE=k` rebuilds the program with your
+changes and tells you whether it reached the goal (`make check-03`
+checks them all). Give a number you found as `ANSWER=`.
+
 1. Run with `--in-order`, the tutorial's order of the beans. Compare the
    final weights with $w^\ast$: on which side of it do they end, and why
    do the last, biggest beans of every pass explain it?
 2. Try `--lr 0.01` and `--lr 1`. How do the arrival update and the
-   share of later updates within 0.01 change? Find the learning rate at which
-   stochastic descent diverges, and compare it with the condition
+   share of later updates within 0.01 change? Then find, to one
+   decimal, the smallest learning rate at which the program stops
+   because stochastic descent diverged. Compare it with the condition
    $\alpha x^2 < 1$ for the biggest bean (chapter 1's bound with
-   $2\alpha$ in place of its learning rate).
+   $2\alpha$ in place of its learning rate). Why can one bean that
+   overshoots not make $w$ run away on its own?
+   (check: `make check-03 EXERCISE=2 ANSWER=<your --lr>`)
 3. Run with `--batch 500`: the mini-batch is now all beans. Check that
    it arrives exactly at the full-batch prediction, and explain why
    fixed-step descent now stays within the band.
 4. Change the fixed step with `--step 0.05` and `--step 0.002`. How do
-   the arrival and the final error change? Which step would you choose
-   if you knew how far the start was from the minimum?
+   the arrival and the final error change? Then use the start and the
+   $w^\ast$ that the first lines print to pick a step with which
+   fixed-step descent is within 0.01 of $w^\ast$ after a single update.
+   What does it do after that, and what would you want from a step
+   size instead?
+   (check: `make check-03 EXERCISE=4 ANSWER=<your --step>`)
 5. (Harder) Give stochastic descent a learning rate that shrinks with
-   time, $\alpha_t = \alpha / (1 + t/100)$, in `descend`. Does it now
-   settle inside the band? What happens to the arrival?
+   time, $\alpha_t = \alpha / (1 + t/100)$ at update $t$, in `descend`
+   (mini-batch and fixed-step descent keep theirs). Goal: in the default
+   run, stochastic descent stays within 0.01 of $w^\ast$ for at least
+   90% of the updates after its arrival and ends within 0.005 of it.
+   What happens to its arrival, and why?
+   (check: `make check-03 EXERCISE=5`)
 */

@@ -44,3 +44,32 @@ add_test(NAME ch03_reproducible
          COMMAND sh -c "a=$(\"$1\" --plot none --seed 7); \
 b=$(\"$1\" --plot none --seed 7); c=$(\"$1\" --plot none --seed 8); \
 [ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})
+# The exercise checks (check.sh) against the unmodified program. The
+# code change of exercise 5 is not made: stochastic descent keeps its
+# constant rate, so it does not stay in the band, and a run of all
+# checks exits 1. The smallest diverging rate to one decimal and a step
+# that covers the distance at once are reached; near misses are not.
+add_test(NAME ch03_exercise_checks_run
+         COMMAND sh -c "bin=$1 script=$2
+run() {
+  out=$(BIN=\"$bin\" sh \"$script\" \"$@\" 2>&1); got=$?
+  printf '%s\\n' \"== check.sh $* (status $got)\" \"$out\"
+}
+want() {
+  [ $got -eq $1 ] || { echo \"FAIL: status $got, expected $1\"; exit 1; }
+  shift
+  for p in \"$@\"; do
+    printf '%s\\n' \"$out\" | grep -Eq \"$p\" ||
+      { echo \"FAIL: no line matches '$p'\"; exit 1; }
+  done
+}
+run; want 1 '^exercise 2: not yet - no answer' \
+  '^exercise 4: not yet - no answer' \
+  '^exercise 5: not yet - stochastic descent stays within 0.01 for'
+run 2 2.8; want 0 '^exercise 2: reached'
+run 2 2.7; want 1 '^exercise 2: not yet - at --lr 2.7 stochastic'
+run 2 2.9; want 1 '^exercise 2: not yet - .* already at --lr 2.8'
+run 4 1.26; want 0 '^exercise 4: reached'
+run 4 0.01; want 1 '^exercise 4: not yet'
+run 5; want 1 '^exercise 5: not yet'
+run 1; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)

@@ -628,19 +628,43 @@ chapter use another activation in their hidden layers.
 
 ## Exercises
 
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-04 EXERCISE=k` rebuilds the program with your
+changes and tells you whether it reached the goal (`make check-04`
+checks them all). Give a number you found as `ANSWER=`.
+
 1. Run `build/bin/04-sigmoid --epochs 50000`. Does the squared-error
    neuron ever become as steep as the cross-entropy one? What limits $w$
    in each case?
-2. Make the race harder with `--bad-w0 -30 --bad-b0 15`. Does the
-   squared-error neuron get off its plateau within the run? Give it more
-   `--epochs`. Explain from the figure of the push on $z$ why a more
-   confident bad start makes the plateau longer.
-3. Show that $1 - \sigma(z) = \sigma(-z)$, and derive the two
+2. The labels were made with the border at $x = 3/7$. Work out the
+   border $-b/w$ of the cross-entropy fit of the default run from its
+   printed $w$ and $b$, and the squared-error fit's too. Why might the
+   learned border move when you change `--seed`?
+   (check: `make check-04 EXERCISE=2 ANSWER=<border>`)
+3. In the race, after which pass does the squared-error neuron's mean
+   squared error first fall below 0.1? Find it to within 10 passes:
+   the race table's last row is the pass you give to `--epochs`. Then
+   make the start more confident, `--bad-w0 -30 --bad-b0 15`, and give
+   it more `--epochs`: does it get off its plateau? Explain from the
+   figure of the push on $z$ why a more confident bad start makes the
+   plateau longer.
+   (check: `make check-04 EXERCISE=3 ANSWER=<pass>`)
+4. Show that $1 - \sigma(z) = \sigma(-z)$, and derive the two
    logarithms the text uses to report the cross-entropy,
    $\ln a = z - s(z)$ and $\ln(1 - a) = -s(z)$.
-4. Replace the sigmoid by $\tanh$, with labels $-1$ and $+1$. What is
-   $\partial a / \partial z$ now, and which loss cancels it?
-5. (Harder) The labels were made with the border at $x = 3/7$. Derive
-   the border from the printed $w$ and $b$ of both fits and compare. Why
-   might the learned border move when you change `--seed`?
+5. (Harder) Check the chain rule numerically. At the start
+   $(w_0, b_0)$, add up the gradient of each loss over all beans with
+   its backward function and divide by the number of beans; then
+   compute it again from the loss alone, by central differences,
+   $\partial \bar e / \partial w \approx
+   (\bar e(w + h) - \bar e(w - h)) / 2h$ with `mean_loss` and
+   $h = 10^{-6}$, and likewise for $b$. Print the relative error
+   $\lVert g - g' \rVert / (\lVert g \rVert + \lVert g' \rVert)$ of
+   each loss with
+   `printf("gradient check, %s: relative error = %.1e\n", ...)` and
+   `loss_name[loss]`. Goal: both below $10^{-6}$. Then drop the link
+   `da_dz` from `squared_error_backward` and watch the check fail.
+   (check: `make check-04 EXERCISE=5`)
+6. (Harder) Replace the sigmoid by $\tanh$, with labels $-1$ and $+1$.
+   What is $\partial a / \partial z$ now, and which loss cancels it?
 */

@@ -38,3 +38,32 @@ add_test(NAME ch04_reproducible
 b=$(\"$1\" --plot none --quick --seed 7); \
 c=$(\"$1\" --plot none --quick --seed 8); \
 [ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})
+# The exercise checks (check.sh) against the unmodified program. The
+# code change of exercise 5 (a gradient check) is not made, so a run of
+# all checks exits 1. The border of the cross-entropy fit and the pass
+# at which the squared-error neuron leaves its plateau are reached when
+# right; 3/7 is not the fit's border, and 10 passes late is too late.
+add_test(NAME ch04_exercise_checks_run
+         COMMAND sh -c "bin=$1 script=$2
+run() {
+  out=$(BIN=\"$bin\" sh \"$script\" \"$@\" 2>&1); got=$?
+  printf '%s\\n' \"== check.sh $* (status $got)\" \"$out\"
+}
+want() {
+  [ $got -eq $1 ] || { echo \"FAIL: status $got, expected $1\"; exit 1; }
+  shift
+  for p in \"$@\"; do
+    printf '%s\\n' \"$out\" | grep -Eq \"$p\" ||
+      { echo \"FAIL: no line matches '$p'\"; exit 1; }
+  done
+}
+run; want 1 '^exercise 2: not yet - no answer' \
+  '^exercise 3: not yet - no answer' \
+  '^exercise 5: not yet - no .gradient check, squared error'
+run 2 0.4317; want 0 '^exercise 2: reached'
+run 2 0.4286; want 1 '^exercise 2: not yet'
+run 3 1460; want 0 '^exercise 3: reached'
+run 3 1450; want 1 '^exercise 3: not yet - .* still'
+run 3 1470; want 1 '^exercise 3: not yet - .* already'
+run 5; want 1 '^exercise 5: not yet'
+run 6; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)

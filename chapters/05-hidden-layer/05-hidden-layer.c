@@ -1423,16 +1423,29 @@ two more layers to combine their regions.
 
 ## Exercises
 
-1. Run the chapter with a few other `--seed` values. Does the bean
-   network always divide the work between its hidden neurons in the
-   same way? What changes when their roles swap, and what stays the
-   same?
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-05 EXERCISE=k` rebuilds the program with your
+changes and tells you whether it reached the goal (`make check-05`
+checks them all). Give a number you found as `ANSWER=`.
+
+1. Run the chapter with a few other `--seed` values (`--deep-epochs 1`
+   skips most of the planar part). Does the bean network always divide
+   the work between its hidden neurons in the same way? Find a seed for
+   which both hidden neurons weigh the size with the same sign
+   ($w^{(1)}_{11}$ and $w^{(1)}_{21}$ both positive or both negative)
+   and the network still judges at least 95 of the 100 beans right. How
+   does the output neuron combine the two then?
+   (check: `make check-05 EXERCISE=1 ANSWER=<seed>`)
 2. Start the planar networks with the tutorial's `rand()` draws:
    `--init rand`. Which pairings still learn? Use the saturated S of
    chapter 4 to explain the others.
 3. Give the small network a third hidden unit: change `small_sizes` in
-   `main` to `{2, 3, 1}`. Can it now close its boundary around the
-   disc? Does it help on the spirals?
+   `planar_part` to `{2, 3, 1}`, and its name in `net_name`. Train with
+   the larger step `--lr 0.5`, which gives the slow sigmoid network
+   time to finish. Goal: it gets every point of the disc and the ring
+   right (accuracy 1.0). Compare the two-unit network at the same
+   `--lr`. Does the third unit help on the spirals?
+   (check: `make check-05 EXERCISE=3`)
 4. Train the planar networks with `--batch 1` and with `--batch 100`
    (one batch per epoch). For the same number of epochs, which learns
    the spirals fastest, and why does the full batch need more epochs?
@@ -1440,8 +1453,13 @@ two more layers to combine their regions.
    a second set of spirals with another generator seed, run the trained
    network on it and measure its accuracy there. Where on the map are
    the new points it gets wrong?
-6. (Harder) Replace the squared error by the cross-entropy of chapter 4
-   in `mse_forward` and `mse_backward`. What is
-   $\partial L / \partial P$ now? The gradient check tells you whether
-   you got it right.
+6. (Harder) Train the matrix networks on the cross-entropy of chapter 4
+   instead: change `mse_forward` to compute it and `mse_backward` to
+   add its $\partial L / \partial P$ (what is it now?). The comparison
+   with the hand-written network will complain until you change the
+   first link of `bean_net_backward`, `de_da1_2`, to match. Goal: the
+   first epoch's loss is a cross-entropy (about $\ln 2$ for a network
+   that is still unsure, where the squared error is about $1/4$), and
+   the comparison and the gradient check both pass.
+   (check: `make check-05 EXERCISE=6`)
 */

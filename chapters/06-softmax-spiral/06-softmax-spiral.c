@@ -1,5 +1,5 @@
 /**
-# Softmax on the spiral: a straight line fails, a hidden layer wins {#ch-softmax-spiral}
+# The spiral: softmax fails, a hidden layer wins {#ch-softmax-spiral}
 
 Three arms of points wind out from the centre of the plane, one colour
 per arm. Which arm does a new point belong to? This chapter answers with
@@ -23,6 +23,7 @@ the training loop fast, and say how.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nn.h"
 
@@ -384,8 +385,9 @@ $|g - \tilde g| / \max(|g| + |\tilde g|, 10^{-8})$, where the floor
 keeps parameters whose gradient is zero from dividing by zero.
 */
 
-// The worst relative error between the backward pass's gradient and
-// central differences of the loss, over every parameter of m.
+// The relative error |g - n| / (|g| + |n|) between the backward pass's
+// gradient g and the central differences n of the loss, both taken as
+// vectors over every parameter of m.
 static double gradient_check(model *m, matrix X, const int *y, double reg)
 {
     const double h = 1e-5;
@@ -394,7 +396,7 @@ static double gradient_check(model *m, matrix X, const int *y, double reg)
     model_forward(s.probs, s.hidden, X, y, m, reg);
     model_backward(&grads, s.dscores, s.dhidden, X, y, s.hidden, s.probs,
                    m, reg);
-    double worst = 0.0;
+    double diff = 0.0, norm_g = 0.0, norm_n = 0.0;   // squared lengths
     for (size_t i = 0; i < m->size; i++) {
         double saved = m->block[i];
         m->block[i] = saved + h;
@@ -404,15 +406,25 @@ static double gradient_check(model *m, matrix X, const int *y, double reg)
         m->block[i] = saved;
         double numeric = (up - down) / (2.0 * h);
         double analytic = grads.block[i];
-        double scale = fabs(numeric) + fabs(analytic);
-        double error = fabs(numeric - analytic) / (scale > 1e-8 ? scale
-                                                                : 1e-8);
-        if (error > worst)
-            worst = error;
+        diff += (numeric - analytic) * (numeric - analytic);
+        norm_g += analytic * analytic;
+        norm_n += numeric * numeric;
     }
     model_free(&grads);
     scratch_free(&s);
-    return worst;
+    return sqrt(diff) / (sqrt(norm_g) + sqrt(norm_n));
+}
+
+// A net of `hidden` units whose weights and biases are all drawn from
+// N(0, 1) with a generator of its own: a point to check the gradient at.
+static model random_net(int hidden, uint32_t seed)
+{
+    rng r;
+    rng_seed(&r, seed);
+    model m = model_alloc(D, hidden, K);
+    for (size_t i = 0; i < m.size; i++)
+        m.block[i] = rng_randn(&r);
+    return m;
 }
 
 /**
@@ -600,59 +612,75 @@ and prints the loss every 1000.
 
 ## Making it fast
 
-Each iteration of the network costs about
-$2 \cdot NK \cdot h \cdot (D + 2K) \approx 500{,}000$ floating-point
-operations, and NumPy needs a few seconds for the 10,000 iterations,
-most of it not in the arithmetic but around it: every line of the
-Python loop is a separate call that walks over a whole array and
-allocates a new one for its result, about twenty-five of them per
-iteration. `model_forward` and `model_backward` above do the same in C
-and are already faster, but we can do much better by arranging the
-work around the data, in three steps.
+One iteration of the network costs about a million floating-point
+operations, and NumPy takes a few seconds for the 10,000 iterations.
+Surprisingly little of that time goes into the three big matrix
+products, which NumPy hands to an optimised BLAS library. Most of it
+goes into everything around them: each line of the Python loop is a
+separate pass over a whole array that allocates a new array for its
+result (`np.dot(X, W) + b` is two passes, `np.maximum` a third, the
+softmax four more, and so on, about twenty-five per iteration), and each
+pass reads and writes memory that the previous one has just pushed out
+of the fastest cache. `model_forward` and `model_backward` above copy
+that structure into C. A version that runs several times faster keeps
+the products and changes the rest, in three steps.
+
+**Keep the products in BLAS.** The toolkit's `mat_gemm` hands large
+products to OpenBLAS, the library NumPy uses too. Three products remain
+per iteration, and the *bias trick* folds the biases into them: append
+a row of ones to the hidden activations, and the scores are one product
+with the matrix $[W_2; b_2]$, the weights with the biases as an extra
+row. In our parameter block `b2` follows `W2` directly, so that
+$(h + 1) \times K$ matrix is already there, and so is $[W; b]$.
 
 **Memory layout.** Store the activations *transposed*: one row per
-hidden unit, the examples along the row. `hidden` becomes $h \times
-NK$, `dscores` $K \times NK$, the inputs $D \times NK$. Then the
-innermost loop runs over examples, which sit next to each other in
-memory, and the same few weights of one unit are used for every
-example. Consecutive examples are independent of one another, so the
-processor can work on several at once: x86-64 processors add and
-multiply two doubles in one instruction (SSE2), newer ones four or
-eight.
+hidden unit, with the examples along the row. `hidden` becomes
+$(h + 1) \times NK$ (the extra row holds the ones), `dscores`
+$K \times NK$ and the inputs $(D + 1) \times NK$. Now the remaining
+element-wise work, the ReLU and its gradient, runs along rows: the
+inner loop goes over examples that sit next to each other in memory,
+while the handful of weights of one unit stay in registers.
+Consecutive examples are independent, so the compiler turns the loop
+into vector instructions that work on two doubles at once (SSE2, the
+baseline of every x86-64 processor) or more on newer ones. It does so
+at `-O2` only for a loop that needs no leftover iterations at the end,
+so we pad the number of examples up to a multiple of four with dummy
+examples whose `dscores` are zero, and say so in the loop bound.
 
-**Loop order.** Loop over the hidden units outside and over the
-examples inside, in blocks of `LANES` examples. An inner loop with a
-fixed count of four is exactly the shape the compiler turns into vector
-instructions at `-O2`; the number of examples is padded up to a
-multiple of four with dummy examples whose `dscores` are 0, so that
-they add nothing to any gradient.
+**Fused passes.** Do in one sweep what NumPy does in several. One
+sweep per hidden unit computes $z$, adds the bias and applies the ReLU.
+One pass over the examples does the softmax, the loss and `dscores`.
+One sweep per unit computes the unit's row of
+$\mathrm{dscores}\, W_2^\top$, multiplies it by the ReLU's gradient and
+writes the result *over* the unit's activations, which the backward
+pass no longer needs once $\partial L / \partial W_2$ is computed; so
+the backward pass writes no new memory at all. The gradient of the ReLU
+is a multiplication by 1.0 or 0.0 rather than an `if`: the compiler
+will not vectorise a loop whose arithmetic happens only on some
+examples (floating-point operations can raise exceptions, so it may
+not compute them speculatively), and a branch that goes either way at
+random would make the processor guess wrong about every other example.
 
-**Fused passes.** Do in one sweep what NumPy does in several. The
-forward pass computes one hidden unit's row, bias and ReLU included,
-and adds its contribution to the three score rows while the row is
-still in the cache; the softmax, the loss and `dscores` are one pass
-over the examples. The backward pass visits each hidden unit once and
-in that single sweep accumulates its column of $\partial L / \partial
-W_2$, computes its row of `dhidden` (masked by the ReLU) and adds that
-row straight into $\partial L / \partial W$ and $\partial L /
-\partial b$; `dhidden` is never stored.
+Every array of the fast version is declared `restrict` in the small
+functions that loop over it: a promise that the arrays do not overlap,
+without which the compiler would have to assume that writing one
+element might change the next input and could not work on several at
+once.
 
-None of this changes the mathematics. It changes the order in which
-numbers are added, so the two versions differ in the last bits; the
-program checks that their gradients agree to about $10^{-15}$ of the
-gradient's size, and the test suite checks both against central
-differences.
+None of this changes the mathematics; it changes the order in which
+numbers are added, so the two versions differ in the last bits. The
+program compares their gradients after training, and the test suite
+runs both.
 */
 
-enum { LANES = 4 };   // examples per block: one fixed-width inner loop
+enum { BLOCK = 4 };   // examples are padded to a multiple of this
 
 typedef struct {
-    int n, n_pad;      // examples, and n rounded up to a multiple of LANES
+    int n, n_pad;      // examples, and n rounded up to a multiple of BLOCK
     matrix inputs;     // (D + 1, n_pad): x0, x1 and a row of ones
     int *labels;       // (n_pad): the class; -1 marks a padding example
     matrix hidden;     // (h + 1, n_pad): one row per unit, then ones
     matrix dscores;    // (K, n_pad): scores, then dL/dscores
-    matrix dz;         // (h, n_pad): dL/dz, one row per unit
 } batch;
 
 // The transposed copy of X (n, D) and y, with room for h hidden units.
@@ -660,16 +688,15 @@ static batch batch_alloc(matrix X, const int *y, int hidden)
 {
     batch bt;
     bt.n = X.rows;
-    bt.n_pad = (X.rows + LANES - 1) / LANES * LANES;
+    bt.n_pad = (X.rows + BLOCK - 1) / BLOCK * BLOCK;
     bt.inputs = mat_alloc(D + 1, bt.n_pad);
     bt.labels = nn_alloc((size_t)bt.n_pad, sizeof(int));
     bt.hidden = mat_alloc(hidden + 1, bt.n_pad);
     bt.dscores = mat_alloc(K, bt.n_pad);
-    bt.dz = mat_alloc(hidden, bt.n_pad);
     for (int i = 0; i < bt.n_pad; i++) {
         for (int d = 0; d < D; d++)
             MAT_AT(bt.inputs, d, i) = i < bt.n ? MAT_AT(X, i, d) : 0.0;
-        MAT_AT(bt.inputs, D, i) = 1.0;
+        MAT_AT(bt.inputs, D, i) = 1.0;            // the bias trick
         MAT_AT(bt.hidden, hidden, i) = 1.0;
         bt.labels[i] = i < bt.n ? y[i] : -1;
     }
@@ -682,89 +709,89 @@ static void batch_free(batch *bt)
     free(bt->labels);
     mat_free(&bt->hidden);
     mat_free(&bt->dscores);
-    mat_free(&bt->dz);
 }
 
-// Forward sweep of one hidden unit over the n examples (n a multiple of
-// LANES): a = max(0, z), z = w0 x0 + w1 x1 + bias, into a_row.
-static void unit_forward(double *restrict a_row, const double *restrict x0,
+// One hidden unit, all n examples: a = max(0, w0 x0 + w1 x1 + bias).
+// n is a multiple of BLOCK.
+static void unit_forward(double *restrict a, const double *restrict x0,
                          const double *restrict x1, double w0, double w1,
                          double bias, int n)
 {
-    n = n / LANES * LANES;      // no leftover examples: no scalar tail
-    for (int j = 0; j < n; j++) {
-        double z = x0[j] * w0 + x1[j] * w1 + bias;      // z = x W + b
-        a_row[j] = z > 0.0 ? z : 0.0;                   // ReLU
+    n = n / BLOCK * BLOCK;      // tells the compiler: no leftover examples
+    for (int i = 0; i < n; i++) {
+        double z = x0[i] * w0 + x1[i] * w1 + bias;      // z = x W + b
+        a[i] = z > 0.0 ? z : 0.0;                       // ReLU
     }
 }
 
-// Backward sweep of one hidden unit: dz = (dS W2^T)[., u] o [a > 0]
-// from the score gradients g0, g1, g2, the unit's activations a and its
-// weights v = W2[u].
-static void unit_backward(double *restrict dz, const double *restrict a,
+// One hidden unit, in place: its activations a become
+// dz = (dscores W2^T)[., u] o [a > 0], from the rows g0, g1, g2 of
+// dscores and the unit's row v of W2.
+static void unit_backward(double *restrict a_then_dz,
                           const double *restrict g0,
                           const double *restrict g1,
                           const double *restrict g2, const double v[K],
                           int n)
 {
-    n = n / LANES * LANES;      // no leftover examples: no scalar tail
-    for (int j = 0; j < n; j++) {
-        double fired = a[j] > 0.0 ? 1.0 : 0.0;          // ReLU'(z)
-        dz[j] = (g0[j] * v[0] + g1[j] * v[1] + g2[j] * v[2]) * fired;
+    n = n / BLOCK * BLOCK;
+    for (int i = 0; i < n; i++) {
+        double fired = a_then_dz[i] > 0.0 ? 1.0 : 0.0;  // ReLU'(z)
+        a_then_dz[i] = (g0[i] * v[0] + g1[i] * v[1] + g2[i] * v[2])
+                       * fired;
     }
 }
 
-// Forward pass of the net, fused: fills bt->hidden and bt->fired (h,
-// n_pad) and turns bt->dscores (K, n_pad) into dL/dscores = (p - y) / n.
-// Returns the data loss, the mean of -log p(true class).
+// Forward pass of the net: fills bt->hidden (h + 1, n_pad) and turns
+// bt->dscores (K, n_pad) into dL/dscores = (p - y) / n. Returns the data
+// loss, the mean of -log p(true class).
 static double fast_forward(batch *bt, const model *m)
 {
     const int n = bt->n_pad, h = m->hidden;
-    const double *x0 = &MAT_AT(bt->inputs, 0, 0);
-    const double *x1 = &MAT_AT(bt->inputs, 1, 0);
     for (int u = 0; u < h; u++)
-        unit_forward(&MAT_AT(bt->hidden, u, 0), x0, x1, MAT_AT(m->W, 0, u),
+        unit_forward(&MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->inputs, 0, 0),
+                     &MAT_AT(bt->inputs, 1, 0), MAT_AT(m->W, 0, u),
                      MAT_AT(m->W, 1, u), MAT_AT(m->b, 0, u), n);
-    // scores^T (K, n) = [W2; b2]^T [hidden; 1]: one product, bias included
-    matrix W2b = {h + 1, K, m->W2.data};
-    mat_gemm(bt->dscores, 1.0, W2b, true, bt->hidden, false, 0.0);
-    // softmax, loss and dscores: one pass over the examples
+    // scores^T (K, n) = [W2; b2]^T [hidden; 1]
+    matrix W2_b2 = {h + 1, K, m->W2.data};
+    mat_gemm(bt->dscores, 1.0, W2_b2, true, bt->hidden, false, 0.0);
+    // softmax, loss and dscores in one pass over the examples
     double loss = 0.0;
     for (int i = 0; i < n; i++) {
         int label = bt->labels[i];
-        double p[K], max = -INFINITY, sum = 0.0;
+        double e[K], max = -INFINITY, sum = 0.0;
         for (int k = 0; k < K; k++) {
-            p[k] = MAT_AT(bt->dscores, k, i);
-            max = p[k] > max ? p[k] : max;
+            e[k] = MAT_AT(bt->dscores, k, i);
+            max = e[k] > max ? e[k] : max;
         }
-        for (int k = 0; k < K; k++)
-            sum += p[k] = exp(p[k] - max);
-        for (int k = 0; k < K; k++)
-            MAT_AT(bt->dscores, k, i) = label < 0 ? 0.0
-                : (p[k] / sum - (k == label)) / bt->n;
+        for (int k = 0; k < K; k++)         // e^0 = 1 needs no exp()
+            sum += e[k] = e[k] == max ? 1.0 : exp(e[k] - max);
+        for (int k = 0; k < K; k++)         // padding examples get 0
+            MAT_AT(bt->dscores, k, i) =
+                label < 0 ? 0.0 : (e[k] / sum - (k == label)) / bt->n;
         if (label >= 0)
-            loss += -log(p[label] / sum);
+            loss += -log(e[label] / sum);
     }
     return loss / bt->n;
 }
 
-// Backward pass of the net: adds dL/dparameters into grads from
-// fast_forward's bt->dscores, bt->hidden and bt->fired, plus the L2
-// terms.
+// Backward pass of the net: adds dL/dparameters into grads, from
+// fast_forward's bt->dscores and bt->hidden (which it overwrites).
 static void fast_backward(model *grads, batch *bt, const model *m,
                           double reg)
 {
     const int n = bt->n_pad, h = m->hidden;
     // [dW2; db2] += [hidden; 1] dscores^T
-    matrix dW2b = {h + 1, K, grads->W2.data};
-    mat_gemm(dW2b, 1.0, bt->hidden, false, bt->dscores, true, 1.0);
-    const double *g0 = &MAT_AT(bt->dscores, 0, 0);
+    matrix dW2_db2 = {h + 1, K, grads->W2.data};
+    mat_gemm(dW2_db2, 1.0, bt->hidden, false, bt->dscores, true, 1.0);
+    // dz = dscores W2^T o [z > 0], over the activations
     for (int u = 0; u < h; u++)
-        unit_backward(&MAT_AT(bt->dz, u, 0), &MAT_AT(bt->hidden, u, 0), g0,
-                      g0 + n, g0 + 2 * n, &MAT_AT(m->W2, u, 0), n);
+        unit_backward(&MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->dscores, 0, 0),
+                      &MAT_AT(bt->dscores, 1, 0), &MAT_AT(bt->dscores, 2, 0),
+                      &MAT_AT(m->W2, u, 0), n);
     // [dW; db] += [x; 1] dz^T
-    matrix dWb = {D + 1, h, grads->W.data};
-    mat_gemm(dWb, 1.0, bt->inputs, false, bt->dz, true, 1.0);
+    matrix dz = {h, n, bt->hidden.data};
+    matrix dW_db = {D + 1, h, grads->W.data};
+    mat_gemm(dW_db, 1.0, bt->inputs, false, dz, true, 1.0);
     mat_axpy(grads->W2, reg, m->W2);           // + reg W2
     mat_axpy(grads->W, reg, m->W);             // + reg W
 }
@@ -826,9 +853,13 @@ static double fast_versus_reference(const model *m, matrix X, const int *y,
 }
 
 /**
-## The loss curves
+## The program
 
-Both losses, iteration by iteration, on one logarithmic axis.
+The rest is bookkeeping: a figure of both loss curves, one function
+per model that trains it, prints what the tutorial prints and draws
+its regions, and `main`, which follows the tutorial's notebook: the
+data, then the linear classifier, then the network, every draw from
+the one generator seeded with 0.
 */
 
 static void draw_losses(plotter *pl, const double *linear, int n_linear,
@@ -837,9 +868,9 @@ static void draw_losses(plotter *pl, const double *linear, int n_linear,
     plot *p = plot_begin(pl, "losses", 6, 3.6);
     if (!p)
         return;
-    double *it = nn_alloc((size_t)(n_net > n_linear ? n_net : n_linear),
-                          sizeof *it);
-    for (int i = 0; i < (n_net > n_linear ? n_net : n_linear); i++)
+    int n = n_net > n_linear ? n_net : n_linear;
+    double *it = nn_alloc((size_t)n, sizeof *it);
+    for (int i = 0; i < n; i++)
         it[i] = i + 1;
     plot_xy(p, "$linear", it, linear, n_linear);
     plot_xy(p, "$net", it, net, n_net);
@@ -855,17 +886,68 @@ static void draw_losses(plotter *pl, const double *linear, int n_linear,
     plot_end(p);
 }
 
-/**
-## The program
+// The training accuracy of m on X (n, D).
+static double training_accuracy(const model *m, matrix X, const int *y,
+                                double reg)
+{
+    scratch s = scratch_alloc(X.rows, m->hidden);
+    model_forward(s.probs, s.hidden, X, y, m, reg);
+    double result = accuracy(s.probs, y);
+    scratch_free(&s);
+    return result;
+}
 
-`main` follows the tutorial's notebook: the data, then the linear
-classifier, then the network, every draw from the one generator seeded
-with 0. `--only net` skips the linear classifier's training (its
-weights are still drawn, so the network starts from the same weights);
-`--reference` trains the network with `model_forward` and
-`model_backward` instead of the fused loops, for comparison. The time
-the network's training took goes to stderr.
-*/
+// The tutorial's first model. losses[iterations]. False if it diverged.
+static bool run_linear(model *m, matrix X, const int *y, int iterations,
+                       double step, double reg, double *losses,
+                       plotter *pl)
+{
+    printf("\nlinear softmax classifier: %d iterations, step size %g, "
+           "reg %g\n", iterations, step, reg);
+    printf("gradient check, linear classifier at its start: relative "
+           "error %.1e\n", gradient_check(m, X, y, reg));
+    if (!train_reference(m, X, y, iterations, step, reg, 100, losses))
+        return false;
+    printf("training accuracy: %.2f\n", training_accuracy(m, X, y, reg));
+    draw_regions(pl, "linear-regions", "linear softmax classifier", m, X,
+                 y);
+    return true;
+}
+
+// The tutorial's second model, trained with the fast code unless
+// `reference`. Its training time goes to stderr.
+static bool run_net(model *m, matrix X, const int *y, int iterations,
+                    double step, double reg, bool reference,
+                    double *losses, uint32_t seed, plotter *pl)
+{
+    printf("\ntwo-layer net: %d ReLU units, %d iterations, step size %g, "
+           "reg %g\n", m->hidden, iterations, step, reg);
+    double start = nn_seconds();
+    clock_t cpu_start = clock();
+    bool ok = reference ? train_reference(m, X, y, iterations, step, reg,
+                                          1000, losses)
+                        : train_fast(m, X, y, iterations, step, reg, 1000,
+                                     losses);
+    double cpu = (double)(clock() - cpu_start) / CLOCKS_PER_SEC;
+    fprintf(stderr, "net training: %d iterations in %.4f s, CPU %.4f s "
+            "(%s)\n", iterations, nn_seconds() - start, cpu,
+            reference ? "reference" : "fast");
+    if (!ok)
+        return false;
+    printf("training accuracy: %.2f\n", training_accuracy(m, X, y, reg));
+    model check = random_net(10, seed + 1);
+    printf("gradient check, random net of 10 units: relative error "
+           "%.1e\n", gradient_check(&check, X, y, reg));
+    model_free(&check);
+    printf("fast versus plain gradient: relative difference %.1e\n",
+           fast_versus_reference(m, X, y, reg));
+    char title[64];
+    snprintf(title, sizeof title, "two-layer net, %d ReLU units",
+             m->hidden);
+    draw_regions(pl, "net-regions", title, m, X, y);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     int points = 100, hidden = 100, linear_iterations = 1000;
@@ -887,10 +969,10 @@ int main(int argc, char **argv)
          .max = 1000, .open_min = true},
         {"--reg", CLI_DOUBLE, &reg, "L2 regularisation strength lambda",
          .min = 0, .max = 1000},
-        {"--only", CLI_CHOICE, &only, "which models to train",
+        {"--only", CLI_CHOICE, &only, "train only one model",
          .choices = "both|linear|net"},
         {"--reference", CLI_FLAG, &reference,
-         "train the net with the plain matrix code (slower)"},
+         "train the net with the plain matrix code (slower)", .min = 0},
     };
     cli_common common;
     int status = cli_parse(&common, options, 8, argc, argv,
@@ -900,8 +982,6 @@ int main(int argc, char **argv)
         return status;
     if (common.quick && iterations > 1000)
         iterations = 1000;
-    bool run_linear = strcmp(only, "net") != 0;
-    bool run_net = strcmp(only, "linear") != 0;
     plotter pl;
     if (plot_init(&pl, common.plot, common.out) != 0)
         return 2;
@@ -917,118 +997,105 @@ int main(int argc, char **argv)
            common.seed);
     draw_data(&pl, X, y);
 
-    // W = 0.01 * np.random.randn(D, K); b = np.zeros((1, K))
+    // W = 0.01 * randn(D, K), b = 0; then W = 0.01 * randn(D, h),
+    // W2 = 0.01 * randn(h, K), b = b2 = 0: the notebook's order of draws
     model linear = model_alloc(D, 0, K);
     init_gaussian(linear.W, 0.01, &r);
-    double *linear_losses = nn_alloc((size_t)linear_iterations,
-                                     sizeof(double));
-    scratch s = scratch_alloc(n, 0);
-    if (run_linear) {
-        printf("\nlinear softmax classifier: %d iterations, step size %g,"
-               " reg %g\n", linear_iterations, step, reg);
-        printf("gradient check at the start: max relative error %.1e\n",
-               gradient_check(&linear, X, y, reg));
-        if (!train_reference(&linear, X, y, linear_iterations, step, reg,
-                             100, linear_losses)) {
-            fprintf(stderr, "%s: the linear classifier's loss diverged; "
-                    "try a smaller --lr\n", common.program);
-            return 1;
-        }
-        model_forward(s.probs, s.hidden, X, y, &linear, reg);
-        printf("training accuracy: %.2f\n", accuracy(s.probs, y));
-        draw_regions(&pl, "linear-regions", "linear softmax classifier",
-                     &linear, X, y);
-    }
-
-    // W = 0.01 * randn(D, h); W2 = 0.01 * randn(h, K); biases 0
     model net = model_alloc(D, hidden, K);
     init_gaussian(net.W, 0.01, &r);
     init_gaussian(net.W2, 0.01, &r);
+
+    double *linear_losses = nn_alloc((size_t)linear_iterations,
+                                     sizeof(double));
     double *net_losses = nn_alloc((size_t)iterations, sizeof(double));
-    if (run_net) {
-        printf("\ntwo-layer net: %d ReLU units, %d iterations, step size "
-               "%g, reg %g\n", hidden, iterations, step, reg);
-        double start = nn_seconds();
-        bool ok = reference
-            ? train_reference(&net, X, y, iterations, step, reg, 1000,
-                              net_losses)
-            : train_fast(&net, X, y, iterations, step, reg, 1000,
-                         net_losses);
-        double seconds = nn_seconds() - start;
-        if (!ok) {
-            fprintf(stderr, "%s: the net's loss diverged; try a smaller "
-                    "--lr\n", common.program);
-            return 1;
-        }
-        fprintf(stderr, "net training: %d iterations in %.4f s (%s)\n",
-                iterations, seconds, reference ? "reference" : "fused");
-        scratch_free(&s);
-        s = scratch_alloc(n, hidden);
-        model_forward(s.probs, s.hidden, X, y, &net, reg);
-        printf("training accuracy: %.2f\n", accuracy(s.probs, y));
-        printf("gradient check at the end: max relative error %.1e\n",
-               gradient_check(&net, X, y, reg));
-        printf("fused versus plain gradient: max difference %.1e of the "
-               "largest component\n",
-               fast_versus_reference(&net, X, y, reg));
-        draw_regions(&pl, "net-regions", "two-layer net, 100 ReLU units",
-                     &net, X, y);
-    }
-    if (run_linear && run_net)
+    status = 0;
+    if (strcmp(only, "net") != 0
+        && !run_linear(&linear, X, y, linear_iterations, step, reg,
+                       linear_losses, &pl))
+        status = 1;
+    if (status == 0 && strcmp(only, "linear") != 0
+        && !run_net(&net, X, y, iterations, step, reg, reference,
+                    net_losses, common.seed, &pl))
+        status = 1;
+    if (status == 0 && strcmp(only, "both") == 0)
         draw_losses(&pl, linear_losses, linear_iterations, net_losses,
                     iterations);
+    if (status != 0)
+        fprintf(stderr, "%s: the loss diverged (step size %g); try a "
+                "smaller --lr\n", common.program, step);
 
-    scratch_free(&s);
     model_free(&linear);
     model_free(&net);
     free(linear_losses);
     free(net_losses);
     mat_free(&X);
     free(y);
-    return 0;
+    return status;
 }
 
 /**
 ## What the program printed
 
-Here is the run made when this book was built. The first loss of each
-model is the one NumPy prints for the same weights, and both are close
-to $\log 3$, as they should be for a classifier that has not learned
-anything yet:
+Here is the run made when this book was built, piece by piece. First
+the spiral:
 
-```{.output file="06-softmax-spiral"}
+```{.output file="06-softmax-spiral" lines="1"}
 ```
 
-![The spiral: three arms of 100 points.](figures/06-softmax-spiral/spiral-data)
+![The spiral: three arms of 100 points, one colour per
+arm.](figures/06-softmax-spiral/spiral-data)
 
-The linear classifier's loss stops falling within two hundred
-iterations, and its accuracy is the tutorial's. Its three regions are
-convex slices, and each arm runs through all three:
+The linear classifier starts at a loss of $\log 3$, as a classifier
+that knows nothing should, and its first line is the one NumPy prints
+for the same weights. The loss stops falling within a few hundred
+iterations, at the tutorial's accuracy:
 
-![Decision regions of the linear softmax classifier.](figures/06-softmax-spiral/linear-regions)
+```{.output file="06-softmax-spiral" from="linear softmax" to="accuracy"}
+```
 
-The network keeps improving for all 10,000 iterations, and its regions
-follow the arms:
+![Decision regions of the linear softmax classifier: three convex
+slices, and every arm runs through all of
+them.](figures/06-softmax-spiral/linear-regions)
 
-![Decision regions of the two-layer network with 100 ReLU units.](figures/06-softmax-spiral/net-regions)
+The network starts at the same $\log 3$ (again NumPy's first line, to
+the last printed digit) and keeps improving for all 10,000 iterations;
+its regions follow the arms:
+
+```{.output file="06-softmax-spiral" from="two-layer net" to="accuracy"}
+```
+
+![Decision regions of the two-layer network with 100 ReLU
+units.](figures/06-softmax-spiral/net-regions)
 
 ![The loss of both models during training, on a logarithmic axis of
-iterations.](figures/06-softmax-spiral/losses)
+iterations: the linear classifier is stuck early, the network is still
+learning at the end.](figures/06-softmax-spiral/losses)
 
-Two further lines come from the checks. The gradient check compares
-the backward pass with central differences, at the linear classifier's
-starting point and at the network's end point; the network is checked
-after training because at its starting point every bias is exactly 0
-and the first point of the spiral is the origin, so all its hidden
-units sit exactly on the kink of the ReLU, where a central difference
-averages the two slopes. The fused loops and the plain matrix code
-agree to rounding.
+The other lines come from the checks:
 
-How much faster is the fused version? `bench/spiral-moons.sh` times the
-network's 10,000 iterations here and in NumPy, best of three runs, and
-prints the ratio. You can also compare the two C versions yourself:
-`build/bin/06-softmax-spiral --only net --plot none` and the same with
-`--reference`, each reporting its time on stderr.
+```{.output file="06-softmax-spiral" grep="gradient check"}
+```
+
+```{.output file="06-softmax-spiral" grep="fast versus plain"}
+```
+
+The gradient checks compare the backward pass with central
+differences, as vectors over all parameters: a relative error of
+$10^{-9}$ or smaller means every formula is right, a mistake shows up
+near 1. The network is checked at a random point rather than at its
+start because at its start every bias is exactly 0 and the first point
+of the spiral is the origin, so every hidden unit sits exactly on the
+kink of its ReLU for that point, where a central difference averages
+the two slopes and the backward pass takes one. (With another `--seed`
+the random point may put one unit within $10^{-5}$ of its kink, and
+the error grows accordingly.) The fast version and the plain matrix
+code agree to rounding.
+
+How much faster is it? `bench/spiral-moons.sh` times the network's
+10,000 iterations in C and in NumPy on the same machine, best of three
+runs each, and prints the ratio. The program itself reports its time
+on stderr; compare `build/bin/06-softmax-spiral --only net --plot none`
+with the same command plus `--reference`.
 
 ## Exercises
 
@@ -1038,13 +1105,13 @@ prints the ratio. You can also compare the two C versions yourself:
 2. Shrink the hidden layer: `--hidden 3`, `--hidden 10`, `--hidden 30`.
    How many units does it take to reach the tutorial's accuracy?
 3. Try step sizes `--lr 0.1` and `--lr 5` for both models. Which one
-   diverges first, and why can a bigger step not help the linear
+   diverges first? Why can a bigger step not help the linear
    classifier?
 4. Replace the ReLU by $\tanh$ in `model_forward` (`mat_map(hidden,
    tanh)`) and its derivative in `model_backward` by $1 - \tanh^2$.
-   Does the gradient check still pass? Does the net still learn the
-   spiral?
-5. (Harder) `fast_forward` and `fast_backward` assume $D = 2$ and
-   $K = 3$. Generalise them to any $K$ and run a spiral with five arms.
-   What happens to their speed?
+   Does the gradient check still pass (run it with `--reference`, since
+   the fast code still assumes a ReLU)? Does the net learn the spiral?
+5. (Harder) The fast code assumes $D = 2$ and $K = 3$ in a few places.
+   Generalise it and run a spiral with five arms. How does its speed
+   change?
 */

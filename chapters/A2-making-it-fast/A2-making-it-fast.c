@@ -246,11 +246,28 @@ arithmetic is the same, but it runs where the processor is fastest.
 
 ## Exercises
 
-1. Change `TILE` to 16, 32 and 128 and rebuild. Which size is fastest
-   here, and how does that relate to your processor's cache sizes
-   (`lscpu`)?
-2. Add the loop order `jik` and `kij`. Predict their speed from the
-   memory-access argument before you run them.
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-A2 EXERCISE=k` rebuilds the program with your
+changes and tells you whether it reached the goal (`make check-A2`
+checks them all). The goals are about the products being right; the
+speeds are yours to compare and explain.
+
+1. Make the tile size a flag: turn the constant `TILE` into a variable
+   that `--tile N` sets (one more entry in `options`), and name the
+   blocked row after it, `blocked NxN` (`snprintf` the name into a
+   buffer). Goal: `--tile 16` and `--tile 32` run and their products
+   are right. Then compare 16, 32, 64 and 128 with `--max-n 2048`: which
+   tile is fastest here, and how does that relate to your processor's
+   cache sizes (`lscpu`)? Is the blocked loop slower with a tile the
+   compiler no longer knows in advance?
+   (check: `make check-A2 EXERCISE=1`)
+2. Add the loop orders `jik` and `kij` as two more methods, with
+   `(jik)` and `(kij)` in their names, and let the loop over `methods`
+   reach them. Before you run them, predict their speed from the
+   memory-access argument: which of the four orders walks along rows
+   in its inner loop? Goal: both rows appear and their products are
+   right.
+   (check: `make check-A2 EXERCISE=2`)
 3. Run with `OPENBLAS_NUM_THREADS=1`. How much of BLAS's lead comes from
    using every core, and how much from its kernels?
 */

@@ -9,3 +9,23 @@ add_test(NAME appA2_four_products_agree
 add_test(NAME appA2_bad_flag
          COMMAND ${EXPECT} --status 2 --stderr "--max-n: bad value"
                  -- ${CHAPTER_BIN} --max-n 10)
+# The exercise checks (check.sh) against the unmodified program: there
+# is no --tile flag and there are no (jik) and (kij) rows yet, so both
+# checks say "not yet" and exit 1; exercise 3 has no check.
+add_test(NAME appA2_exercise_checks_run
+         COMMAND sh -c "bin=$1 script=$2
+run() {
+  out=$(BIN=\"$bin\" sh \"$script\" \"$@\" 2>&1); got=$?
+  printf '%s\\n' \"== check.sh $* (status $got)\" \"$out\"
+}
+want() {
+  [ $got -eq $1 ] || { echo \"FAIL: status $got, expected $1\"; exit 1; }
+  shift
+  for p in \"$@\"; do
+    printf '%s\\n' \"$out\" | grep -Eq \"$p\" ||
+      { echo \"FAIL: no line matches '$p'\"; exit 1; }
+  done
+}
+run; want 1 '^exercise 1: not yet - the program does not take --tile' \
+  '^exercise 2: not yet - no row for [(]jik[)] [(]kij[)]'
+run 3; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)

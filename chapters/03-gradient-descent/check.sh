@@ -1,0 +1,180 @@
+#!/bin/sh
+# check.sh - did your run, or your change to 03-gradient-descent.c,
+# reach the goal of one of chapter 3's exercises?
+#
+#   make check-03                          every checkable exercise
+#   make check-03 EXERCISE=2 ANSWER=1.5    one exercise, with your answer
+#   BIN=build/bin/03-gradient-descent \
+#       sh chapters/03-gradient-descent/check.sh [k [x]]
+#
+# Prints one line per exercise, "exercise k: reached - ..." or
+# "exercise k: not yet - ...", and exits 0 when every exercise checked
+# is reached, 1 when one is not, 2 on a usage error.
+# Checkable: 2 and 4 (answers), 5 (a code change: a shrinking rate).
+CHECKABLE="2 4 5"
+
+usage() {
+    echo "check.sh: $*" >&2
+    echo "usage: BIN=program sh check.sh [EXERCISE [ANSWER]]" >&2
+    exit 2
+}
+exercise=$1
+answer=$2
+[ -n "$BIN" ] || usage "set BIN to the chapter's program"
+[ -x "$BIN" ] || usage "BIN=$BIN is not a program (run make first)"
+case $exercise in
+'') [ -z "$answer" ] || usage "ANSWER needs an EXERCISE" ;;
+2|4) ;;
+5) [ -z "$answer" ] || usage "exercise 5 takes no ANSWER" ;;
+1|3) usage "exercise $exercise has no automatic check: it asks you" \
+           "to look and explain (checkable: $CHECKABLE)" ;;
+*) usage "no exercise '$exercise' (checkable: $CHECKABLE)" ;;
+esac
+
+out=$(mktemp) || exit 2
+err=$(mktemp) || exit 2
+trap 'rm -f "$out" "$err"' EXIT
+failed=0
+reached() { k=$1; shift; printf 'exercise %s: reached - %s\n' "$k" "$*"; }
+not_yet() {
+    k=$1
+    shift
+    printf 'exercise %s: not yet - %s\n' "$k" "$*"
+    failed=1
+}
+# run ARGS...: the program with --plot none; stdout in $out, stderr in
+# $err, exit status in $status.
+run() {
+    "$BIN" --plot none "$@" > "$out" 2> "$err" < /dev/null
+    status=$?
+}
+is_number() {
+    printf '%s\n' "$1" |
+        grep -Eq '^[+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'
+}
+# holds 'EXPR' -v name=value...: awk evaluates EXPR, true or false.
+holds() {
+    expr=$1
+    shift
+    awk "$@" "BEGIN { exit !($expr) }"
+}
+# field NAME N: field N of the summary row of descent NAME
+# ("stochastic", "mini-batch", "fixed step"), counted from the row's
+# end: 0 is "later updates within 0.01", 1 the final error, 2 the final
+# w, 3 the first update within 0.01.
+field() {
+    awk -v name="$1" -v n="$2" 'index($0, name) == 1 && NF >= 6 \
+        && $(NF - 4) ~ /^[0-9]+$/ { print $(NF - n); exit }' "$out"
+}
+w_star() {
+    awk '/least squares w\* =/ { print $NF; exit }' "$out"
+}
+
+# Exercise 2: the smallest learning rate, to one decimal, at which the
+# program stops because stochastic descent diverged.
+check_2() {
+    if [ -z "$answer" ]; then
+        not_yet 2 "no answer given: find the smallest --lr at which" \
+            "stochastic descent diverges, then run" \
+            "make check-03 EXERCISE=2 ANSWER=<your --lr>"
+        return
+    fi
+    is_number "$answer" || usage "ANSWER '$answer' is not a number"
+    below=$(awk -v a="$answer" 'BEGIN { printf "%.10g", a - 0.1 }')
+    run --lr "$answer"
+    if ! grep -q "stochastic descent diverged" "$err"; then
+        not_yet 2 "at --lr $answer stochastic descent does not diverge" \
+            "(status $status); try a larger rate"
+        return
+    fi
+    if holds 'b <= 0' -v b="$below"; then
+        not_yet 2 "stochastic descent diverges at --lr $answer; is" \
+            "there no smaller rate at which it does? Try one"
+        return
+    fi
+    run --lr "$below"
+    if grep -q "stochastic descent diverged" "$err"; then
+        not_yet 2 "stochastic descent diverges at --lr $answer, but" \
+            "already at --lr $below too; the goal is the smallest such" \
+            "rate, to one decimal"
+    else
+        reached 2 "stochastic descent diverges at --lr $answer and" \
+            "does not at --lr $below"
+    fi
+}
+
+# Exercise 4: a fixed step with which fixed-step descent is within 0.01
+# of w* after its first update.
+check_4() {
+    if [ -z "$answer" ]; then
+        not_yet 4 "no answer given: pick a --step with which fixed-step" \
+            "descent arrives after one update, then run" \
+            "make check-03 EXERCISE=4 ANSWER=<your --step>"
+        return
+    fi
+    is_number "$answer" || usage "ANSWER '$answer' is not a number"
+    run --step "$answer"
+    arrival=$(field "fixed step" 3)
+    if [ "$status" -ne 0 ] || [ -z "$arrival" ]; then
+        not_yet 4 "the run with --step $answer failed (status $status)" \
+            "$(head -n 1 "$err")"
+        return
+    fi
+    stays=$(field "fixed step" 0)
+    if [ "$arrival" = 1 ]; then
+        reached 4 "with --step $answer fixed-step descent is within" \
+            "0.01 of w* after update 1 (and stays there for $stays of" \
+            "the later updates)"
+    elif [ "$arrival" = never ]; then
+        not_yet 4 "with --step $answer fixed-step descent never gets" \
+            "within 0.01 of w*; the goal is after update 1. How far is" \
+            "the start from w*?"
+    else
+        not_yet 4 "with --step $answer fixed-step descent first gets" \
+            "within 0.01 of w* after update $arrival; the goal is" \
+            "update 1. How far is the start from w*?"
+    fi
+}
+
+# Exercise 5: a shrinking learning rate for stochastic descent: in the
+# default run it stays within 0.01 for at least 90% of the updates after
+# its arrival and ends within 0.005 of w*.
+check_5() {
+    run
+    if [ "$status" -ne 0 ]; then
+        not_yet 5 "the default run failed (status $status):" \
+            "$(head -n 1 "$err")"
+        return
+    fi
+    stays=$(field stochastic 0)
+    final=$(field stochastic 2)
+    arrival=$(field stochastic 3)
+    target=$(w_star)
+    if [ -z "$stays" ] || [ -z "$final" ] || [ -z "$target" ]; then
+        not_yet 5 "no summary row for stochastic descent in the output"
+        return
+    fi
+    off=$(awk -v w="$final" -v t="$target" 'BEGIN {
+        d = w - t; printf "%.6f", d < 0 ? -d : d }')
+    if [ "$arrival" = never ]; then
+        not_yet 5 "stochastic descent never gets within 0.01 of w*" \
+            "now; does the rate shrink too fast?"
+    elif ! holds 's + 0 >= 90' -v s="$stays"; then
+        not_yet 5 "stochastic descent stays within 0.01 for $stays of" \
+            "the updates after its arrival (update $arrival); the goal" \
+            "is at least 90%. Does its rate shrink with the update" \
+            "number, alpha / (1 + t / 100)?"
+    elif ! holds 'd <= 0.005' -v d="$off"; then
+        not_yet 5 "it stays for $stays, but ends $off from w*; the goal" \
+            "is within 0.005"
+    else
+        reached 5 "stochastic descent arrives at update $arrival, then" \
+            "stays within 0.01 for $stays of the later updates and ends" \
+            "$off from w*"
+    fi
+}
+
+for k in ${exercise:-$CHECKABLE}; do
+    check_$k
+done
+exit $failed
