@@ -21,7 +21,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 CHAPTERS := $(sort $(notdir $(wildcard chapters/[0-9][0-9]-* \
                                        chapters/A[0-9]-*)))
-RUNS := $(CHAPTERS:%=$(BUILD)/runs/%.txt)
+# The chapters the book includes (book.md's include lines), each run once.
+BOOK_CHAPTERS := $(shell sed -n 's|.*file="chapters/\([^/]*\)/.*|\1|p' book.md)
+RUNS := $(BOOK_CHAPTERS:%=$(BUILD)/runs/%.txt)
 BOOK_SOURCES := book.md $(wildcard book/*) $(wildcard chapters/*/*.c) \
                 $(wildcard common/*.[ch]) $(wildcard tools/book*) \
                 tools/weave.lua

@@ -15,10 +15,13 @@ class Collector(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.ids, self.hrefs, self.images, self.remote = set(), [], [], []
+        self.duplicates = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a:
+            if a["id"] in self.ids:
+                self.duplicates.append(a["id"])
             self.ids.add(a["id"])
         if tag == "a" and "href" in a:
             self.hrefs.append(a["href"])
@@ -51,6 +54,8 @@ def main():
     for src in page.images:
         if not src.startswith("data:"):
             problems.append("image not embedded: " + src[:80])
+    for dup in page.duplicates:
+        problems.append("identifier used twice: " + dup)
     for url in page.remote:
         problems.append("loads from the network: " + url)
     if internal < 10 or not page.images:

@@ -271,4 +271,29 @@ local function chapter_navigation(doc)
   return doc
 end
 
-return {weave, {Pandoc = chapter_navigation}}
+-- Each included file is read on its own, so two chapters can both have
+-- a section "Exercises" with the identifier "exercises". Keep the first;
+-- rename later ones after their chapter ("ch-sigmoid-exercises").
+local function unique_identifiers(doc)
+  local seen, chapter = {}, "part"
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.identifier ~= "" then
+      if block.level == 1 then chapter = block.identifier end
+      local id = block.identifier
+      if seen[id] then
+        id = chapter .. "-" .. id
+        local n = 1
+        while seen[id] do
+          n = n + 1
+          id = chapter .. "-" .. block.identifier .. "-" .. n
+        end
+        block.identifier = id
+      end
+      seen[id] = true
+    end
+  end
+  return doc
+end
+
+return {weave, {Pandoc = unique_identifiers},
+        {Pandoc = chapter_navigation}}

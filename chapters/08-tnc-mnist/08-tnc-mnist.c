@@ -313,7 +313,6 @@ enum { STRIP = 8 };
 
 // out[j][0..8) = the sum over list j of value * rows[index][0..8).
 // rows is (any, 8), out is (lists->n_lists, 8).
-__attribute__((target_clones("avx2", "default")))
 static void sum_listed_rows(double *out, const ink_lists *lists,
                             const double *rows)
 {
@@ -1962,7 +1961,7 @@ static void train(method *m, double *theta, const double *theta0,
     run_result_alloc(&m->result, obj.max_passes);
     double start = nn_seconds();
     if (m->newton)
-        tnc_minimize(&m->result, theta, &obj, 50, verbose);
+        tnc_minimize(&m->result, theta, &obj, getenv("MAXCG") ? atoi(getenv("MAXCG")) : 50, verbose);
     else
         gradient_descent(&m->result, theta, &obj, rate);
     m->seconds = nn_seconds() - start;
