@@ -94,7 +94,7 @@ check_2() {
     fi
     missing=""
     for order in jik kij; do
-        [ -n "$(gflops "[(]$order[)]")" ] || missing="$missing ($order)"
+        [ -n "$(gflops "[(]${order}[)]")" ] || missing="$missing ($order)"
     done
     if [ -n "$missing" ]; then
         not_yet 2 "no row for$missing at n = 128; add the method to" \
