@@ -15,8 +15,8 @@
 # other programs running on the machine disturb far less than the
 # wall-clock ones; both are printed, and the goal is a ratio of 5. Both
 # sides run on one thread (OPENBLAS_NUM_THREADS=1): NumPy's OpenBLAS
-# would otherwise start threads that only wait at these sizes. The NumPy side needs
-# Debian's python3-numpy and python3-sklearn (PYTHON, default
+# would otherwise start threads that only wait at these sizes. The NumPy
+# side needs Debian's python3-numpy and python3-sklearn (PYTHON, default
 # /usr/bin/python3). BUILD picks the build directory (default build).
 #
 # Exit status 1 if a program is missing or fails, or if the C and NumPy

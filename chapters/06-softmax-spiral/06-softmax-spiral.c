@@ -57,7 +57,7 @@ points with the ones NumPy 1.24 makes and finds them equal to the last
 bit. That took one surprise to get right: NumPy's `np.sin` and `np.cos`
 do not call the C library. On a processor with AVX-512 they run Intel's
 vectorised SVML routines, which round differently from the C library
-in the last bit for about half of all angles; `data.c` therefore
+in the last bit for a large share of angles; `data.c` therefore
 computes sine and cosine the way SVML does, with its constants and its
 order of operations.
 
@@ -129,11 +129,12 @@ Together,
 
 $$\frac{\partial L_i}{\partial s_k} = p_k - [k = y],$$
 
-the probabilities minus the one-hot label: $S - Y$ in matrix form, if
-$S$ now holds the probabilities and $Y$ has a 1 in each row at the
-true class. (The tutorials reach the same result through the Jacobian
-of softmax, $\partial p_j / \partial s_k = p_j([j = k] - p_k)$, and the
-chain rule; the log form above is shorter.) It is the most pleasant
+the probabilities minus the one-hot label: $P - Y$ in matrix form,
+with the probabilities in $P$ and a 1 in each row of $Y$ at the true
+class. The tutorials write it $S_i - y_i$, with $S$ for the softmax
+output, and reach it through the Jacobian of softmax,
+$\partial p_j / \partial s_k = p_j([j = k] - p_k)$, and the chain rule;
+the log form above is shorter. It is the most pleasant
 formula in deep learning: the gradient pushes the true class's score
 up by $1 - p_y$ and every other score down by its probability, and it
 vanishes only when the classifier is certain and right. The mean over
@@ -276,7 +277,8 @@ static void model_backward(model *grads, matrix dscores, matrix dhidden,
     mat_copy(dscores, probs);               // dL/dscores = (p - y) / n
     for (int i = 0; i < X.rows; i++)
         MAT_AT(dscores, i, y[i]) -= 1.0;
-    mat_scale(dscores, 1.0 / X.rows);
+    for (size_t i = 0; i < mat_size(dscores); i++)
+        dscores.data[i] /= X.rows;
     if (m->hidden == 0) {
         mat_gemm(grads->W, 1.0, X, true, dscores, false, 1.0); // X^T dS
         add_column_sums(grads->b, dscores);
@@ -379,10 +381,12 @@ $$\frac{\partial L}{\partial \theta} \approx
 This *central* difference is off by a term of order $h^2$ (a one-sided
 difference would be off by order $h$). With $h = 10^{-5}$ and a loss
 computed in doubles, the two agree to six or more digits when the code
-is right; a real mistake shows up as a relative error near 1. We test
-every parameter and report the worst relative error
-$|g - \tilde g| / \max(|g| + |\tilde g|, 10^{-8})$, where the floor
-keeps parameters whose gradient is zero from dividing by zero.
+is right; a real mistake shows up as a relative error near 1. We
+compute the numerical derivative $\tilde g_i$ for every parameter and
+compare the two gradients as vectors,
+$\lVert g - \tilde g \rVert / (\lVert g \rVert + \lVert \tilde g
+\rVert)$, which stays meaningful when single components are zero or
+tiny.
 */
 
 // The relative error |g - n| / (|g| + |n|) between the backward pass's
@@ -560,7 +564,8 @@ classifier cuts the plane into three convex slices, like a pie cut from
 one point. An arm of the spiral turns through 4 radians around the
 centre; no convex slice can follow it, and whichever way the cuts go,
 large parts of every arm fall into a neighbour's slice. The tutorial's
-classifier gets 0.49 of the points right, and so does ours:
+classifier gets 0.49 of the points right; ours prints its accuracy at
+the end of the chapter, beside a picture of its three slices.
 */
 
 /**
@@ -623,7 +628,9 @@ softmax four more, and so on, about twenty-five per iteration), and each
 pass reads and writes memory that the previous one has just pushed out
 of the fastest cache. `model_forward` and `model_backward` above copy
 that structure into C. A version that runs several times faster keeps
-the products and changes the rest, in three steps.
+the products and changes the rest, in three steps. (The appendix
+[Making it fast](#app-fast) takes a single matrix product through the
+same ideas and measures each one.)
 
 **Keep the products in BLAS.** The toolkit's `mat_gemm` hands large
 products to OpenBLAS, the library NumPy uses too. Three products remain
@@ -659,7 +666,7 @@ is a multiplication by 1.0 or 0.0 rather than an `if`: the compiler
 will not vectorise a loop whose arithmetic happens only on some
 examples (floating-point operations can raise exceptions, so it may
 not compute them speculatively), and a branch that goes either way at
-random would make the processor guess wrong about every other example.
+random would make the processor guess wrong again and again.
 
 Every array of the fast version is declared `restrict` in the small
 functions that loop over it: a promise that the arrays do not overlap,
@@ -667,13 +674,31 @@ without which the compiler would have to assume that writing one
 element might change the next input and could not work on several at
 once.
 
+Finally, most x86-64 processors made in the last ten years also have
+AVX2, with instructions that work on four doubles at once. A program
+built for every x86-64 may not assume it, but GCC can compile a
+function twice, for the baseline and for AVX2, and pick the right one
+when the program starts (`target_clones`). Both versions do exactly
+the same arithmetic on each example, so they print the same numbers.
+
 None of this changes the mathematics; it changes the order in which
-numbers are added, so the two versions differ in the last bits. The
-program compares their gradients after training, and the test suite
-runs both.
+numbers are added, so the fast and the plain version differ in the last
+bits. The program compares their gradients after training, and the test
+suite runs both.
 */
 
 enum { BLOCK = 4 };   // examples are padded to a multiple of this
+
+// Compile the element-wise loops twice, for every x86-64 (SSE2, two
+// doubles per instruction) and for AVX2 (four), and let the program pick
+// the version that suits the processor when it starts. GCC on Linux
+// can; elsewhere this is empty and the portable version is all there is.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && defined(__linux__)
+#define ALSO_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
+#else
+#define ALSO_FOR_AVX2
+#endif
 
 typedef struct {
     int n, n_pad;      // examples, and n rounded up to a multiple of BLOCK
@@ -713,6 +738,7 @@ static void batch_free(batch *bt)
 
 // One hidden unit, all n examples: a = max(0, w0 x0 + w1 x1 + bias).
 // n is a multiple of BLOCK.
+ALSO_FOR_AVX2
 static void unit_forward(double *restrict a, const double *restrict x0,
                          const double *restrict x1, double w0, double w1,
                          double bias, int n)
@@ -727,6 +753,7 @@ static void unit_forward(double *restrict a, const double *restrict x0,
 // One hidden unit, in place: its activations a become
 // dz = (dscores W2^T)[., u] o [a > 0], from the rows g0, g1, g2 of
 // dscores and the unit's row v of W2.
+ALSO_FOR_AVX2
 static void unit_backward(double *restrict a_then_dz,
                           const double *restrict g0,
                           const double *restrict g1,
@@ -1054,12 +1081,13 @@ iterations, at the tutorial's accuracy:
 ```
 
 ![Decision regions of the linear softmax classifier: three convex
-slices, and every arm runs through all of
-them.](figures/06-softmax-spiral/linear-regions)
+slices, and every arm strays into its neighbours'
+slices.](figures/06-softmax-spiral/linear-regions)
 
 The network starts at the same $\log 3$ (again NumPy's first line, to
-the last printed digit) and keeps improving for all 10,000 iterations;
-its regions follow the arms:
+the last printed digit) and keeps improving for all 10,000 iterations,
+apart from a few jumps where a step of size 1 overshoots and the next
+steps recover. Its regions follow the arms:
 
 ```{.output file="06-softmax-spiral" from="two-layer net" to="accuracy"}
 ```
@@ -1068,8 +1096,8 @@ its regions follow the arms:
 units.](figures/06-softmax-spiral/net-regions)
 
 ![The loss of both models during training, on a logarithmic axis of
-iterations: the linear classifier is stuck early, the network is still
-learning at the end.](figures/06-softmax-spiral/losses)
+iterations: the linear classifier is stuck early; the network, jumps
+and all, is still learning at the end.](figures/06-softmax-spiral/losses)
 
 The other lines come from the checks:
 

@@ -883,9 +883,7 @@ static void hessian_fd(trainer *t, double *hv, const double *theta,
                        const double *grad, const double *v)
 {
     int n = t->n;
-    static double hf = 0;
-    if (hf == 0) hf = getenv("HF") ? atof(getenv("HF")) : 1.0;
-    double h = hf * sqrt(2.220446049250313e-16) * (1.0 + vec_norm(n, theta))
+    double h = sqrt(2.220446049250313e-16) * (1.0 + vec_norm(n, theta))
                / vec_norm(n, v);
     for (int i = 0; i < n; i++)
         t->theta_step[i] = theta[i] + h * v[i];
@@ -1306,15 +1304,20 @@ When to stop is the heart of the method:
   -g^T p$, so $q = \tfrac12 (g^T p + r^T p)$, which is what the code
   computes. Stop when the last step's relative gain, weighted by the
   number of steps taken, is small: $(k+1)(1 - q_{k-1}/q_k) \le
-  \tfrac12$. Early on, when each step still gains a lot, this lets the
-  loop run; later it cuts it short.
+  \tfrac12$. Far from the minimum the model is crude and this ends the
+  loop after a few steps; closer in, where the model is accurate and
+  every step keeps gaining, it lets the loop run.
 - **No positive curvature** along $v$ ($v^T H v \le 0$, or nearly): the
   model has no minimum in that direction, and the quadratic model is not
   to be trusted. Stop with what we have; if that is nothing yet, step
   along the preconditioned steepest descent $-M^{-1} g$.
 - $p$ stops pointing downhill ($g^T p > 0$): undo the last step, stop.
-- At most 50 products (TNC's limit, $\min(50, n/2)$), and never so many
-  that the line search would find the budget empty.
+- At most `--max-cg` products, and never so many that the line search
+  would find the budget empty. TNC's cap is $\min(50, n/2)$, 50 here;
+  ours is 10 by default. Late in a run Nash's test lets the loop go on,
+  and with a cap of 50 one direction can eat a sixth of the whole
+  budget; many cheaper directions spend it better on this problem, as
+  the comparison at the end of the chapter shows.
 */
 
 typedef struct {
@@ -1324,12 +1327,13 @@ typedef struct {
 // The search direction p[n] at x, from the truncated, preconditioned
 // conjugate gradients on H p = -g; at most max_cg Hessian products,
 // and never so many that no evaluation is left for the line search.
-// Returns the number of products made.
-static int truncated_cg(double *p, const objective *obj, const double *x,
-                        const double *g, preconditioner *pc, int max_cg,
-                        cg_work *w)
+// Returns the number of products made; *stop says what ended the loop.
+static int truncated_cg(double *p, const char **stop, const objective *obj,
+                        const double *x, const double *g,
+                        preconditioner *pc, int max_cg, cg_work *w)
 {
     int n = obj->n, k;
+    *stop = "cap";
     double gnorm = vec_norm(n, g), q_old = 0.0, rz_old = 1.0;
     const double tiny = 1e-12;
     preconditioner_begin(pc);
@@ -1344,6 +1348,7 @@ static int truncated_cg(double *p, const objective *obj, const double *x,
         bool budget_left = *obj->passes + obj->hessian_passes + 2
                            <= obj->max_passes;
         if (rz / gnorm < tiny || !budget_left) {
+            *stop = budget_left ? "residual" : "budget";
             if (k == 0)               // nothing learned: steepest descent
                 for (int i = 0; i < n; i++)
                     p[i] = -g[i];
@@ -1355,6 +1360,7 @@ static int truncated_cg(double *p, const objective *obj, const double *x,
         obj->hessian_times(obj->model, w->hv, x, g, w->v);
         double vhv = vec_dot(n, w->v, w->hv);
         if (vhv / gnorm < tiny) {     // no positive curvature along v
+            *stop = "curvature";
             if (k == 0) {
                 preconditioner_solve(pc, p, g);
                 for (int i = 0; i < n; i++)
@@ -1373,10 +1379,12 @@ static int truncated_cg(double *p, const objective *obj, const double *x,
         double gp = vec_dot(n, g, p);
         double q = 0.5 * (gp + vec_dot(n, w->r, p));
         if ((k + 1) * (1.0 - q_old / q) <= 0.5) {   // Nash's test
+            *stop = "Nash";
             k++;
             break;
         }
         if (gp > 0.0) {               // not downhill: undo, stop
+            *stop = "uphill";
             for (int i = 0; i < n; i++)
                 p[i] -= alpha * w->v[i];
             k++;
@@ -1548,8 +1556,8 @@ static void tnc_minimize(run_result *res, double *x, const objective *obj,
     res->nit = 0;
     trace_point(res, *obj->passes, f);
     if (verbose)
-        printf("  nit  nfev    cost        |gradient|   cg steps\n"
-               "  %3d  %4g  %.6f  %.4e\n", 0, *obj->passes / 2.0, f,
+        printf("  nit  nfev    cost     |gradient|  cg  stopped by\n"
+               "  %3d  %4g  %.6f  %.3e\n", 0, *obj->passes / 2.0, f,
                vec_norm(n, g));
     for (;;) {
         if (vec_norm(n, g) <= gtol) {
@@ -1560,7 +1568,8 @@ static void tnc_minimize(run_result *res, double *x, const objective *obj,
             res->status = 3;
             break;
         }
-        int cg = truncated_cg(p, obj, x, g, &pc, max_cg, &cw);
+        const char *stop;
+        int cg = truncated_cg(p, &stop, obj, x, g, &pc, max_cg, &cw);
         res->cg_steps += cg;
         // the first trial step: 1, the Newton step, unless a straight
         // line from f down to 0 (no cost is lower) is reached sooner
@@ -1584,8 +1593,8 @@ static void tnc_minimize(run_result *res, double *x, const objective *obj,
         res->nit++;
         trace_point(res, *obj->passes, f);
         if (verbose)
-            printf("  %3d  %4g  %.6f  %.4e  %3d\n", res->nit,
-                   *obj->passes / 2.0, f, vec_norm(n, g), cg);
+            printf("  %3d  %4g  %.6f  %.3e  %2d  %s\n", res->nit,
+                   *obj->passes / 2.0, f, vec_norm(n, g), cg, stop);
         if (fabs(f_old - f) <= ftol * (1.0 + fabs(f))) {
             res->status = 1;
             break;
@@ -1898,6 +1907,8 @@ static void draw_costs(plotter *pl, const run_result *runs,
                 runs[r].n_trace);
     }
     plot_cmd(p, "set logscale y");
+    plot_cmd(p, "set ytics 2");
+    plot_cmd(p, "set mytics 2");
     plot_cmd(p, "set xlabel 'evaluations of cost and gradient (or their "
              "equivalent)'");
     plot_cmd(p, "set ylabel 'cost J (training images)'");
@@ -1906,12 +1917,13 @@ static void draw_costs(plotter *pl, const run_result *runs,
     const char *styles[] = {"lc rgb '#1f77b4' pt 7 ps 0.5",
                             "lc rgb '#d62728' pt 5 ps 0.5",
                             "lc rgb '#2ca02c' pt 9 ps 0.6",
+                            "lc rgb '#9467bd' pt 6 ps 0.6 dt 2",
                             "lc rgb '#7f7f7f' pt -1"};
     char command[1024] = "plot";
     for (int r = 0; r < n_runs; r++) {
         char part[160];
         snprintf(part, sizeof part, "%s $run%d with linespoints lw 1.5 "
-                 "%s title '%s'", r ? "," : "", r, styles[r % 4],
+                 "%s title '%s'", r ? "," : "", r, styles[r % 5],
                  names[r]);
         strncat(command, part, sizeof command - strlen(command) - 1);
     }
@@ -1944,6 +1956,7 @@ typedef struct {
     const char *label;       // for the table and the figure
     bool newton;             // truncated Newton (else gradient descent)
     hessian_kind hessian;
+    int max_cg;              // Hessian products per direction, at most
     run_result result;
     double train_acc, test_acc, seconds;
 } method;
@@ -1961,7 +1974,7 @@ static void train(method *m, double *theta, const double *theta0,
     run_result_alloc(&m->result, obj.max_passes);
     double start = nn_seconds();
     if (m->newton)
-        tnc_minimize(&m->result, theta, &obj, getenv("MAXCG") ? atoi(getenv("MAXCG")) : 50, verbose);
+        tnc_minimize(&m->result, theta, &obj, m->max_cg, verbose);
     else
         gradient_descent(&m->result, theta, &obj, rate);
     m->seconds = nn_seconds() - start;
@@ -2025,6 +2038,32 @@ static void compare_products(const digit_set *train_set, layer_sizes size,
     trainer_free(&t);
 }
 
+// The weights on the pixels that no training image inks, before and
+// after: the largest of them in absolute value.
+static void print_blank_pixels(const double *theta, const double *theta0,
+                               const digit_set *set, layer_sizes size)
+{
+    matrix Theta1, Theta2, Start1, Start2;
+    deserialize(&Theta1, &Theta2, theta, size);
+    deserialize(&Start1, &Start2, theta0, size);
+    double now = 0.0, before = 0.0;
+    int blank = 0;
+    for (int p = 1; p <= size.n_in; p++) {
+        bool inked = false;
+        for (int i = 0; i < set->m && !inked; i++)
+            inked = MAT_AT(set->inputs, p, i) != 0.0;
+        if (inked)
+            continue;
+        blank++;
+        for (int h = 0; h < size.n_hidden; h++) {
+            now = fmax(now, fabs(MAT_AT(Theta1, h, p)));
+            before = fmax(before, fabs(MAT_AT(Start1, h, p)));
+        }
+    }
+    printf("weights on the %d pixels no training image inks: largest "
+           "|w| %.4f at the start, %.4f now\n", blank, before, now);
+}
+
 // counts[label][answer] over the test images, printed as a table.
 static void confusion_matrix(int counts[10][10], const digit_set *test,
                              const int *predicted)
@@ -2047,7 +2086,7 @@ static void confusion_matrix(int counts[10][10], const digit_set *test,
 
 int main(int argc, char **argv)
 {
-    int evals = 300, hidden = 25, n_train = 5000;
+    int evals = 300, hidden = 25, n_train = 5000, max_cg = 10;
     double lambda = 1.0, rate = 3.0;
     const char *data = "mnist", *hessian = "fd", *optimizer = "tnc";
     bool gradcheck_only = false, no_compare = false, dense = false;
@@ -2066,6 +2105,8 @@ int main(int argc, char **argv)
          "gradient descent", .choices = "tnc|gd"},
         {"--hessian", CLI_CHOICE, &hessian, "Hessian products: finite "
          "differences, exact, Gauss-Newton", .choices = "fd|exact|gn"},
+        {"--max-cg", CLI_INT, &max_cg, "conjugate-gradient steps per "
+         "direction, at most (TNC: 50)", .min = 1, .max = 1000},
         {"--lr", CLI_DOUBLE, &rate, "gradient descent's step size",
          .min = 0, .max = 1e3, .open_min = true},
         {"--gradcheck", CLI_FLAG, &gradcheck_only, "only check the "
@@ -2151,24 +2192,27 @@ int main(int argc, char **argv)
     rng_fill_uniform(&r, theta0, (size_t)n, -0.5, 0.5);
     compare_products(&train_set, size, lambda, theta0);
 
-    method methods[4] = {
+    enum { METHODS = 5 };
+    method methods[METHODS] = {
         {.label = "truncated Newton, fd products", .newton = true,
-         .hessian = HESSIAN_FD},
+         .hessian = HESSIAN_FD, .max_cg = max_cg},
         {.label = "truncated Newton, exact products", .newton = true,
-         .hessian = HESSIAN_EXACT},
+         .hessian = HESSIAN_EXACT, .max_cg = max_cg},
         {.label = "truncated Newton, Gauss-Newton", .newton = true,
-         .hessian = HESSIAN_GN},
+         .hessian = HESSIAN_GN, .max_cg = max_cg},
+        {.label = "fd products, at most 50 CG steps", .newton = true,
+         .hessian = HESSIAN_FD, .max_cg = 50},
         {.label = "gradient descent", .newton = false},
     };
-    int chosen = strcmp(optimizer, "gd") == 0          ? 3
+    int chosen = strcmp(optimizer, "gd") == 0          ? 4
                  : strcmp(hessian, "exact") == 0       ? 1
                  : strcmp(hessian, "gn") == 0          ? 2
                                                        : 0;
     int *predicted = nn_alloc((size_t)m, sizeof *predicted);
     network net = network_alloc(size, m);   // for train and test alike
     int counts[10][10];
-    for (int k = 0; k < 4; k++) {
-        int which = (chosen + k) % 4;        // the chosen method first
+    for (int k = 0; k < METHODS; k++) {
+        int which = (chosen + k) % METHODS;  // the chosen method first
         method *run = &methods[which];
         if (k > 0 && no_compare)
             break;
@@ -2183,7 +2227,9 @@ int main(int argc, char **argv)
             continue;
         print_result(&run->result);
         printf("training accuracy: %.4f\n", run->train_acc);
-        printf("test accuracy: %.4f\n\n", run->test_acc);
+        printf("test accuracy: %.4f\n", run->test_acc);
+        print_blank_pixels(theta, theta0, &train_set, size);
+        printf("\n");
         confusion_matrix(counts, &test_set, predicted);
         draw_hidden_units(&pl, theta, size, side);
         draw_predictions(&pl, &test_set, predicted, side);
@@ -2194,9 +2240,9 @@ int main(int argc, char **argv)
                evals);
         printf("  %-33s %4s %5s %5s %9s %6s %6s\n", "method", "nit",
                "nfev", "H v", "cost", "train", "test");
-        const char *names[4];
-        run_result runs[4];
-        for (int k = 0; k < 4; k++) {
+        const char *names[METHODS];
+        run_result runs[METHODS];
+        for (int k = 0; k < METHODS; k++) {
             method *run = &methods[k];
             printf("  %-33s %4d %5g %5d %9.6f %6.4f %6.4f\n", run->label,
                    run->result.nit, run->result.passes / 2.0,
@@ -2205,9 +2251,9 @@ int main(int argc, char **argv)
             names[k] = run->label;
             runs[k] = run->result;
         }
-        draw_costs(&pl, runs, names, 4);
+        draw_costs(&pl, runs, names, METHODS);
     }
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < METHODS; k++)
         run_result_free(&methods[k].result);
     free(predicted), free(theta0), free(theta);
     network_free(&net);
@@ -2219,57 +2265,70 @@ int main(int argc, char **argv)
 /**
 ## What it printed
 
-The checks on ex4's small network come first. Backpropagation agrees
-with the central differences to about as many digits as those can have,
-and the R-operator's product agrees with a central difference of
+First the data and the network:
+
+```{.output file="08-tnc-mnist" lines="1-3"}
+```
+
+Then the checks on ex4's small network. Backpropagation agrees with the
+central differences to about as many digits as those can have, and the
+R-operator's Hessian product agrees with a central difference of
 gradients just as well:
 
 ```{.output file="08-tnc-mnist" grep="check"}
 ```
 
-```{.output file="08-tnc-mnist" lines="1-2"}
-```
-
-At the initial weights, the finite-difference product and the exact one
-agree to about half of the digits of a double, as the choice of $h$
-promised; the Gauss-Newton product is a different matrix and differs
-visibly, since the random start is far from fitting anything and the
-residuals it drops are large:
+At the initial weights, the gradient through the ink lists is the one
+`mat_gemm` gives, to the last bits; the finite-difference Hessian
+product and the exact one agree to about half the digits of a double,
+as the choice of $h$ promised; and the Gauss-Newton product is visibly a
+different matrix, since a random start fits nothing and the residuals
+it drops are large:
 
 ```{.output file="08-tnc-mnist" from="initial cost" to="Gauss-Newton"}
 ```
 
-Then the run itself, the way TNC does it (finite-difference products):
-one line per outer iteration with the evaluations spent so far, the
-cost, the size of the gradient, and how many conjugate-gradient steps
-(Hessian products) the direction took; then the summary in
-`minimize`'s words and the accuracies:
+Then the run itself, the way TNC does it, with finite-difference
+products: one line per outer iteration, with the evaluations spent so
+far, the cost, the size of the gradient, the number of
+conjugate-gradient steps (Hessian products) that found the direction and
+what stopped them (negative or vanishing curvature, Nash's test, the
+cap, the budget); then the summary in `minimize`'s words, the
+accuracies, and the largest weight on a pixel that is blank in every
+training image:
 
-```{.output file="08-tnc-mnist" from="training:" to="test accuracy"}
+```{.output file="08-tnc-mnist" from="training:" to="no training image"}
 ```
 
-Early on the directions take a few conjugate-gradient steps and the
-cost falls fast; later, as the quadratic model becomes more accurate,
-Nash's test lets the inner loop run longer, and most of the budget goes
-into Hessian products rather than into steps. The outer iterations that
-fit into 300 evaluations are few, which is what `maxiter: 300` really
-bought in the seed.
+The first directions take a few conjugate-gradient steps and the cost
+falls fast. Far from a fit the Hessian is indefinite, and the inner
+loop soon meets a direction of negative curvature and stops there.
+Later every direction uses all ten steps, and an outer iteration costs
+eleven evaluations: ten Hessian products and one trial step, which the
+line search accepts at once because the Newton step of length 1 is
+good. Most of the budget goes into Hessian products, and the outer
+iterations are few: that is what `maxiter: 300` really bought in the
+seed.
 
 ![What the 25 hidden units look for: each unit's weights on the 784
 pixels, light for negative and dark for positive, each scaled to its
 own range.](figures/08-tnc-mnist/hidden-units)
 
-The hidden units are not tidy strokes: $\lambda = 1$ over 5,000 images
-restrains the weights only a little, and the random start of
-$\pm 0.5$ on every pixel still shows, especially near the border, where
-a pixel is almost never inked and its weight gets almost no gradient
-except the penalty's. In the middle, where the digits are, each unit
-has grown blobs and bars of both signs: templates for parts of digits
-that it adds up.
+The hidden units show one thing clearly: the border is flat grey. No
+training image has ink there, so those weights feel nothing but the
+penalty, whose curvature is exactly $\lambda / m$ in every such
+direction. That is a quadratic, and Newton's method minimises a
+quadratic in one step, so truncated Newton sends those weights to
+nearly zero (the last line above). Gradient descent multiplies them by
+$1 - \alpha\lambda/m$ per step and leaves them almost where the random
+start put them. In the middle, where the digits are, each unit has
+grown fine-grained patterns of both signs, templates for the pieces of
+digits it adds up; $\lambda = 1$ over 5,000 images restrains them only
+a little.
 
 ![Test digits and the network's answers. The first three rows are an
 evenly spaced sample of the test set (which is sorted by digit); the
-last row holds mistakes, answer and label in
+last row holds mistakes, with the answer and then the label in
 brackets.](figures/08-tnc-mnist/predictions)
 
 ![The confusion matrix of the test images: each row a true digit, each
@@ -2280,43 +2339,49 @@ show.](figures/08-tnc-mnist/confusion)
 ```{.output file="08-tnc-mnist" from="confusion" to="  9:"}
 ```
 
-The mistakes are the ones a person would expect: 4 against 9, 3 against
-5, 7 against 9, and the 8s, which borrow strokes from everything.
+The mistakes are mostly the ones a person would expect: 4 and 9, 3 and
+5, 7 and 9, and 2s taken for 1s or 8s.
 
-## Three optimizers, one budget
+## The methods side by side
 
 Every method started from the same weights and had the same 300
-evaluations (the "nfev" column; the "H v" column counts the Hessian
-products among them):
+evaluations ("nfev"; "H v" counts the Hessian products among them):
 
 ```{.output file="08-tnc-mnist" from="the same start" to="gradient descent"}
 ```
 
-![The cost on the training images after each outer iteration (each step
-for gradient descent), against the evaluations spent so
+![The cost on the training images after each outer iteration (after
+each step for gradient descent), against the evaluations spent so
 far.](figures/08-tnc-mnist/cost-vs-evaluations)
 
-Gradient descent falls fast at first and then crawls: its step size has
-to suit the most curved direction, and along the flat ones it then
-barely moves. The truncated-Newton runs spend their first evaluations
-on Hessian products and fall behind, then overtake it for good once the
-curvature they measured starts paying off. Between the three kinds of
-product the differences are small. The exact product does at least as
-well as the finite difference, and costs the same number of passes; its
-extra digits matter little, because the inner loop is stopped long
-before the Newton equations are solved to half the digits anyway. The
-Gauss-Newton matrix ignores the residuals, which are large in the
-first iterations, and its steps pay for that early, though it has
-no indefinite directions to stop at.
+Gradient descent keeps pace for the first few evaluations and then
+crawls: one step size has to suit the most curved direction, and along
+the flat ones it then barely moves. The truncated-Newton runs measure
+the curvature and take long steps where it is small.
 
-The times the book's run measured, on stderr (they vary from machine to
-machine and run to run):
+Among the three kinds of product, finite differences and the exact
+product end up close together: the exact product's extra digits hardly
+matter when the inner loop stops long before the Newton equations are
+solved to half the digits anyway, and both cost the same two passes.
+Gauss-Newton leads for the first half of the budget: $G$ has no
+directions of negative curvature, so its conjugate gradients are not
+stopped by one as the other runs' are in their first iterations (run
+`--hessian gn --no-compare` to see what stops them instead), and far
+from a fit that is worth more than accuracy. Later, with smaller residuals, the exact curvature is the
+better model and the other two finish lower. The run with TNC's cap of
+50 products per direction falls behind once Nash's test starts letting
+the inner loop run: a few long directions are a worse use of the budget
+than many short ones.
+
+The times of the book's run, from stderr (they vary with the machine
+and its load):
 
 ```{.output file="08-tnc-mnist" stream="stderr" grep="time:"}
 ```
 
-One finite-difference product and one exact product each take about the
-time of an evaluation, as the count of passes says they should.
+A finite-difference product and an exact product each cost about as
+much as an evaluation, as the count of passes says; and an evaluation
+through the ink lists costs less than one through `mat_gemm`.
 
 ## Against SciPy
 
@@ -2324,30 +2389,30 @@ time of an evaluation, as the count of passes says they should.
 side by side: the seed's NumPy code at 784 inputs, with the same even
 and odd split, the same initial weights and
 `minimize(method='TNC', options={'maxfun': 300})`, and prints both
-results, the training times and their ratio. `make bench` runs it. The
-SciPy program computes the forward pass twice per evaluation, once in
-`cost` and again in `gradient`, which is what the seed does; most of the
-rest of the difference is how the product with the images is laid out
-for OpenBLAS, and a little interpreter overhead.
+results, their training times and the ratio (`make bench` runs it).
+The C program does less work per evaluation: the seed computes the
+forward pass twice per evaluation, once in `cost` and once in
+`gradient`, and both of its passes over the images multiply every zero
+pixel.
 
 ## Exercises
 
 1. Run `build/bin/08-tnc-mnist --evals 100` and `--evals 1000`. How do
-   the cost, the training and the test accuracy move? At which budget
+   the cost and the training and test accuracies move? At which budget
    does more training stop helping the test accuracy?
-2. Try `--lambda 0` and `--lambda 10`. Look at the hidden units each
-   time (`--plot window`). What does the penalty do to the weights on
-   the border pixels, and why only there?
-3. Compare `--hessian fd`, `--hessian exact` and `--hessian gn` with
-   `--evals 1000`. Which reaches the lowest cost? Which takes the most
-   conjugate-gradient steps per outer iteration, and why?
-4. In `truncated_cg`, replace Nash's test by a fixed number of steps (5,
-   then 20). What happens to the number of outer iterations and to the
-   final cost?
+2. Try `--lambda 0` and `--lambda 10`, and look at the hidden units each
+   time (`--plot window`). What does the penalty do to the weights in
+   the middle of the image?
+3. Compare the border weights after `--optimizer gd` with those after
+   truncated Newton (the line "no training image inks"). How many steps
+   of gradient descent would it take to bring them down as far?
+4. Try `--max-cg 3`, `--max-cg 30` and `--max-cg 50`. How do the number
+   of outer iterations and the final cost change? Where is the best
+   value, and does it stay there with `--evals 1000`?
 5. Set the preconditioner to the identity (make `preconditioner_solve`
-   copy $r$ and `preconditioner_learn` do nothing). How much worse is the
-   final cost?
-6. Give gradient descent a line search: use `line_search` along $-g$
+   copy $r$ and `preconditioner_learn` do nothing). How much worse is
+   the final cost?
+6. Give gradient descent a line search: call `line_search` along $-g$
    with the same budget. Does steepest descent with good step lengths
    catch up with truncated Newton?
 7. Train on Fashion-MNIST with `--data fashion`. Which classes does the

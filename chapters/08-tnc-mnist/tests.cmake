@@ -51,7 +51,7 @@ add_test(NAME ch08_budget_kept
 # Bad flags: one line on stderr, exit status 2.
 foreach(case "hessian|--hessian|newton" "evals|--evals|0"
              "lambda|--lambda|-1" "train|--train|0" "lr|--lr|0"
-             "optimizer|--optimizer|adam")
+             "optimizer|--optimizer|adam" "max_cg|--max-cg|0")
   string(REPLACE "|" ";" parts "${case}")
   list(GET parts 0 name)
   list(GET parts 1 flag)

@@ -1521,33 +1521,39 @@ static void sgd_step(real *params, real *velocity, const real *grads,
 }
 
 /**
-Why not simply the tutorial's recipe: plain SGD, batches of 1024, 50
-epochs? Count the steps. The tutorial trained on MNIST's 60,000
-images: 59 batches per epoch, about 3,000 steps in 50 epochs. Our
-8,000 digits make 8 batches per epoch, and 50 epochs are only 400
-steps, each of them a small one ($\eta = 0.05$) in the direction of an
-average over 1024 images. An epoch costs the same arithmetic however it
-is cut into batches, but the network only learns once per batch, and
-400 small steps are not enough to get far from the random start. The
-run below shows it (`--recipe keras`).
+Why not simply the tutorial's recipe: plain SGD with $\eta = 0.05$,
+batches of 1024, 50 epochs? Count the steps. The tutorial trained on
+MNIST's 60,000 images: 59 batches per epoch, about 3,000 steps in 50
+epochs. Our 8,000 digits make 8 batches per epoch, and 50 epochs are
+only 400 steps, each a small one in the direction of an average over
+1024 images. An epoch costs the same arithmetic however it is cut into
+batches, but the network learns only once per batch, and 400 small
+steps do not get far from the random start. The runs below show it
+(`--recipe keras`).
 
-Our recipe takes many more, larger steps for the same arithmetic:
-batches of 32 make 250 steps per epoch, and momentum 0.9 with $\eta =
-0.01$ moves ten times as far per step once the velocity has built up
-as plain SGD with the same $\eta$ would. A batch of 32 still averages
-away most of the noise of single images. Fifteen epochs are then plenty
-for both networks. The flags `--epochs`, `--batch`, `--lr` and
-`--momentum` change the recipe; `--recipe keras` restores the
-tutorial's, and `--recipe both` runs both, which is what the book does.
+Our recipe takes many more, and larger, steps for the same arithmetic.
+Batches of 32 make 250 steps per epoch, and a batch of 32 still
+averages away most of the noise of single images. Momentum 0.9 with
+$\eta = 0.02$ moves, once the velocity has built up, as far per step as
+plain SGD would with $\eta = 0.2$. And the step shrinks as training
+goes on: the learning rate falls in a straight line from $\eta$ at the
+first step to nearly zero at the last (`--schedule linear`). Early on,
+large steps cover ground; late, the weights sit near a good point and
+the noise of the batches would only shake them about it, so smaller
+steps let them settle. Fifteen epochs are then enough for both
+networks. The flags `--epochs`, `--batch`, `--lr`, `--momentum` and
+`--schedule` change our recipe; `--recipe keras` runs the tutorial's
+instead, and `--recipe both` runs both, which is what the book does.
 */
 
 typedef struct {
     const char *name;       // "ours" or "keras"
     int epochs, batch;
     double lr, momentum;
+    bool decay;             // the learning rate falls linearly to 0
 } recipe;
 
-static const recipe keras_recipe = {"keras", 50, 1024, 0.05, 0.0};
+static const recipe keras_recipe = {"keras", 50, 1024, 0.05, 0.0, false};
 
 typedef struct {           // one training run and what it recorded
     model m;
@@ -1606,6 +1612,8 @@ static int train(run *R, const digits *d, worker *team, int n_workers,
     real *velocity = nn_alloc(m->n_params, sizeof *velocity);
     int *order = nn_alloc((size_t)d->n_train, sizeof *order);
     int status = 0;
+    long steps = (long)rc->epochs * ((d->n_train + rc->batch - 1)
+                                     / rc->batch), step = 0;
     for (int epoch = 1; epoch <= rc->epochs && status == 0; epoch++) {
         rng_permutation(&r, order, d->n_train);
         double start = nn_seconds(), loss = 0;
@@ -1622,8 +1630,12 @@ static int train(run *R, const digits *d, worker *team, int n_workers,
                     for (size_t i = 0; i < m->n_params; i++)
                         team[0].grads[i] += team[t].grads[i];
             }
-            sgd_step(R->params, velocity, team[0].grads, (real)rc->lr,
+            double lr = rc->lr;             // eta (1 - step / steps)
+            if (rc->decay)
+                lr *= 1 - (double)step / steps;
+            sgd_step(R->params, velocity, team[0].grads, (real)lr,
                      (real)rc->momentum, m->n_params);
+            step++;
         }
         double seconds = nn_seconds() - start;
         loss /= d->n_train;
@@ -1643,9 +1655,9 @@ static int train(run *R, const digits *d, worker *team, int n_workers,
                rc->epochs, loss, R->train_acc[epoch - 1],
                R->test_acc[epoch - 1]);
         fflush(stdout);
-        fprintf(stderr, "%s epoch %2d/%d  %6.2f s  %7.0f images/s  "
-                "%5.1f GFLOP/s\n", m->name, epoch, rc->epochs, seconds,
-                d->n_train / seconds,
+        fprintf(stderr, "%s (%s) epoch %2d/%d: %6.2f s, %6.0f images/s, "
+                "%5.1f GFLOP/s\n", m->name, rc->name, epoch, rc->epochs,
+                seconds, d->n_train / seconds,
                 m->flops_per_image * d->n_train / seconds / 1e9);
     }
     free(velocity);
@@ -2362,7 +2374,8 @@ int main(int argc, char **argv)
 {
     const char *which = "both", *data = "mnist", *recipes = "ours";
     const char *save = NULL, *load = NULL, *image = NULL, *check = NULL;
-    recipe ours = {"ours", 15, 32, 0.01, 0.9};
+    recipe ours = {"ours", 15, 32, 0.02, 0.9, true};
+    const char *schedule = "linear";
     int threads = 2;
     bool peak = false, timing = false, naive = false;
     cli_option options[] = {
@@ -2380,6 +2393,8 @@ int main(int argc, char **argv)
          .max = 10, .open_min = true},
         {"--momentum", CLI_DOUBLE, &ours.momentum, "momentum, 0: plain SGD",
          .min = 0, .max = 0.999},
+        {"--schedule", CLI_CHOICE, &schedule, "the learning rate over time",
+         .choices = "linear|constant"},
         {"--threads", CLI_INT, &threads, "threads that share each batch",
          .min = 1, .max = MAX_THREADS},
         {"--save", CLI_STRING, &save,
@@ -2406,6 +2421,7 @@ int main(int argc, char **argv)
     if (status != CLI_CONTINUE)
         return status;
     status = 0;
+    ours.decay = strcmp(schedule, "linear") == 0;
     flush_denormals();
 #ifdef OPENBLAS_SEQUENTIAL
     openblas_set_num_threads(1);          // our threads, not BLAS's
@@ -2477,12 +2493,14 @@ int main(int argc, char **argv)
                 continue;
             run *R = &runs[n_runs++];
             run_alloc(R, name, rc, d.n_test);
-            printf("\n");
-            model_summary(&R->m);
-            printf("training with the %s recipe: SGD, lr %g, momentum %g, "
-                   "batch %d, %d epochs, %d thread%s\n", rc->name, rc->lr,
-                   rc->momentum, rc->batch, rc->epochs, threads,
-                   threads == 1 ? "" : "s");
+            if (n_runs == 1 || runs[n_runs - 2].m.id != R->m.id) {
+                printf("\n");
+                model_summary(&R->m);
+            }
+            printf("\ntraining %s, %s recipe: SGD, lr %g%s, momentum %g, "
+                   "batch %d, %d epochs, %d thread%s\n", name, rc->name,
+                   rc->lr, rc->decay ? " falling to 0" : "", rc->momentum,
+                   rc->batch, rc->epochs, threads, threads == 1 ? "" : "s");
             team_alloc(team, threads, &R->m, R->params);
             status = train(R, &d, team, threads, common.seed,
                            common.program);

@@ -1,0 +1,61 @@
+# Chapter 6's tests. CHAPTER_BIN is the program.
+set(EXPECT sh ${CMAKE_SOURCE_DIR}/tests/expect.sh)
+
+# The linear classifier prints NumPy's first loss and the tutorial's
+# accuracy (its 1000 iterations take milliseconds, so --quick keeps them).
+add_test(NAME ch06_linear_matches_numpy
+         COMMAND ${EXPECT} --match "^iteration 0: loss 1\\.096919$"
+                 --match "^iteration 900: loss 0\\.786230$"
+                 --match "^training accuracy: 0\\.49$"
+                 -- ${CHAPTER_BIN} --quick --only linear --plot none)
+# The two-layer net, the full 10000 iterations: NumPy's first loss and
+# the tutorial's accuracy.
+add_test(NAME ch06_net_matches_numpy
+         COMMAND ${EXPECT} --match "^iteration 0: loss 1\\.098637$"
+                 --match "^iteration 9000: loss 0\\.24"
+                 --match "^training accuracy: 0\\.98$"
+                 -- ${CHAPTER_BIN} --only net --plot none)
+# The plain matrix code trains the same net to the same place.
+add_test(NAME ch06_reference_path
+         COMMAND ${EXPECT} --match "^iteration 0: loss 1\\.098637$"
+                 --value "training accuracy: " 0.9 1.0
+                 -- ${CHAPTER_BIN} --quick --only net --reference
+                    --plot none)
+# Central differences against both backward passes, and the fast
+# gradient against the plain one.
+add_test(NAME ch06_gradient_checks
+         COMMAND ${EXPECT}
+                 --value "linear classifier at its start: relative error "
+                         0 1e-7
+                 --value "random net of 10 units: relative error " 0 1e-7
+                 --value "fast versus plain gradient: relative difference "
+                         0 1e-10
+                 -- ${CHAPTER_BIN} --quick --plot none)
+# A quick run of both: the net is already well past the linear model.
+add_test(NAME ch06_quick
+         COMMAND ${EXPECT} --match "^training accuracy: 0\\.49$"
+                 --match "^training accuracy: 0\\.9[0-9]$"
+                 -- ${CHAPTER_BIN} --quick --plot none)
+# A step far too large diverges, and says so.
+add_test(NAME ch06_diverges_cleanly
+         COMMAND ${EXPECT} --status 1 --stderr "diverged"
+                 -- ${CHAPTER_BIN} --only net --lr 1000 --plot none)
+# Bad flags: one line on stderr, exit status 2.
+foreach(case "hidden|0" "points|1" "lr|0" "reg|-1" "iterations|-5"
+             "only|nets")
+  string(REPLACE "|" ";" parts "${case}")
+  list(GET parts 0 flag)
+  list(GET parts 1 value)
+  add_test(NAME ch06_rejects_${flag}
+           COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                   --stderr "--${flag}: bad value"
+                   -- ${CHAPTER_BIN} --${flag} ${value})
+endforeach()
+add_test(NAME ch06_no_gnuplot
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
+                 "^training accuracy: 0\\.49$" ${CHAPTER_BIN} --quick)
+# Same seed, same bytes; another seed, another spiral.
+add_test(NAME ch06_reproducible
+         COMMAND sh -c "a=$(\"$1\" --quick --plot none); \
+b=$(\"$1\" --quick --plot none); c=$(\"$1\" --quick --plot none --seed 1); \
+[ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})

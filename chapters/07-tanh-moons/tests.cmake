@@ -1,0 +1,61 @@
+# Chapter 7's tests. CHAPTER_BIN is the program.
+set(EXPECT sh ${CMAKE_SOURCE_DIR}/tests/expect.sh)
+
+# The tutorial's first two loss lines, digit for digit (--quick keeps
+# 2000 passes, enough for both).
+add_test(NAME ch07_net_matches_tutorial
+         COMMAND ${EXPECT} --match "^Loss after iteration 0: 0\\.432387$"
+                 --match "^Loss after iteration 1000: 0\\.068947$"
+                 -- ${CHAPTER_BIN} --quick --only net --plot none)
+# All 20000 passes: the same two lines, the last one and the accuracy.
+add_test(NAME ch07_net_full_run
+         COMMAND ${EXPECT} --match "^Loss after iteration 0: 0\\.432387$"
+                 --match "^Loss after iteration 1000: 0\\.068947$"
+                 --match "^Loss after iteration 19000: 0\\.07"
+                 --value "training accuracy: " 0.95 1.0
+                 -- ${CHAPTER_BIN} --only net --plot none)
+# LogisticRegressionCV's choice and scikit-learn's training accuracy.
+add_test(NAME ch07_logistic_regression
+         COMMAND ${EXPECT} --match "^ +2\\.783 +0\\.845$"
+                 --match "^logistic regression: C = 2\\.78256, "
+                 --match "training accuracy: 0\\.85$"
+                 -- ${CHAPTER_BIN} --only logreg --plot none)
+# Central differences against the plain backward pass, and the one-pass
+# gradient against the plain one.
+add_test(NAME ch07_gradient_checks
+         COMMAND ${EXPECT}
+                 --value "gradient check at the start: relative error "
+                         0 1e-7
+                 --value "versus plain gradient: relative difference " 0 1e-12
+                 -- ${CHAPTER_BIN} --quick --plot none)
+# The hidden-size study, in full: a row with training and test accuracy
+# for every size, and the best size on fresh points is a small one.
+set(ROW "+0\\.[0-9][0-9][0-9] +0\\.[0-9][0-9][0-9]$")
+add_test(NAME ch07_hidden_size_study
+         COMMAND ${EXPECT} --match "^ +1 ${ROW}" --match "^ +2 ${ROW}"
+                 --match "^ +3 ${ROW}" --match "^ +4 ${ROW}"
+                 --match "^ +5 ${ROW}" --match "^ +20 ${ROW}"
+                 --match "^ +50 ${ROW}"
+                 --value "best on the test set: " 3 5
+                 -- ${CHAPTER_BIN} --only study --plot none)
+add_test(NAME ch07_diverges_cleanly
+         COMMAND ${EXPECT} --status 1 --stderr "diverged"
+                 -- ${CHAPTER_BIN} --only net --lr 10 --plot none)
+foreach(case "hidden|0" "passes|0" "lr|0" "noise|-1" "points|3"
+             "test-points|0" "only|nets")
+  string(REPLACE "|" ";" parts "${case}")
+  list(GET parts 0 flag)
+  list(GET parts 1 value)
+  add_test(NAME ch07_rejects_${flag}
+           COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                   --stderr "--${flag}: bad value"
+                   -- ${CHAPTER_BIN} --${flag} ${value})
+endforeach()
+add_test(NAME ch07_no_gnuplot
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
+                 "^Loss after iteration 1000: 0\\.068947$" ${CHAPTER_BIN}
+                 --quick)
+add_test(NAME ch07_reproducible
+         COMMAND sh -c "a=$(\"$1\" --quick --plot none); \
+b=$(\"$1\" --quick --plot none); c=$(\"$1\" --quick --plot none --seed 1); \
+[ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})
