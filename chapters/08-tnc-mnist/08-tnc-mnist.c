@@ -22,10 +22,12 @@ Hessian.
 ```
 */
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "idx.h"
 #include "nn.h"
@@ -87,7 +89,8 @@ typedef struct {
     matrix targets;     // (n_out, m): the labels, one-hot
     int *labels;        // (m): the digits, 0..9
     ink_lists by_image, by_pixel;   // empty unless built (not --dense)
-    double *scratch;    // (2 * STRIP * max(n_in + 1, m)) for the lists
+    int threads;        // how many threads share the work on the lists
+    double *scratch;    // (2 * strips * STRIP * max(n_in + 1, m))
 } digit_set;
 
 // targets[d][i] = 1 when image i shows the digit d, else 0.
@@ -332,8 +335,9 @@ static void sum_listed_rows(double *out, const ink_lists *lists,
     }
 }
 
-// The lists of set->inputs' nonzeros, by image and by pixel.
-static void build_ink_lists(digit_set *set)
+// The lists of set->inputs' nonzeros, by image and by pixel, and room
+// for products with up to max_outputs rows, shared by `threads`.
+static void build_ink_lists(digit_set *set, int max_outputs, int threads)
 {
     matrix a = set->inputs;                       // (n_in + 1, m)
     int entries = 0;
@@ -360,7 +364,70 @@ static void build_ink_lists(digit_set *set)
         l->start[l->n_lists] = n;
     }
     int longest = a.rows > a.cols ? a.rows : a.cols;
-    set->scratch = nn_alloc(2 * (size_t)STRIP * longest, sizeof(double));
+    int strips = (max_outputs + STRIP - 1) / STRIP;
+    set->threads = threads;
+    set->scratch = nn_alloc(2 * (size_t)strips * STRIP * longest,
+                            sizeof(double));
+}
+
+// One thread's share of sum_strips: lists first..last-1, every strip.
+typedef struct {
+    double *out;             // (strips, lists->n_lists, STRIP)
+    const ink_lists *lists;
+    const double *rows;      // (strips, n_rows, STRIP)
+    int strips, n_rows, first, last;
+} strip_job;
+
+static void *run_strip_job(void *arg)
+{
+    const strip_job *job = arg;
+    const ink_lists *l = job->lists;
+    ink_lists part = {job->last - job->first, l->start + job->first,
+                      l->index, l->value};
+    for (int s = 0; s < job->strips; s++)
+        sum_listed_rows(job->out + ((size_t)s * l->n_lists + job->first)
+                                       * STRIP,
+                        &part, job->rows + (size_t)s * job->n_rows * STRIP);
+    return NULL;
+}
+
+// sum_listed_rows for every strip, the lists cut into `threads` parts
+// of about equal numbers of entries, one thread each. Every list is
+// summed by one thread in the same order, so the result does not
+// depend on the number of threads. A thread that cannot be started
+// leaves its part to this one.
+static void sum_strips(double *out, const ink_lists *lists,
+                       const double *rows, int strips, int n_rows,
+                       int threads)
+{
+    enum { MAX_THREADS = 16 };
+    strip_job jobs[MAX_THREADS];
+    pthread_t ids[MAX_THREADS];
+    bool started[MAX_THREADS] = {false};
+    threads = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS
+                                                      : threads;
+    int total = lists->start[lists->n_lists], first = 0;
+    for (int t = 0; t < threads; t++) {
+        int last = first;             // entries up to (t + 1) / threads
+        long goal = (long)total * (t + 1) / threads;
+        while (last < lists->n_lists && lists->start[last] < goal)
+            last++;
+        if (t == threads - 1)
+            last = lists->n_lists;
+        jobs[t] = (strip_job){out, lists, rows, strips, n_rows, first,
+                              last};
+        first = last;
+    }
+    for (int t = 1; t < threads; t++)
+        started[t] = pthread_create(&ids[t], NULL, run_strip_job,
+                                    &jobs[t]) == 0;
+    run_strip_job(&jobs[0]);
+    for (int t = 1; t < threads; t++) {
+        if (started[t])
+            pthread_join(ids[t], NULL);
+        else
+            run_strip_job(&jobs[t]);
+    }
 }
 
 // z = W a for the images of set: dense_forward, through the lists when
@@ -372,20 +439,19 @@ static void images_forward(matrix z, const digit_set *set, matrix W)
         return;
     }
     int m = set->m, n_inputs = W.cols;
-    double *rows = set->scratch;                  // (n_inputs, STRIP)
-    double *out = set->scratch + (size_t)STRIP * (m > n_inputs ? m
-                                                               : n_inputs);
-    for (int h0 = 0; h0 < z.rows; h0 += STRIP) {  // outputs h0..h0+7
-        int width = z.rows - h0 < STRIP ? z.rows - h0 : STRIP;
+    int strips = (z.rows + STRIP - 1) / STRIP;
+    double *rows = set->scratch;              // (strips, n_inputs, STRIP)
+    double *out = set->scratch + (size_t)strips * STRIP
+                                     * (m > n_inputs ? m : n_inputs);
+    for (int h = 0; h < strips * STRIP; h++)  // W^T, cut into strips
         for (int p = 0; p < n_inputs; p++)
-            for (int l = 0; l < STRIP; l++)
-                rows[p * STRIP + l] = l < width ? MAT_AT(W, h0 + l, p)
-                                                : 0.0;
-        sum_listed_rows(out, &set->by_image, rows);     // (m, STRIP)
-        for (int l = 0; l < width; l++)
-            for (int i = 0; i < m; i++)
-                MAT_AT(z, h0 + l, i) = out[(size_t)i * STRIP + l];
-    }
+            rows[((size_t)(h / STRIP) * n_inputs + p) * STRIP
+                 + h % STRIP] = h < z.rows ? MAT_AT(W, h, p) : 0.0;
+    sum_strips(out, &set->by_image, rows, strips, n_inputs, set->threads);
+    for (int h = 0; h < z.rows; h++)          // (strips, m, STRIP) to z
+        for (int i = 0; i < m; i++)
+            MAT_AT(z, h, i) =
+                out[((size_t)(h / STRIP) * m + i) * STRIP + h % STRIP];
 }
 
 // dW += dz a^T for the images of set: dense_backward's weight part,
@@ -398,20 +464,20 @@ static void images_backward(matrix dW, matrix dz, const digit_set *set)
         return;
     }
     int m = set->m, n_inputs = dW.cols;
-    double *rows = set->scratch;                  // (m, STRIP)
-    double *out = set->scratch + (size_t)STRIP * (m > n_inputs ? m
-                                                               : n_inputs);
-    for (int h0 = 0; h0 < dz.rows; h0 += STRIP) {
-        int width = dz.rows - h0 < STRIP ? dz.rows - h0 : STRIP;
+    int strips = (dz.rows + STRIP - 1) / STRIP;
+    double *rows = set->scratch;              // (strips, m, STRIP)
+    double *out = set->scratch + (size_t)strips * STRIP
+                                     * (m > n_inputs ? m : n_inputs);
+    for (int h = 0; h < strips * STRIP; h++)  // dz^T, cut into strips
         for (int i = 0; i < m; i++)
-            for (int l = 0; l < STRIP; l++)
-                rows[(size_t)i * STRIP + l] =
-                    l < width ? MAT_AT(dz, h0 + l, i) : 0.0;
-        sum_listed_rows(out, &set->by_pixel, rows);  // (n_inputs, STRIP)
-        for (int l = 0; l < width; l++)
-            for (int p = 0; p < n_inputs; p++)
-                MAT_AT(dW, h0 + l, p) += out[p * STRIP + l];
-    }
+            rows[((size_t)(h / STRIP) * m + i) * STRIP + h % STRIP] =
+                h < dz.rows ? MAT_AT(dz, h, i) : 0.0;
+    sum_strips(out, &set->by_pixel, rows, strips, m, set->threads);
+    for (int h = 0; h < dW.rows; h++)         // (strips, n_inputs, STRIP)
+        for (int p = 0; p < n_inputs; p++)
+            MAT_AT(dW, h, p) +=
+                out[((size_t)(h / STRIP) * n_inputs + p) * STRIP
+                    + h % STRIP];
 }
 
 /**
@@ -2087,6 +2153,8 @@ static void confusion_matrix(int counts[10][10], const digit_set *test,
 int main(int argc, char **argv)
 {
     int evals = 300, hidden = 25, n_train = 5000, max_cg = 10;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = cores < 1 ? 1 : cores > 16 ? 16 : (int)cores;
     double lambda = 1.0, rate = 3.0;
     const char *data = "mnist", *hessian = "fd", *optimizer = "tnc";
     bool gradcheck_only = false, no_compare = false, dense = false;
@@ -2115,6 +2183,8 @@ int main(int argc, char **argv)
          "method only", .min = 0},
         {"--dense", CLI_FLAG, &dense, "multiply the images with mat_gemm, "
          "zeros and all", .min = 0},
+        {"--threads", CLI_INT, &threads, "threads for the products with "
+         "the images (default: the cores)", .min = 1, .max = 16},
     };
     cli_common common;
     int status = cli_parse(&common, options,
@@ -2167,8 +2237,8 @@ int main(int argc, char **argv)
            d.train_images.cols, train_set.m, test_set.m);
     idx_free_dataset(&d);
     if (!dense) {
-        build_ink_lists(&train_set);
-        build_ink_lists(&test_set);
+        build_ink_lists(&train_set, hidden, threads);
+        build_ink_lists(&test_set, hidden, threads);
         printf("inked inputs: %.1f%% of the training images' inputs\n",
                100.0 * train_set.by_image.start[m]
                    / ((double)m * (size.n_in + 1)));
