@@ -7,14 +7,16 @@
 # sigmoid, cross-entropy, lambda = 1) on the same 5,000 digits from the
 # same start (np.random.seed(0); uniform(-0.5, 0.5)) with truncated
 # Newton and a budget of 300 evaluations: the chapter's C program
-# (finite-difference Hessian products, as TNC makes them) and
-# scipy.optimize.minimize(method='TNC') (bench/peers/tnc_mnist.py,
-# run by Debian's /usr/bin/python3 with NumPy and SciPy). Prints each
-# one's result, the time spent training (the optimizer alone, data
-# loading excluded, best of RUNS runs each, default 3) and the ratio.
+# (finite-difference Hessian products, as TNC makes them, at most 10
+# per direction) and scipy.optimize.minimize(method='TNC') with its
+# defaults (bench/peers/tnc_mnist.py, run by Debian's /usr/bin/python3
+# with NumPy and SciPy). Prints each one's result, the time spent
+# training (the optimizer alone, data loading excluded, best of RUNS
+# runs each, default 3, taken in turns) and the ratio.
 #
 # Environment: BUILD (default build), RUNS, PYTHON (default
-# /usr/bin/python3). Exit 1 if a side fails to run.
+# /usr/bin/python3), SCIPY_MAXCG (TNC's maxCGit for the peer, default
+# its own). Exit 1 if a side fails to run.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -49,7 +51,8 @@ while [ "$i" -lt "$RUNS" ]; do
         "$out.err")
     rm -f "$out.err"
     c_times="$c_times $t"
-    "$PYTHON" bench/peers/tnc_mnist.py > "$out" 2> /dev/null || {
+    "$PYTHON" bench/peers/tnc_mnist.py data/mnist 300 "${SCIPY_MAXCG:--1}" \
+        > "$out" 2> /dev/null || {
         echo "tnc-mnist: the SciPy peer failed" >&2; exit 1; }
     py_result=$(grep -vE "^train seconds" "$out")
     t=$(sed -n 's/^train seconds: \([0-9.]*\)$/\1/p' "$out")
@@ -59,12 +62,12 @@ done
 c_best=$(printf '%s\n' $c_times | best)
 py_best=$(printf '%s\n' $py_times | best)
 
-echo "== chapter 8 (C, truncated Newton, fd products) =="
+echo "== chapter 8 (C, truncated Newton, fd products, --max-cg 10) =="
 echo "$c_result"
 echo "train seconds (best of $RUNS):$c_times -> $c_best"
 echo
 echo "== SciPy $("$PYTHON" -c 'import scipy; print(scipy.__version__)')" \
-     "minimize(method='TNC') =="
+     "minimize(method='TNC', maxCGit=${SCIPY_MAXCG:--1}) =="
 echo "$py_result"
 echo "train seconds (best of $RUNS):$py_times -> $py_best"
 echo

@@ -16,8 +16,11 @@ pixels byte/255; initial weights np.random.seed(0) then
 np.random.uniform(-0.5, 0.5, n).
 
 usage: /usr/bin/python3 bench/peers/tnc_mnist.py [DATA_DIR] [EVALS]
-Prints the result lines of the C chapter and, last, "train seconds: T"
-(the time spent in minimize only).
+                                                [MAXCGIT]
+MAXCGIT caps the conjugate-gradient steps per direction (TNC's maxCGit;
+default -1, TNC's own min(50, n/2)); the chapter's --max-cg is 10.
+Prints the results and, last, "train seconds: T" (the time spent in
+minimize only).
 """
 import gzip
 import os
@@ -102,6 +105,7 @@ def main():
     data_dir = (sys.argv[1] if len(sys.argv) > 1
                 else os.path.join(here, "..", "..", "data", "mnist"))
     evals = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+    max_cg = int(sys.argv[3]) if len(sys.argv) > 3 else -1
     images = read_idx(find(data_dir, "train-images-idx3-ubyte"))
     labels = read_idx(find(data_dir, "train-labels-idx1-ubyte"))
     images, labels = images[:10000], labels[:10000]
@@ -118,7 +122,7 @@ def main():
     start = time.perf_counter()
     res = minimize(fun=reg_cost, x0=theta0, args=(X, Y, 1.0, shape),
                    method="TNC", jac=reg_gradient,
-                   options={"maxfun": evals})
+                   options={"maxfun": evals, "maxCGit": max_cg})
     seconds = time.perf_counter() - start
 
     _, _, _, _, h = feed_forward(res.x, X, shape)

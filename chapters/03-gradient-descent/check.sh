@@ -11,17 +11,11 @@
 # "exercise k: not yet - ...", and exits 0 when every exercise checked
 # is reached, 1 when one is not, 2 on a usage error.
 # Checkable: 2 and 4 (answers), 5 (a code change: a shrinking rate).
+. "$(dirname "$0")/../../tests/exercise-lib.sh"
 CHECKABLE="2 4 5"
 
-usage() {
-    echo "check.sh: $*" >&2
-    echo "usage: BIN=program sh check.sh [EXERCISE [ANSWER]]" >&2
-    exit 2
-}
 exercise=$1
 answer=$2
-[ -n "$BIN" ] || usage "set BIN to the chapter's program"
-[ -x "$BIN" ] || usage "BIN=$BIN is not a program (run make first)"
 case $exercise in
 '') [ -z "$answer" ] || usage "ANSWER needs an EXERCISE" ;;
 2|4) ;;
@@ -31,33 +25,6 @@ case $exercise in
 *) usage "no exercise '$exercise' (checkable: $CHECKABLE)" ;;
 esac
 
-out=$(mktemp) || exit 2
-err=$(mktemp) || exit 2
-trap 'rm -f "$out" "$err"' EXIT
-failed=0
-reached() { k=$1; shift; printf 'exercise %s: reached - %s\n' "$k" "$*"; }
-not_yet() {
-    k=$1
-    shift
-    printf 'exercise %s: not yet - %s\n' "$k" "$*"
-    failed=1
-}
-# run ARGS...: the program with --plot none; stdout in $out, stderr in
-# $err, exit status in $status.
-run() {
-    "$BIN" --plot none "$@" > "$out" 2> "$err" < /dev/null
-    status=$?
-}
-is_number() {
-    printf '%s\n' "$1" |
-        grep -Eq '^[+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'
-}
-# holds 'EXPR' -v name=value...: awk evaluates EXPR, true or false.
-holds() {
-    expr=$1
-    shift
-    awk "$@" "BEGIN { exit !($expr) }"
-}
 # field NAME N: field N of the summary row of descent NAME
 # ("stochastic", "mini-batch", "fixed step"), counted from the row's
 # end: 0 is "later updates within 0.01", 1 the final error, 2 the final

@@ -10,17 +10,11 @@
 # "exercise k: not yet - ...", and exits 0 when every exercise checked
 # is reached, 1 when one is not, 2 on a usage error.
 # Checkable: 2 and 3 (answers), 5 (a code change: a gradient check).
+. "$(dirname "$0")/../../tests/exercise-lib.sh"
 CHECKABLE="2 3 5"
 
-usage() {
-    echo "check.sh: $*" >&2
-    echo "usage: BIN=program sh check.sh [EXERCISE [ANSWER]]" >&2
-    exit 2
-}
 exercise=$1
 answer=$2
-[ -n "$BIN" ] || usage "set BIN to the chapter's program"
-[ -x "$BIN" ] || usage "BIN=$BIN is not a program (run make first)"
 case $exercise in
 '') [ -z "$answer" ] || usage "ANSWER needs an EXERCISE" ;;
 2|3) ;;
@@ -30,33 +24,6 @@ case $exercise in
 *) usage "no exercise '$exercise' (checkable: $CHECKABLE)" ;;
 esac
 
-out=$(mktemp) || exit 2
-err=$(mktemp) || exit 2
-trap 'rm -f "$out" "$err"' EXIT
-failed=0
-reached() { k=$1; shift; printf 'exercise %s: reached - %s\n' "$k" "$*"; }
-not_yet() {
-    k=$1
-    shift
-    printf 'exercise %s: not yet - %s\n' "$k" "$*"
-    failed=1
-}
-# run ARGS...: the program with --plot none; stdout in $out, stderr in
-# $err, exit status in $status.
-run() {
-    "$BIN" --plot none "$@" > "$out" 2> "$err" < /dev/null
-    status=$?
-}
-is_number() {
-    printf '%s\n' "$1" |
-        grep -Eq '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'
-}
-# holds 'EXPR' -v name=value...: awk evaluates EXPR, true or false.
-holds() {
-    expr=$1
-    shift
-    awk "$@" "BEGIN { exit !($expr) }"
-}
 # after LABEL NAME: the number after "NAME=" on the line starting with
 # LABEL ("cross-entropy: w= ... b= ..."), or nothing.
 after() {

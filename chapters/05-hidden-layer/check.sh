@@ -12,17 +12,11 @@
 # is reached, 1 when one is not, 2 on a usage error.
 # Checkable: 1 (an answer), 3 and 6 (code changes: a third hidden unit,
 # the cross-entropy).
+. "$(dirname "$0")/../../tests/exercise-lib.sh"
 CHECKABLE="1 3 6"
 
-usage() {
-    echo "check.sh: $*" >&2
-    echo "usage: BIN=program sh check.sh [EXERCISE [ANSWER]]" >&2
-    exit 2
-}
 exercise=$1
 answer=$2
-[ -n "$BIN" ] || usage "set BIN to the chapter's program"
-[ -x "$BIN" ] || usage "BIN=$BIN is not a program (run make first)"
 case $exercise in
 '') [ -z "$answer" ] || usage "ANSWER needs an EXERCISE" ;;
 1) ;;
@@ -32,29 +26,6 @@ case $exercise in
 *) usage "no exercise '$exercise' (checkable: $CHECKABLE)" ;;
 esac
 
-out=$(mktemp) || exit 2
-err=$(mktemp) || exit 2
-trap 'rm -f "$out" "$err"' EXIT
-failed=0
-reached() { k=$1; shift; printf 'exercise %s: reached - %s\n' "$k" "$*"; }
-not_yet() {
-    k=$1
-    shift
-    printf 'exercise %s: not yet - %s\n' "$k" "$*"
-    failed=1
-}
-# run ARGS...: the program with --plot none; stdout in $out, stderr in
-# $err, exit status in $status.
-run() {
-    "$BIN" --plot none "$@" > "$out" 2> "$err" < /dev/null
-    status=$?
-}
-# holds 'EXPR' -v name=value...: awk evaluates EXPR, true or false.
-holds() {
-    expr=$1
-    shift
-    awk "$@" "BEGIN { exit !($expr) }"
-}
 # after NAME: the first number after "NAME= " on stdout, or nothing.
 after() {
     awk -v name="$1=" '{ for (i = 1; i < NF; i++)

@@ -1127,19 +1127,45 @@ with the same command plus `--reference`.
 
 ## Exercises
 
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-06 EXERCISE=k` rebuilds the program with your
+changes and tells you whether it reached the goal (`make check-06`
+checks them all). Give a number you found as `ANSWER=`.
+
 1. Run with `--reg 0` and with `--reg 0.1`. How do the network's
    regions change? Which setting gives the smoothest boundary, and
    what does it cost in training accuracy?
-2. Shrink the hidden layer: `--hidden 3`, `--hidden 10`, `--hidden 30`.
-   How many units does it take to reach the tutorial's accuracy?
-3. Try step sizes `--lr 0.1` and `--lr 5` for both models. Which one
-   diverges first? Why can a bigger step not help the linear
-   classifier?
-4. Replace the ReLU by $\tanh$ in `model_forward` (`mat_map(hidden,
-   tanh)`) and its derivative in `model_backward` by $1 - \tanh^2$.
-   Does the gradient check still pass (run it with `--reference`, since
-   the fast code still assumes a ReLU)? Does the net learn the spiral?
-5. (Harder) The fast code assumes $D = 2$ and $K = 3$ in a few places.
-   Generalise it and run a spiral with five arms. How does its speed
-   change?
+2. Shrink the hidden layer: `--hidden 3`, `--hidden 10`, `--hidden 30`
+   (`--only net` skips the linear classifier). What is the smallest
+   hidden layer with which the net gets at least 0.95 of the points
+   right in its 10,000 iterations? Then try a few sizes above it: is a
+   larger layer always better? What could leave a wider layer stuck?
+   (check: `make check-06 EXERCISE=2 ANSWER=<units>`)
+3. Try step sizes `--lr 0.1` and `--lr 5` for both models. Which of the
+   two does a large step hurt first, and why can a bigger step not help
+   the linear classifier? Its loss is convex: below some step size
+   every run ends at the same minimum, above it the steps overshoot
+   and never settle there. Find that limit to within 10%: a `--lr` with
+   which the linear classifier's last printed loss is the default
+   run's, where 1.1 times that `--lr` misses it (`--only linear` runs
+   in a moment).
+   (check: `make check-06 EXERCISE=3 ANSWER=<your --lr>`)
+4. Replace the ReLU by $\tanh$: in `model_forward`
+   (`mat_map(hidden, tanh)`), in `model_backward` (its derivative
+   $1 - \tanh^2 z$, from the hidden values) and in `predict` (for the
+   figure), and say `tanh units` in `run_net`'s heading. Train with
+   `--reference`, since the fast code still assumes a ReLU. Goal: the
+   gradient check passes (below $10^{-7}$) and in the 1000 iterations
+   of `--quick` the net gets at least 0.9 of the points right. Does it
+   learn the spiral as well as the ReLU net? What does the line
+   `fast versus plain` say now, and why?
+   (check: `make check-06 EXERCISE=4`)
+5. (Harder) The fast code assumes $K = 3$ classes. Set `K = 5` in the
+   `enum` near the top, which makes a spiral of five arms (give
+   `colours` and `pale` two more colours for the figures), and run it:
+   `fast versus plain` reports a large difference. Generalise the fast
+   code to any $K$. Goal: five arms, the fast and the plain gradient
+   agree to better than $10^{-10}$, and the net beats the linear
+   classifier. How does the speed change, and why?
+   (check: `make check-06 EXERCISE=5`)
 */

@@ -59,3 +59,35 @@ add_test(NAME ch06_reproducible
          COMMAND sh -c "a=$(\"$1\" --quick --plot none); \
 b=$(\"$1\" --quick --plot none); c=$(\"$1\" --quick --plot none --seed 1); \
 [ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})
+# The exercise checks (check.sh) against the unmodified program. Neither
+# code change is made: the units are still ReLUs (not yet, exercise 4)
+# and the spiral has three arms (not yet, exercise 5), so a run of all
+# checks exits 1. 10 units is the smallest layer that reaches 0.95 (9
+# does not, 13 does but is not the smallest); the linear classifier's
+# step limit lies between 7 and 7.7 (5 is too low, 8 too high).
+add_test(NAME ch06_exercise_checks_run
+         COMMAND sh -c "bin=$1 script=$2
+run() {
+  out=$(BIN=\"$bin\" sh \"$script\" \"$@\" 2>&1); got=$?
+  printf '%s\\n' \"== check.sh $* (status $got)\" \"$out\"
+}
+want() {
+  [ $got -eq $1 ] || { echo \"FAIL: status $got, expected $1\"; exit 1; }
+  shift
+  for p in \"$@\"; do
+    printf '%s\\n' \"$out\" | grep -Eq \"$p\" ||
+      { echo \"FAIL: no line matches '$p'\"; exit 1; }
+  done
+}
+run; want 1 '^exercise 2: not yet - no answer' \
+  '^exercise 3: not yet - no answer' \
+  '^exercise 4: not yet - the heading still reads .two-layer net: 100 ReLU' \
+  '^exercise 5: not yet - the spiral still has 3 arms'
+run 2 10; want 0 '^exercise 2: reached'
+run 2 9; want 1 '^exercise 2: not yet - .* at least 0[.]95[.] Look further'
+run 2 13; want 1 '^exercise 2: not yet - .* a smaller layer already'
+run 3 7; want 0 '^exercise 3: reached'
+run 3 5; want 1 '^exercise 3: not yet - .* too; the goal is the limit'
+run 3 8; want 1 '^exercise 3: not yet - .* overshoot'
+run 3 0; want 2 'a step size above 0'
+run 1; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)

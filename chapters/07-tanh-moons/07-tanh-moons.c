@@ -1161,16 +1161,46 @@ program reports its own time on stderr (`--only net --plot none`).
 
 ## Exercises
 
-1. Run the study with `--noise 0.05` and with `--noise 0.4`. How do the
-   best hidden size and the gap between training and test accuracy
-   change?
-2. Replace `fast_tanh` by the C library's `tanh`. Do the first two loss
-   lines change? How much slower is the program?
-3. Divide the gradient by $N$ (a mean instead of a sum) and multiply the
-   learning rate by $N$. Are the printed losses the same? What if you
-   keep the learning rate at 0.01?
-4. Train with `--points 2000` and the study. Which hidden size wins now,
-   and why does more data help the large networks most?
-5. (Harder) Add a second hidden layer. Which lines of `fast_gradient`
-   change, and what does the gradient check say?
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-07 EXERCISE=k` rebuilds the program with your
+changes and tells you whether it reached the goal (`make check-07`
+checks them all). Give a number you found as `ANSWER=`.
+
+1. Run the study (`--only study`) with `--noise 0.05` and with
+   `--noise 0.4`. How do the best hidden size and the gap between
+   training and test accuracy change?
+2. Penalise the weights harder: train the tutorial's network with
+   `--reg 1` and `--reg 5` (`--only net` prints just its losses and
+   accuracy; a full run also draws its boundary). Find, to within a
+   factor of 2, the strongest penalty with which it still gets at
+   least 0.9 of the training points right: a `--reg` with which it
+   does, where twice that `--reg` does not. Compare the accuracy
+   beyond it with logistic regression's. Why does a $\tanh$ network
+   whose weights are small behave like a straight line? (What is
+   $\tanh z$ near $z = 0$?)
+   (check: `make check-07 EXERCISE=2 ANSWER=<your --reg>`)
+3. Replace `fast_tanh` by the C library's `tanh`. Do the first two
+   loss lines change? How much slower is the training (the time on
+   stderr of `--only net --plot none`)?
+4. Train with `--points 2000` and the study (`--only study`; it takes
+   a while). Which hidden size wins now, and why does more data help
+   the large networks most?
+5. Make the gradient a mean: divide it by $N$ in `fast_gradient` and
+   in `net_backward`, and multiply the learning rate by $N$ to make up
+   for it: `--lr 2`. The gradient check compares `net_backward` with
+   central differences of $N$ times the loss; what must it compare
+   with now? Goal: with `--lr 2` the first two loss lines are the
+   tutorial's, the ones the default run prints, and both checks pass.
+   Are the later lines the same too? What happens if you keep the
+   learning rate at 0.01?
+   (check: `make check-07 EXERCISE=5`)
+6. (Harder) Add a second hidden layer of $h$ $\tanh$ units between the
+   first and the output: an $h \times h$ weight matrix and a bias in
+   the block, drawn in `net_init`, penalised in `net_loss` and used in
+   `net_forward`, `net_backward`, `fast_gradient` and `classify`; and
+   let `run_network` print `4-layer network` in its heading. Which
+   lines of `fast_gradient` change? Goal: the gradient check and the
+   one-pass comparison both pass, and in the 2000 passes of `--quick`
+   the network gets at least 0.95 of the training points right.
+   (check: `make check-07 EXERCISE=6`)
 */

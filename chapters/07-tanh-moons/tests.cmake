@@ -59,3 +59,31 @@ add_test(NAME ch07_reproducible
          COMMAND sh -c "a=$(\"$1\" --quick --plot none); \
 b=$(\"$1\" --quick --plot none); c=$(\"$1\" --quick --plot none --seed 1); \
 [ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})
+# The exercise checks (check.sh) against the unmodified program. Neither
+# code change is made: the gradient is still a sum, so --lr 2 diverges
+# (not yet, exercise 5), and there is one hidden layer (not yet,
+# exercise 6), so a run of all checks exits 1. The network falls back
+# to a straight line between --reg 2 and 4: 2 reaches exercise 2, 1 is
+# too weak (2 still reaches 0.9), 3 too strong.
+add_test(NAME ch07_exercise_checks_run
+         COMMAND sh -c "bin=$1 script=$2
+run() {
+  out=$(BIN=\"$bin\" sh \"$script\" \"$@\" 2>&1); got=$?
+  printf '%s\\n' \"== check.sh $* (status $got)\" \"$out\"
+}
+want() {
+  [ $got -eq $1 ] || { echo \"FAIL: status $got, expected $1\"; exit 1; }
+  shift
+  for p in \"$@\"; do
+    printf '%s\\n' \"$out\" | grep -Eq \"$p\" ||
+      { echo \"FAIL: no line matches '$p'\"; exit 1; }
+  done
+}
+run; want 1 '^exercise 2: not yet - no answer' \
+  '^exercise 5: not yet - with --lr 2 the loss diverged' \
+  '^exercise 6: not yet - the heading still reads .3-layer network'
+run 2 2; want 0 '^exercise 2: reached'
+run 2 1; want 1 '^exercise 2: not yet - .* still 0[.]9[0-9]*; the goal'
+run 2 3; want 1 '^exercise 2: not yet - .* Take a weaker'
+run 5 1; want 2 'takes no ANSWER'
+run 4; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)

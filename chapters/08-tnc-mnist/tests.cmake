@@ -114,3 +114,14 @@ add_test(NAME ch08_reproducible
          COMMAND sh -c "a=$(\"$1\" --quick --plot none); \
 b=$(\"$1\" --quick --plot none); c=$(\"$1\" --quick --plot none --seed 1); \
 [ \"$a\" = \"$b\" ] && [ \"$a\" != \"$c\" ]" sh ${CHAPTER_BIN})
+# The ink lists give the same bytes on any number of threads, and the
+# same initial cost as mat_gemm.
+add_test(NAME ch08_threads_same_output
+         COMMAND sh -c "a=$(\"$1\" --quick --plot none --threads 1); \
+b=$(\"$1\" --quick --plot none --threads 3); [ \"$a\" = \"$b\" ]"
+                 sh ${CHAPTER_BIN})
+add_test(NAME ch08_dense_same_cost
+         COMMAND sh -c "a=$(\"$1\" --quick --plot none --no-compare \
+| grep 'initial cost'); b=$(\"$1\" --quick --plot none --no-compare \
+--dense | grep 'initial cost'); echo \"$a / $b\"; \
+[ -n \"$a\" ] && [ \"$a\" = \"$b\" ]" sh ${CHAPTER_BIN})

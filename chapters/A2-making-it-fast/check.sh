@@ -12,17 +12,11 @@
 # is reached, 1 when one is not, 2 on a usage error. The speeds it
 # reports are for you to compare; the goals never depend on them.
 # Checkable: 1 and 2 (code changes: a --tile flag, two loop orders).
+. "$(dirname "$0")/../../tests/exercise-lib.sh"
 CHECKABLE="1 2"
 
-usage() {
-    echo "check.sh: $*" >&2
-    echo "usage: BIN=program sh check.sh [EXERCISE]" >&2
-    exit 2
-}
 exercise=$1
 answer=$2
-[ -n "$BIN" ] || usage "set BIN to the chapter's program"
-[ -x "$BIN" ] || usage "BIN=$BIN is not a program (run make first)"
 case $exercise in
 '') [ -z "$answer" ] || usage "ANSWER needs an EXERCISE" ;;
 1|2) [ -z "$answer" ] || usage "exercise $exercise takes no ANSWER" ;;
@@ -31,23 +25,6 @@ case $exercise in
 *) usage "no exercise '$exercise' (checkable: $CHECKABLE)" ;;
 esac
 
-out=$(mktemp) || exit 2
-err=$(mktemp) || exit 2
-trap 'rm -f "$out" "$err"' EXIT
-failed=0
-reached() { k=$1; shift; printf 'exercise %s: reached - %s\n' "$k" "$*"; }
-not_yet() {
-    k=$1
-    shift
-    printf 'exercise %s: not yet - %s\n' "$k" "$*"
-    failed=1
-}
-# run ARGS...: the program with --plot none; stdout in $out, stderr in
-# $err, exit status in $status.
-run() {
-    "$BIN" --plot none "$@" > "$out" 2> "$err" < /dev/null
-    status=$?
-}
 # gflops PATTERN: the GFLOP/s of the first row at n = 128 whose method
 # matches the extended regex PATTERN, or nothing.
 gflops() {
