@@ -14,18 +14,7 @@ add_test(NAME appA2_bad_flag
 # checks say "not yet" and exit 1; exercise 3 has no check.
 add_test(NAME appA2_exercise_checks_run
          COMMAND sh -c "bin=$1 script=$2
-run() {
-  out=$(BIN=\"$bin\" sh \"$script\" \"$@\" 2>&1); got=$?
-  printf '%s\\n' \"== check.sh $* (status $got)\" \"$out\"
-}
-want() {
-  [ $got -eq $1 ] || { echo \"FAIL: status $got, expected $1\"; exit 1; }
-  shift
-  for p in \"$@\"; do
-    printf '%s\\n' \"$out\" | grep -Eq \"$p\" ||
-      { echo \"FAIL: no line matches '$p'\"; exit 1; }
-  done
-}
+. ${CMAKE_SOURCE_DIR}/tests/exercise-test-lib.sh
 run; want 1 '^exercise 1: not yet - the program does not take --tile' \
   '^exercise 2: not yet - no row for [(]jik[)] [(]kij[)]'
 run 3; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)
