@@ -15,7 +15,8 @@
 # runs each, default 3, taken in turns) and the ratio.
 #
 # Environment: BUILD (default build), RUNS, PYTHON (default
-# /usr/bin/python3), SCIPY_MAXCG (TNC's maxCGit for the peer, default
+# /usr/bin/python3), C_FLAGS (more flags for the C program, such as
+# "--hessian exact"), SCIPY_MAXCG (TNC's maxCGit for the peer, default
 # its own). Exit 1 if a side fails to run.
 set -eu
 cd "$(dirname "$0")/.."
@@ -24,10 +25,8 @@ RUNS=${RUNS:-3}
 PYTHON=${PYTHON:-/usr/bin/python3}
 bin=$BUILD/bin/08-tnc-mnist
 
-if [ ! -x "$bin" ]; then
-    cmake -S . -B "$BUILD" > /dev/null
-    cmake --build "$BUILD" --target 08-tnc-mnist > /dev/null
-fi
+[ -f "$BUILD/CMakeCache.txt" ] || cmake -S . -B "$BUILD" > /dev/null
+cmake --build "$BUILD" --target 08-tnc-mnist > /dev/null
 "$PYTHON" -c "import numpy, scipy" 2> /dev/null || {
     echo "tnc-mnist: $PYTHON has no numpy/scipy" \
          "(apt-get install python3-scipy)" >&2
@@ -35,7 +34,7 @@ fi
 }
 
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.err"' EXIT
 
 # best (smallest) of the numbers on stdin
 best() { sort -g | head -n 1; }
@@ -44,10 +43,12 @@ c_times=""
 py_times=""
 i=0
 while [ "$i" -lt "$RUNS" ]; do
-    "$bin" --plot none --no-compare > "$out" 2> "$out.err" || {
+    # shellcheck disable=SC2086
+    "$bin" --plot none --no-compare ${C_FLAGS:-} > "$out" 2> "$out.err" || {
         cat "$out.err" >&2; rm -f "$out.err"; exit 1; }
     c_result=$(grep -E "^ *(fun|nit|nfev|status):|accuracy" "$out")
-    t=$(sed -n 's/^time: truncated Newton, fd products: \([0-9.]*\) s$/\1/p' \
+    c_label=$(grep '^training:' "$out" | cut -d' ' -f2-)
+    t=$(sed -n 's/^time: truncated Newton, [^:]*: \([0-9.]*\) s$/\1/p' \
         "$out.err")
     rm -f "$out.err"
     c_times="$c_times $t"
@@ -62,7 +63,7 @@ done
 c_best=$(printf '%s\n' $c_times | best)
 py_best=$(printf '%s\n' $py_times | best)
 
-echo "== chapter 8 (C, truncated Newton, fd products, --max-cg 10) =="
+echo "== chapter 8 (C, $c_label; ${C_FLAGS:-default flags}) =="
 echo "$c_result"
 echo "train seconds (best of $RUNS):$c_times -> $c_best"
 echo

@@ -129,6 +129,15 @@ void mat_gemm(matrix C, double alpha, matrix A, bool transpose_a,
     mat_gemm_naive(C, alpha, A, transpose_a, B, transpose_b, beta);
 }
 
+void mat_blas_threads(int threads)
+{
+#if defined(NN_USE_CBLAS) && defined(OPENBLAS_VERSION)
+    openblas_set_num_threads(threads);
+#else
+    (void)threads;
+#endif
+}
+
 void mat_mul(matrix C, matrix A, matrix B)
 {
     mat_gemm(C, 1.0, A, false, B, false, 0.0);

@@ -75,6 +75,11 @@ void mat_softmax_rows(matrix m);
 // Index of the largest element of row i (the first one on ties).
 int mat_argmax_row(matrix m, int i);
 
+// How many threads the BLAS behind mat_gemm may use. Only OpenBLAS has
+// the knob; with another BLAS, or none, this does nothing. A chapter
+// that runs its own threads sets it to 1 so the two do not compete.
+void mat_blas_threads(int threads);
+
 // Print a matrix (for debugging and small examples).
 void mat_print(const char *name, matrix m);
 

@@ -678,7 +678,8 @@ price is memory: the first layer's patch matrix is 25 times its image.
 We pay it for a few images at a time (see *Two cores* below), so that it
 stays in the processor's cache, and the forward pass keeps it for the
 backward pass, which needs it for $\delta W$. The flag `--time-conv`
-times a LeNet-5 training step both ways.
+times LeNet-5 with either convolution; the book's run is shown at the
+end of the chapter.
 */
 
 // cols is (c * k * k + 1, n * oh * ow): column (i, y, x) is the patch
@@ -771,7 +772,7 @@ Keras builds a model by `model.add`-ing layers to a list; so do we. A
 layer is its kind and one or two sizes, and the two networks of the
 tutorial are two short tables, to be read beside the Keras code. A
 Keras `Conv2D(..., activation='relu')` is our convolution followed by a
-ReLU.
+ReLU, and `Flatten` is our flatten.
 */
 
 typedef enum { DENSE, CONV, RELU, POOL, FLATTEN } layer_kind;
@@ -826,8 +827,10 @@ image: a multiply-add is two, a dense layer costs $2 \cdot n_{in} \cdot
 n_{out}$ forward and twice that backward (for $\delta W$ and $\delta
 x$), a convolution the same with one column per output pixel. The
 first layer needs no $\delta x$, since nobody wants the gradient of the
-pixels. Only the products are counted; ReLU, pooling and copying are
-too cheap to matter, which is the point of the count.
+pixels. Only the products are counted, as is the custom: ReLU, pooling
+and copying do one or two operations per number where the products do
+hundreds, so the count says how much useful arithmetic was done, and
+time spent on anything else shows up as a lower rate.
 */
 
 enum { MAX_LAYERS = 16, N_CLASSES = 10 };
@@ -1915,13 +1918,14 @@ static int weights_load(model *m, real **params, const char *path,
 ## Classifying one image
 
 `--classify WHAT` runs a single image through the network, after
-training or with weights saved earlier (`--load FILE`). WHAT is either an index into the test set or a
-PGM file, the simplest grey image format (`P5` binary or `P2` text;
-most image programs can write it), which must be $28 \times 28$ like
-MNIST's digits. MNIST digits are light strokes on a dark ground; a
-picture whose border is mostly light is taken to be dark ink on light
-paper and inverted first. The program draws the image in characters so
-that you can see what it saw, then prints the ten probabilities.
+training or with weights saved earlier (`--load FILE`). WHAT is either
+an index into the test set or a PGM file, the simplest grey image
+format (`P5` binary or `P2` text; most image programs can write it),
+which must be $28 \times 28$ like MNIST's digits. MNIST digits are
+light strokes on a dark ground; a picture whose border is mostly light
+is taken to be dark ink on light paper and inverted first. The program
+draws the image in characters, so that you can see what it saw, and
+then prints the ten probabilities.
 */
 
 // Next number in a PGM header, skipping blanks and # comments; -1 if none.
