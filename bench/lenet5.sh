@@ -18,7 +18,8 @@
 # networks, against the book's targets.
 #
 # Environment: BUILD (default build), THREADS, EPOCHS, ACCURACY, PYTHON
-# (default /usr/bin/python3: Debian's, which has numpy and torch).
+# (default /usr/bin/python3: Debian's, which has numpy and torch),
+# TORCH_FLAGS (extra flags for the peer, e.g. --channels-last).
 # Exit status 1 when a target is missed.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -64,7 +65,8 @@ for model in lenet5 mlp; do
          "$EPOCHS epochs, best epoch"
     /usr/bin/time -o "$tmp/torch.rss" -f %M "$PYTHON" "$peer" \
         --model "$model" --data fashion --epochs "$EPOCHS" --batch 1024 \
-        --lr 0.05 --momentum 0 --threads "$THREADS" > "$tmp/torch.out" \
+        --lr 0.05 --momentum 0 --threads "$THREADS" ${TORCH_FLAGS:-} \
+        > "$tmp/torch.out" \
         2> "$tmp/torch.err" || { cat "$tmp/torch.err"; exit 1; }
     /usr/bin/time -o "$tmp/c.rss" -f %M "$bin" --model "$model" \
         --data fashion --epochs "$EPOCHS" --batch 1024 --lr 0.05 \

@@ -95,11 +95,12 @@ def main():
     ap.add_argument("--momentum", type=float, default=0.0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--channels-last", action="store_true",
+                    help="store images and conv weights channels last "
+                    "(PyTorch's NHWC option for convolutions on the CPU)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    if os.environ.get("FTZ"):
-        torch.set_flush_denormal(True)
     torch.manual_seed(args.seed)
     rng = np.random.RandomState(args.seed)
     x, y, tx, ty = load(args.data)
@@ -109,13 +110,17 @@ def main():
     tx = torch.from_numpy(tx.copy()).unsqueeze(1)
     ty = torch.from_numpy(ty.astype(np.int64))
     net = network(args.model)
+    layout = torch.contiguous_format
+    if args.channels_last:
+        layout = torch.channels_last
+        net = net.to(memory_format=layout)
     opt = torch.optim.SGD(net.parameters(), lr=args.lr,
                           momentum=args.momentum)
     loss_fn = nn.CrossEntropyLoss()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"{args.model}, {args.data}: {len(y)} training and {len(ty)} "
           f"test images, batch {args.batch}, lr {args.lr}, momentum "
-          f"{args.momentum}")
+          f"{args.momentum}{', channels last' if args.channels_last else ''}")
     for epoch in range(1, args.epochs + 1):
         order = torch.from_numpy(rng.permutation(len(y)))
         net.train()
@@ -123,7 +128,7 @@ def main():
         total, correct = 0.0, 0
         for first in range(0, len(y), args.batch):
             rows = order[first:first + args.batch]
-            images = x[rows].float() / 255
+            images = (x[rows].float() / 255).contiguous(memory_format=layout)
             labels = y[rows]
             opt.zero_grad()
             logits = net(images)

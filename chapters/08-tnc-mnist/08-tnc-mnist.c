@@ -2507,26 +2507,72 @@ product instead.
 
 ## Exercises
 
-1. Run `build/bin/08-tnc-mnist --evals 100` and `--evals 1000`. How do
-   the cost and the training and test accuracies move? At which budget
-   does more training stop helping the test accuracy?
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-08 EXERCISE=k` rebuilds the program with your
+changes and tells you whether it reached the goal (`make check-08`
+checks them all). Give a number you found as `ANSWER=`.
+
+1. Run `build/bin/08-tnc-mnist --evals 100` and `--evals 1000`
+   (`--no-compare` skips the other methods, which take most of the
+   time). How do the cost and the training and test accuracies move?
+   At which budget does more training stop helping the test accuracy?
 2. Try `--lambda 0` and `--lambda 10`, and look at the hidden units each
    time (`--plot window`). What does the penalty do to the weights in
-   the middle of the image?
+   the middle of the image, and to the gap between the training and
+   the test accuracy?
 3. Compare the border weights after `--optimizer gd` with those after
-   truncated Newton (the line "no training image inks"). How many steps
-   of gradient descent would it take to bring them down as far?
+   truncated Newton (the line "no training image inks"). No training
+   image inks those pixels, so only the penalty moves their weights:
+   why does every step of gradient descent multiply them by exactly
+   $1 - \alpha\lambda/m$? How many steps does it need to bring them as
+   low as truncated Newton does? Work it out for a smaller run,
+   `--train 500 --evals 100` ($m = 500$, $\alpha = 3$), then try your
+   count $N$: gradient descent with `--train 500 --evals` $N + 1$ takes
+   $N$ steps (the first evaluation is at the start). Goal: $N$ to
+   within 5%, a count after which the largest border weight is no
+   larger than truncated Newton's, where 5% fewer steps leave it
+   larger. How many steps would the default run's 5,000 images need?
+   (check: `make check-08 EXERCISE=3 ANSWER=<steps>`)
 4. Try `--max-cg 3`, `--max-cg 30` and `--max-cg 50`. How do the number
    of outer iterations and the final cost change? Where is the best
    value, and does it stay there with `--evals 1000`?
-5. Set the preconditioner to the identity (make `preconditioner_solve`
-   copy $r$ and `preconditioner_learn` do nothing). How much worse is
-   the final cost?
+5. Switch the preconditioner off: add a flag `--no-precondition` with
+   which `preconditioner_solve` copies $r$ and `preconditioner_learn`
+   does nothing (a field of `preconditioner`, set by `tnc_minimize`
+   from an argument that `train` passes on, is one way). Goal: in
+   `--quick --no-compare` the first outer iteration is the same with
+   the flag as without it, since the learned preconditioner starts as
+   the identity, and the later ones change. How much higher does the
+   final cost end without the preconditioner, with the default budget?
+   Does the gap close with `--evals 1000`?
+   (check: `make check-08 EXERCISE=5`)
 6. Run `--optimizer gd --no-compare` with `--lr 1`, `2`, `4` and `6`.
-   Which step size gets lowest, and what goes wrong with the largest?
-   Then give gradient descent a line search instead: call `line_search`
-   along $-g$. Does steepest descent with good step lengths catch up
-   with truncated Newton?
-7. Train on Fashion-MNIST with `--data fashion`. Which classes does the
-   confusion matrix mix up?
+   Which step size gets lowest, and what does the largest do to the
+   cost (a run without `--no-compare` draws it)? Then give gradient
+   descent a line search: a method that steps along $-g$ and lets
+   `line_search` choose the length, starting from the last step's.
+   Does steepest descent with good step lengths catch up with
+   truncated Newton, or even with the fixed step? Count the
+   evaluations per step, and think of the border weights of
+   exercise 3.
+7. Train on Fashion-MNIST with `--data fashion` (its labels 0 to 9 are
+   T-shirt, trouser, pullover, dress, coat, sandal, shirt, sneaker, bag
+   and ankle boot). Which classes does the confusion matrix mix up,
+   and what do the hidden units look for now?
+8. (Harder) Ten sigmoid outputs answer ten separate yes-or-no
+   questions; a softmax, $h_k = e^{z_k} / \sum_j e^{z_j}$, turns the
+   ten answers into one distribution over the digits, as in chapter 6.
+   Give the network softmax outputs: in `forward`, in
+   `cross_entropy_forward` (per image,
+   $\log \sum_k e^{z_k} - \sum_k y_k z_k$; subtract the largest $z_k$
+   before `exp`) and in `cross_entropy_rbackward`, where
+   $\mathcal{R}\{h\}$ is no longer $h(1 - h)\,\mathcal{R}\{z\}$, since
+   every $h_k$ depends on every $z_j$. Why can `cross_entropy_backward`
+   stay as it is? Say `softmax outputs` in the `network` line (the
+   check reads it). Goal: both gradient checks and the Hessian check
+   below $10^{-9}$, the finite-difference product within $10^{-5}$ of
+   the exact one, and at least 0.9 of the training images right in
+   `--quick`. Does the softmax help the test accuracy at the default
+   budget?
+   (check: `make check-08 EXERCISE=8`)
 */

@@ -1392,7 +1392,7 @@ static int group_size(const model *m)
     size_t bytes = (2 * m->acts_per_image + m->cols_per_image
                     + m->dcols_per_image) * sizeof(real);
     size_t group = ((size_t)1536 << 10) / bytes;
-    return group < 4 ? 4 : group > 64 ? 64 : (int)group;
+    return group < 4 ? 4 : group > 128 ? 128 : (int)group;
 }
 
 static void *worker_run(void *arg)
@@ -2134,14 +2134,16 @@ static void draw_filters(plotter *pl, const run *R, const digits *d)
     if (!p)
         return;
     worker one;
-    int row = 0;
+    int row = 0;                          // the first test 7, if any
+    while (row < d->n_test - 1 && d->test_y[row] != 7)
+        row++;
     team_alloc(&one, 1, m, R->params);
     run_workers(&one, 1, d->test_x, d->test_y, &row, 1, false, NULL);
     const layer *conv = &m->layers[0], *relu = &m->layers[1];
     int k = conv->kernel, f = conv->oc, side = relu->oh;
     double digit[28 * 28], filter[25], map[24 * 24];
     for (int i = 0; i < 28 * 28; i++)
-        digit[i] = d->test_x[i] / 255.0;
+        digit[i] = d->test_x[(size_t)row * 28 * 28 + i] / 255.0;
     plot_image(p, "$digit", digit, 28, 28);
     double reach = 0;                     // one colour scale for all
     for (int i = 0; i < k * k * f; i++)
