@@ -209,10 +209,10 @@ floats as doubles, so every multiply-add loop does twice the work per
 instruction; and an array of floats is half the size, so twice as much
 of it fits in the processor's caches, and memory delivers it twice as
 fast. Training loses nothing by it: stochastic gradient descent follows
-a gradient that is noisy by a few per cent, because each batch is a
-random sample of the data, and a rounding error of $10^{-7}$ is lost in
-that noise. Every deep-learning framework trains in single precision
-(or less) for the same reasons.
+a gradient that is uncertain in its first or second digit, because each
+batch is a random sample of the data, and a rounding error in the
+seventh digit is lost in that noise. Every deep-learning framework
+trains in single precision (or less) for the same reasons.
 
 The type is named `real` and chosen in one place, so the same source can
 be built in double precision as well. The tests do exactly that, because
@@ -223,9 +223,9 @@ One more detail of floating point matters for speed. Numbers below
 $2^{-126}$, about $10^{-38}$, are *denormal*: the exponent has run out
 and the leading digits are zero. Many processors handle them in slow
 microcode, tens of times slower than a normal multiply, and a network's
-gradients and momentum buffers can decay into that range. We
-tell the processor to *flush* them: to treat denormal inputs as zero and
-to round denormal results to zero. For a network, $10^{-38}$ is zero
+gradients and momentum buffers can decay into that range. We tell the
+processor to *flush* them: to treat denormal inputs as zero and to
+round denormal results to zero. For a network, $10^{-38}$ is zero
 anyway. The setting lives in a register of each thread (MXCSR on x86),
 so every thread sets it for itself.
 
@@ -268,8 +268,10 @@ the matrices into blocks that fit the caches, copies each block into the
 order its vector kernel likes, and keeps a small tile of $C$ in
 registers while it streams through $A$ and $B$. A good `sgemm` reaches
 most of the processor's peak rate, and no loop we could write in a page
-would come close; `--peak` measures that rate on your machine. The
-flag `--naive` switches the fast paths off, to see what they buy.
+would come close (the appendix [Making it fast](#app-fast) walks from
+the plain loop towards it); `--peak` measures that rate on your
+machine. The flag `--naive` switches the fast paths off, to see what
+they buy.
 */
 
 // --naive: the plain loops everywhere (matrix product and convolution).
@@ -341,8 +343,8 @@ $$\delta W = x^{\mathsf T} \delta y, \qquad
   \delta b = \textstyle\sum_i \delta y_i, \qquad
   \delta x = \delta y\, W^{\mathsf T} .$$
 
-All three are matrix products or sums, so the layer is three calls of
-`gemm`.
+Forward and backward, the layer is three calls of `gemm` and two
+short loops for the bias.
 */
 
 // y[i][j] += b[j], a bias added to every row. y is (n, m), b is (m).
@@ -554,8 +556,8 @@ indifferent to shifts of a pixel, and divides the work after it by
 four. The mean is linear, so its gradient is the output's gradient
 shared equally among the four inputs of the block. Pooling works on
 each plane by itself, so it only needs their number, $c n$. The window
-side is a constant, `POOL_SIDE`, so that the compiler unrolls the two short
-loops over the window.
+side is a constant, `POOL_SIDE`, so that the compiler unrolls the two
+short loops over the window.
 */
 
 enum { POOL_SIDE = 2 };
@@ -1104,7 +1106,8 @@ double and run `--gradcheck` with `dense`, `relu`, `conv` (both the six
 loops and the im2col path), `pool`, `flatten` and `softmax`, and then
 with whole networks, `mlp` and `lenet5`, where the softmax loss is the
 score and a sample of all parameters is checked. The bound is
-$10^{-6}$; a wrong index gives errors of order 1.
+$10^{-6}$; a backward pass that is wrong anywhere misses it by orders
+of magnitude.
 
 One thing can fool a central difference: a ReLU whose input lies
 within $h$ of zero, where the slope jumps from 0 to 1. The step then
@@ -1356,7 +1359,7 @@ patch matrices included, then fit in the processor's cache, and the
 forward pass's numbers are still there when the backward pass needs
 them. The gradients add up over the groups as they would over one large
 group, only in a different order. For LeNet-5 a group is a few images,
-for the dense net a few dozen; `group_size` was tuned by timing.
+for the dense net several dozen; `group_size` was tuned by timing.
 
 The threads are plain POSIX threads, started for each batch and joined
 at its end; the calling thread does slice 0 itself. Starting a thread
@@ -1542,8 +1545,9 @@ epochs. Our 8,000 digits make 8 batches per epoch, and 50 epochs are
 only 400 steps, each a small one in the direction of an average over
 1024 images. An epoch costs the same arithmetic however it is cut into
 batches, but the network learns only once per batch, and 400 small
-steps do not get far from the random start. The runs below show it
-(`--recipe keras`).
+steps leave it well short of what it can do. The runs below show it
+(`--recipe keras`). The tutorial gave its dense network 5,000 epochs;
+we give both networks LeNet-5's 50.
 
 Our recipe takes many more, and larger, steps for the same arithmetic.
 Batches of 32 make 250 steps per epoch, and a batch of 32 still
@@ -2317,9 +2321,9 @@ static void time_conv(const digits *d)
     int rows[N], n = d->n_train < N ? d->n_train : N;
     for (int i = 0; i < n; i++)
         rows[i] = i;
-    const char *how[] = {"plain loops everywhere (--naive)",
-                         "six-loop convolution, fast dense layers",
-                         "im2col + OpenBLAS gemm (the default)"};
+    const char *how[] = {"plain loops (--naive)",
+                         "six loops, fast dense layers",
+                         "im2col + gemm (the default)"};
     double first = 0;
     fprintf(stderr, "time-conv: LeNet-5 forward and backward, a batch of "
             "%d images, one thread:\n", n);
@@ -2337,7 +2341,7 @@ static void time_conv(const digits *d)
         double per_image = seconds / reps / n;
         if (way == 0)
             first = per_image;
-        fprintf(stderr, "time-conv:   %-42s %8.1f us per image (%.0fx)\n",
+        fprintf(stderr, "time-conv: %-30s %7.1f us per image %5.1fx\n",
                 how[way], per_image * 1e6, first / per_image);
     }
     plain_gemm = plain_conv = false;
@@ -2393,8 +2397,8 @@ int main(int argc, char **argv)
          .choices = "mlp|lenet5|both"},
         {"--data", CLI_STRING, &data,
          "mnist, fashion, or an IDX directory", 0, 0, false, NULL},
-        {"--recipe", CLI_CHOICE, &recipes, "ours (the flags below), the "
-         "tutorial's (keras), or both", .choices = "ours|keras|both"},
+        {"--recipe", CLI_CHOICE, &recipes, "ours (flags below), keras, both",
+         .choices = "ours|keras|both"},
         {"--epochs", CLI_INT, &ours.epochs, "passes over the training set",
          .min = 1, .max = 10000},
         {"--batch", CLI_INT, &ours.batch, "images per step", .min = 1,
@@ -2413,9 +2417,8 @@ int main(int argc, char **argv)
          "read weights instead of training", 0, 0, false, NULL},
         {"--classify", CLI_STRING, &image,
          "a test index or a 28x28 PGM", 0, 0, false, NULL},
-        {"--gradcheck", CLI_STRING, &check, "check a layer's gradients "
-         "(dense relu conv pool flatten softmax mlp lenet5 all)", 0, 0, false,
-         NULL},
+        {"--gradcheck", CLI_STRING, &check, "check gradients: a layer, mlp, "
+         "lenet5 or all", 0, 0, false, NULL},
         {"--peak", CLI_FLAG, &peak,
          "measure the matrix product's rate", 0, 0, false, NULL},
         {"--time-conv", CLI_FLAG, &timing,
@@ -2509,7 +2512,7 @@ int main(int argc, char **argv)
             }
             printf("\ntraining %s (%s): lr %g%s, momentum %g, batch "
                    "%d, %d epochs\n", name, rc->name, rc->lr,
-                   rc->decay ? " falling to 0" : "", rc->momentum,
+                   rc->decay ? " down to 0" : "", rc->momentum,
                    rc->batch, rc->epochs);
             team_alloc(team, threads, &R->m, R->params);
             status = train(R, &d, team, threads, common.seed,
@@ -2552,14 +2555,15 @@ int main(int argc, char **argv)
 The book runs the program with `--model both --recipe both
 --time-conv`: each network first with the tutorial's recipe, then with
 ours, all from the same seed. The dense network has a third of a million
-parameters, nearly all of them in its first layer:
+parameters, most of them in its first layer:
 
 ```{.output file="09-lenet5" from="model mlp" to="softmax"}
 ```
 
-Trained with our recipe it learns the 8,000 digits within a few epochs
-and then keeps improving on them, while the test accuracy, on digits
-it never sees, levels off:
+Trained with our recipe, it soon classifies nearly every one of its
+8,000 training digits right, while the test accuracy, on digits it
+never sees, stops rising much earlier: from then on the network
+memorises its training digits more than it learns about digits:
 
 ```{.output file="09-lenet5" from="training mlp (ours)" to="result: mlp"}
 ```
@@ -2599,10 +2603,11 @@ negative weights) and what each makes of a test digit (bottom: the
 feature maps after the ReLU, bright where the filter responds).
 ](figures/09-lenet5/filters)
 
-The first layer's filters are small edge and stroke detectors: each
-map lights up where the digit has strokes of one orientation or one
-side of a stroke. The second layer combines these maps into larger
-parts of digits, and the dense layers at the end vote.
+The first layer's filters are small detectors of strokes and edges:
+some maps light up on the strokes themselves, others along one side of
+a stroke, the edge where dark turns to light in one direction. The
+second layer combines these maps into larger parts of digits, and the
+dense layers at the end vote.
 
 ![The confusion matrix of LeNet-5 on the 2,000 test digits: row is
 the true digit, column what the network said, and the colour the share
@@ -2617,8 +2622,8 @@ seen each class only about 800 times.
 
 ## How fast it ran
 
-The run's timings went to stderr. First the convolution, one LeNet-5
-training step on one thread, three ways:
+The run's timings went to stderr. First the convolution: LeNet-5's
+forward and backward pass over 64 images, on one thread, three ways:
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
@@ -2669,15 +2674,18 @@ until they are needed.
    Which of the three lines of `--time-conv` predicts the difference?
 5. Run the default twice with `--threads 1`, then with `--threads 2`,
    and compare the outputs. Which digits change, and why only those?
-6. Widen LeNet-5: give the second convolution 32 filters in
+6. The build makes a double-precision twin of this program,
+   `build/bin/09-lenet5-double`. Time an epoch of each (`--model lenet5
+   --data fashion --epochs 1`): what does single precision buy here?
+7. Widen LeNet-5: give the second convolution 32 filters in
    `lenet5_layers`. How do the parameter count, the time per epoch and
-   the accuracy change? Build the double-precision twin (`make`, then
-   `build/bin/09-lenet5-double --gradcheck lenet5`) to check it.
-7. Draw a digit, light on dark or dark on light, save it as a $28
+   the accuracy change? Check the gradients with the twin:
+   `build/bin/09-lenet5-double --gradcheck lenet5`.
+8. Draw a digit, light on dark or dark on light, save it as a $28
    \times 28$ PGM, and classify it: `--model lenet5 --save w.bin`, then
    `--load w.bin --classify digit.pgm`. How centred and how thick must
    your strokes be for the network to agree with you?
-8. (Harder) Add max pooling, which keeps the largest of each $2 \times
+9. (Harder) Add max pooling, which keeps the largest of each $2 \times
    2$ block: a forward function, a backward function that sends the
    gradient only to the input that won, a case in `model_forward`,
    `model_backward` and `gradcheck`. Does LeNet-5 do better with it?
