@@ -2286,9 +2286,7 @@ static int measure_peak(int threads, bool quick)
     real *c = nn_alloc((size_t)n * n, sizeof(real));
     for (size_t i = 0; i < (size_t)n * n; i++)
         a[i] = (real)(i % 7) / 7, b[i] = (real)(i % 5) / 5;
-#ifdef OPENBLAS_SEQUENTIAL
-    openblas_set_num_threads(threads);
-#endif
+    mat_blas_threads(threads);
     gemm(c, a, false, b, false, 1, 0, n, n, n);        // warm up
     int reps = 0;
     double start = nn_seconds(), seconds;
@@ -2297,9 +2295,7 @@ static int measure_peak(int threads, bool quick)
         reps++;
         seconds = nn_seconds() - start;
     } while (seconds < 1.0 && !quick);
-#ifdef OPENBLAS_SEQUENTIAL
-    openblas_set_num_threads(1);
-#endif
+    mat_blas_threads(1);
     printf("peak: %dx%d matrix product in %s on %d thread%s: "
            "%.1f GFLOP/s\n", n, n, REAL_NAME, threads,
            threads == 1 ? "" : "s", 2.0 * n * n * n * reps / seconds / 1e9);
@@ -2437,7 +2433,7 @@ int main(int argc, char **argv)
     ours.decay = strcmp(schedule, "linear") == 0;
     flush_denormals();
 #ifdef OPENBLAS_SEQUENTIAL
-    openblas_set_num_threads(1);          // our threads, not BLAS's
+    mat_blas_threads(1);                  // our threads, not BLAS's
 #endif
     plain_gemm = plain_conv = naive;
     if (check) {
