@@ -1393,16 +1393,19 @@ are still wrong. The tutorial's 5000 epochs are not generous here. They
 take a moment in C: a network this small costs a few hundred
 multiply-adds per example, forward and backward.
 
-Finally, the deep network's gradient, checked against central
-differences at a fresh random start:
+The deep network's gradient, checked against central differences at a
+fresh random start:
 
 ```{.output file="05-hidden-layer" from="gradient check"}
 ```
 
-The relative error is many orders of magnitude below the bound, about as
+The relative error is orders of magnitude below the bound, about as
 small as the rounding in the difference quotient allows: the
 backpropagation of the deep network computes the same derivatives as
 the definition of the derivative.
+
+Back to the disc in a ring, and the promised look inside the 2-2-1
+network:
 
 ![How the 2-2-1 network bends its boundary on the disc-in-a-ring data:
 each hidden unit cuts the plane along a straight edge (left, middle);

@@ -618,17 +618,17 @@ and prints the loss every 1000.
 ## Making it fast
 
 One iteration of the network costs about a million floating-point
-operations, and NumPy takes a few seconds for the 10,000 iterations.
-Surprisingly little of that time goes into the three big matrix
-products, which NumPy hands to an optimised BLAS library. Most of it
-goes into everything around them: each line of the Python loop is a
-separate pass over a whole array that allocates a new array for its
-result (`np.dot(X, W) + b` is two passes, `np.maximum` a third, the
-softmax four more, and so on, about twenty-five per iteration), and each
-pass reads and writes memory that the previous one has just pushed out
+operations, ten billion for the 10,000 iterations. Surprisingly little
+of NumPy's time goes into the three big matrix products, which NumPy
+hands to an optimised BLAS library. Most of it goes into everything
+around them: each line of the Python loop is a separate pass over a
+whole array that allocates a new array for its result
+(`np.dot(X, W) + b` is two passes, `np.maximum` a third, the softmax
+four more, and so on, about twenty-five per iteration), and each pass
+reads and writes memory that the previous one has just pushed out
 of the fastest cache. `model_forward` and `model_backward` above copy
-that structure into C. A version that runs several times faster keeps
-the products and changes the rest, in three steps. (The appendix
+that structure into C. A faster version keeps the products and
+changes the rest, in three steps. (The appendix
 [Making it fast](#app-fast) takes a single matrix product through the
 same ideas and measures each one.)
 
@@ -1085,9 +1085,9 @@ slices, and every arm strays into its neighbours'
 slices.](figures/06-softmax-spiral/linear-regions)
 
 The network starts at the same $\log 3$ (again NumPy's first line, to
-the last printed digit) and keeps improving for all 10,000 iterations,
-apart from a few jumps where a step of size 1 overshoots and the next
-steps recover. Its regions follow the arms:
+the last printed digit) and, after a slow start, keeps improving for
+all 10,000 iterations, apart from a few jumps where a step of size 1
+overshoots and the next steps recover. Its regions follow the arms:
 
 ```{.output file="06-softmax-spiral" from="two-layer net" to="accuracy"}
 ```
@@ -1122,8 +1122,13 @@ code agree to rounding.
 How much faster is it? `bench/spiral-moons.sh` times the network's
 10,000 iterations in C and in NumPy on the same machine, best of three
 runs each, and prints the ratio. The program itself reports its time
-on stderr; compare `build/bin/06-softmax-spiral --only net --plot none`
-with the same command plus `--reference`.
+on stderr; in the book's run (it varies with the machine and its load):
+
+```{.output file="06-softmax-spiral" stream="stderr" grep="net training"}
+```
+
+Compare `build/bin/06-softmax-spiral --only net --plot none` with the
+same command plus `--reference`, the plain version.
 
 ## Exercises
 

@@ -43,6 +43,9 @@ adds Gaussian noise with standard deviation 0.2 to every coordinate.
 the generator, and a test compares the result with what NumPy and
 scikit-learn produce: all 400 coordinates are equal to the last bit.
 
+![The moons: the 200 training points of the two classes.
+](figures/07-tanh-moons/moons-data)
+
 Every point has $D = 2$ inputs and one of $K = 2$ classes.
 */
 
@@ -1071,8 +1074,8 @@ int main(int argc, char **argv)
 
 The baseline first. Cross-validation finds a plateau of values of $C$
 that do equally well and, as scikit-learn does, takes the first of
-them; the refitted line gets the accuracy scikit-learn reports for this
-data, 0.85:
+them; the refitted line gets the training accuracy scikit-learn
+reports for this data:
 
 ```{.output file="07-tanh-moons" from="5-fold" to="C = "}
 ```
@@ -1141,7 +1144,7 @@ units.](figures/07-tanh-moons/hidden-sizes)
 ![Accuracy on the 200 training points and on 1000 fresh points, against
 the number of hidden units.](figures/07-tanh-moons/accuracy)
 
-One unit draws a straight line, no better than logistic regression.
+One unit draws a straight line, about as good as logistic regression.
 From three units on the network follows the moons, and as units are
 added its accuracy on the training points creeps up while the boundary
 bends more around the noisy points where the moons overlap. The fresh

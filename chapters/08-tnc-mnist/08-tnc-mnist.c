@@ -2409,11 +2409,11 @@ The first directions take a few conjugate-gradient steps and the cost
 falls fast. Far from a fit the Hessian is indefinite, and the inner
 loop soon meets a direction of negative curvature and stops there.
 Later every direction uses all ten steps, and an outer iteration costs
-eleven evaluations: ten Hessian products and one trial step, which the
-line search accepts at once because the Newton step of length 1 is
-good. Most of the budget goes into Hessian products, and the outer
-iterations are few: that is what `maxiter: 300` really bought in the
-seed.
+eleven evaluations or a little more: ten Hessian products and the line
+search's trial steps, mostly just one, because the Newton step of
+length 1 is good. Most of the budget goes into Hessian products, and
+the outer iterations are few: that is what `maxiter: 300` really
+bought in the seed.
 
 ![What the 25 hidden units look for: each unit's weights on the 784
 pixels, light for negative and dark for positive, each scaled to its
@@ -2433,7 +2433,8 @@ a little.
 
 ![Test digits and the network's answers. The first three rows are an
 evenly spaced sample of the test set (which is sorted by digit); the
-last row holds mistakes, with the answer and then the label in
+last row holds the first mistakes in the test set's order. Mistakes
+show the answer and then the label in
 brackets.](figures/08-tnc-mnist/predictions)
 
 ![The confusion matrix of the test images: each row a true digit, each

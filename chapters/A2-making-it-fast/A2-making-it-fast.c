@@ -28,7 +28,7 @@ chapter 9, where the speed matters.
 #endif
 
 /**
-## 1. The definition
+## The definition
 
 $C_{ij} = \sum_p A_{ip} B_{pj}$, written as it reads. The innermost loop
 walks down a *column* of $B$: consecutive iterations touch addresses $n$
@@ -49,7 +49,7 @@ static void matmul_ijk(float *C, const float *A, const float *B, int n)
 }
 
 /**
-## 2. Swap two loops
+## Swap two loops
 
 The same sums in another order: for each $i$ and $p$, add
 $A_{ip}$ times row $p$ of $B$ into row $i$ of $C$. Now the inner loop
@@ -76,13 +76,13 @@ static void matmul_ikj(float *restrict C, const float *restrict A,
 }
 
 /**
-## 3. Work in blocks
+## Work in blocks
 
 For large $n$ a row of $B$ no longer fits in the fastest cache, and each
 is fetched again for every $i$. Cutting the matrices into tiles of
 $64 \times 64$ floats (16 KB each) keeps the tiles of $B$ and $C$ being
 worked on in cache while they are reused. The loops inside a tile are
-the ones from step 2.
+the swapped loops of the previous section.
 */
 
 enum { TILE = 64 };
@@ -106,7 +106,7 @@ static void matmul_blocked(float *restrict C, const float *restrict A,
 }
 
 /**
-## 4. Let BLAS do it
+## Let BLAS do it
 
 OpenBLAS's `sgemm` goes much further: hand-written assembly kernels for
 this very processor that keep a small block of $C$ in vector registers,
