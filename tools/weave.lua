@@ -295,5 +295,26 @@ local function unique_identifiers(doc)
   return doc
 end
 
-return {weave, {Pandoc = unique_identifiers},
+-- LaTeX letters the chapters after \appendix (A, B, C). Other formats
+-- know nothing of it, so there the appendices are titled "Appendix A:
+-- ..." and left out of the section numbering.
+local function appendix_letters(doc)
+  if FORMAT:match("latex") then return nil end
+  local in_appendix, letter = false, 64
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "RawBlock" and block.text:match("\\appendix") then
+      in_appendix = true
+    elseif in_appendix and block.t == "Header" then
+      block.classes:insert("unnumbered")
+      if block.level == 1 then
+        letter = letter + 1
+        local label = "Appendix " .. string.char(letter) .. ": "
+        block.content:insert(1, pandoc.Str(label))
+      end
+    end
+  end
+  return doc
+end
+
+return {weave, {Pandoc = unique_identifiers}, {Pandoc = appendix_letters},
         {Pandoc = chapter_navigation}}

@@ -503,6 +503,7 @@ static void draw_data(plotter *pl, matrix X, const int *y)
     plot *p = plot_begin(pl, "spiral-data", 5, 4.4);
     send_points(p, X, y);
     plot_cmd(p, "set size ratio -1");
+    plot_cmd(p, "set xlabel 'x_1'; set ylabel 'x_2'");
     plot_cmd(p, "set xrange [-1:1]; set yrange [-1:1]");
     plot_cmd(p, "set key outside right top");
     plot_points(p, "plot");
@@ -542,6 +543,7 @@ static void draw_regions(plotter *pl, const char *stem, const char *title,
     send_points(p, X, y);
     plot_cmd(p, "set title '%s'", title);
     plot_cmd(p, "set size ratio -1");
+    plot_cmd(p, "set xlabel 'x_1'; set ylabel 'x_2'");
     plot_cmd(p, "set palette defined (%s)", pale);
     plot_cmd(p, "set cbrange [-0.5:%d.5]; unset colorbox", K - 1);
     plot_cmd(p, "set xrange [%g:%g]; set yrange [%g:%g]", lo[0],

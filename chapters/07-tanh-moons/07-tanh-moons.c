@@ -754,6 +754,7 @@ static void draw_regions(plotter *pl, const char *stem, const classifier *c,
     plot_cmd(p, "set xrange [%g:%g]; set yrange [%g:%g]", lo[0], x_end,
              lo[1], y_end);
     plot_cmd(p, "set size ratio -1; unset key");
+    plot_cmd(p, "set xlabel 'x_1'; set ylabel 'x_2'");
     if (n > 1)
         plot_cmd(p, "set multiplot layout %d,%d", (n + columns - 1)
                  / columns, columns);
@@ -792,6 +793,7 @@ static void draw_data(plotter *pl, matrix X, const int *y)
     const double *cols[3] = {x0, x1, label};
     plot_columns(p, "$points", cols, 3, X.rows);
     plot_cmd(p, "set size ratio -1; set key outside right top");
+    plot_cmd(p, "set xlabel 'x_1'; set ylabel 'x_2'");
     plot_cmd(p, "plot for [c=0:1] $points using 1:($3 == c ? $2 : 1/0) "
              "with points pt 7 ps 0.6 lc rgb word('#c0392b #2e86c1', "
              "c + 1) title sprintf('class %%d', c)");
@@ -992,7 +994,7 @@ static bool run_study(matrix X, const int *y, settings s, int test_points,
     }
     printf("best on the test set: %d hidden units (%.3f)\n", sizes[best],
            test_acc[best]);
-    draw_regions(pl, "hidden-sizes", panels, N_SIZES, 2, 0.04, 7, 11, X,
+    draw_regions(pl, "hidden-sizes", panels, N_SIZES, 4, 0.04, 7, 3.6, X,
                  y);
     draw_accuracy(pl, size, train_acc, test_acc, N_SIZES);
     for (int k = 0; k < N_SIZES; k++)

@@ -1904,7 +1904,7 @@ static void draw_hidden_units(plotter *pl, const double *theta,
 }
 
 // Test digits with the network's answer under each: an evenly spaced
-// sample, then the first mistakes (in red: "answer (label)").
+// sample, then mistakes spread over it (in red: "answer (label)").
 static void draw_predictions(plotter *pl, const digit_set *test,
                              const int *predicted, int side)
 {
@@ -1914,9 +1914,21 @@ static void draw_predictions(plotter *pl, const digit_set *test,
     int picked[COLS * ROWS], n = 0;
     for (int k = 0; k < (ROWS - 1) * COLS && k < test->m; k++)
         picked[n++] = (int)((long)k * test->m / ((ROWS - 1) * COLS));
-    for (int i = 0; i < test->m && n < COLS * ROWS; i++)
-        if (predicted[i] != test->labels[i])
-            picked[n++] = i;
+    // the last row: mistakes spread over the whole test set, which is
+    // in digit order, so that they are not all misread zeros
+    int mistakes = 0;
+    for (int i = 0; i < test->m; i++)
+        mistakes += predicted[i] != test->labels[i];
+    // mistake number k * mistakes / COLS, for k = 0, 1, ..., COLS - 1
+    int next = 0;
+    for (int i = 0, seen = 0; i < test->m && n < COLS * ROWS; i++)
+        if (predicted[i] != test->labels[i]) {
+            if (seen == (long)next * mistakes / COLS) {
+                picked[n++] = i;
+                next++;
+            }
+            seen++;
+        }
     int rows = (n + COLS - 1) / COLS, pixels = side * side;
     double *tiles = nn_alloc((size_t)n * pixels, sizeof *tiles);
     for (int t = 0; t < n; t++)
@@ -2433,7 +2445,7 @@ a little.
 
 ![Test digits and the network's answers. The first three rows are an
 evenly spaced sample of the test set (which is sorted by digit); the
-last row holds the first mistakes in the test set's order. Mistakes
+last row holds mistakes taken evenly from the whole test set. Mistakes
 show the answer and then the label in
 brackets.](figures/08-tnc-mnist/predictions)
 

@@ -2658,31 +2658,58 @@ until they are needed.
 
 ## Exercises
 
+Where the goal of an exercise can be checked by running the program,
+it says how: `make check-09 EXERCISE=k` rebuilds the program and its
+double-precision twin with your changes and tells you whether it
+reached the goal (`make check-09` checks them all). Give an answer you
+found as `ANSWER=`.
+
 1. Run `build/bin/09-lenet5 --data fashion`. Which classes does the
    confusion matrix mix up, and do the mistakes surprise you?
-2. Give plain SGD more steps: `--model lenet5 --batch 1024 --lr 0.05
-   --momentum 0 --schedule constant --epochs 200`. How many steps does
-   it need to match our recipe? Then keep everything but use `--batch
-   128`: same arithmetic per epoch, eight times the steps.
-3. Take our recipe apart: `--momentum 0`, then `--schedule constant`.
-   Which of the two matters more on MNIST, and on Fashion-MNIST?
+2. Give plain SGD more steps: `--model lenet5 --batch 1024 --lr 0.05`
+   `--momentum 0 --schedule constant --epochs 200`, eight steps an
+   epoch. Does it catch up with our recipe? Then keep everything but
+   use `--batch 128`: the same arithmetic per epoch, eight times the
+   steps. In which epoch does the test accuracy first reach 0.95 with
+   batches of 128, and in which with batches of 1024? Which needs
+   fewer steps, and which less arithmetic? Goal: the first epoch in
+   which batches of 128 get at least 0.95 of MNIST's test digits right
+   (on the default two threads; the rate stays constant, so a run of
+   fewer epochs prints the same first epochs).
+   (check: `make check-09 EXERCISE=2 ANSWER=<epoch>`)
+3. Take our recipe apart: `--model lenet5 --momentum 0`, then
+   `--model lenet5 --schedule constant`. Which of the two, the momentum
+   or the falling learning rate, matters more on MNIST, and which on
+   Fashion-MNIST? Goal: for MNIST, the one whose removal leaves
+   LeNet-5's test accuracy lower, `momentum` or `schedule`.
+   (check: `make check-09 EXERCISE=3 ANSWER=<momentum or schedule>`)
 4. Train with `--naive` and compare an epoch's time with the default.
    Which of the three lines of `--time-conv` predicts the difference?
 5. Run the default twice with `--threads 1`, then with `--threads 2`,
    and compare the outputs. Which digits change, and why only those?
 6. The build makes a double-precision twin of this program,
-   `build/bin/09-lenet5-double`. Time an epoch of each (`--model lenet5
-   --data fashion --epochs 1`): what does single precision buy here?
+   `build/bin/09-lenet5-double`. Time an epoch of each (`--model lenet5`
+   `--data fashion --epochs 1`): what does single precision buy here?
 7. Widen LeNet-5: give the second convolution 32 filters in
    `lenet5_layers`. How do the parameter count, the time per epoch and
    the accuracy change? Check the gradients with the twin:
-   `build/bin/09-lenet5-double --gradcheck lenet5`.
+   `build/bin/09-lenet5-double --gradcheck lenet5`. Goal: the summary
+   shows `conv 32@5x5`, the twin's `--gradcheck lenet5` passes, and
+   `--quick` still gets at least half of the test digits right.
+   (check: `make check-09 EXERCISE=7`)
 8. Draw a digit, light on dark or dark on light, save it as a $28
    \times 28$ PGM, and classify it: `--model lenet5 --save w.bin`, then
    `--load w.bin --classify digit.pgm`. How centred and how thick must
    your strokes be for the network to agree with you?
 9. (Harder) Add max pooling, which keeps the largest of each $2 \times
-   2$ block: a forward function, a backward function that sends the
-   gradient only to the input that won, a case in `model_forward`,
-   `model_backward` and `gradcheck`. Does LeNet-5 do better with it?
+   2$ block: a layer kind `MAXPOOL`, a forward function, a backward
+   function that sends the gradient only to the input that won, cases
+   in `model_build`, `layer_name` (printing `maxpool 2x2`),
+   `model_forward` and `model_backward`, and a case `maxpool` in the
+   table of `gradcheck`. Put it in `lenet5_layers` in place of both
+   average poolings. Does LeNet-5 do better with it? Goal: the twin's
+   `--gradcheck maxpool` and `--gradcheck lenet5` pass, the summary
+   shows `maxpool 2x2` twice and `avgpool` no more, and `--quick` still
+   gets at least half of the test digits right.
+   (check: `make check-09 EXERCISE=9`)
 */
