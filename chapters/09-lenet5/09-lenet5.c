@@ -5,9 +5,10 @@ The tutorial this book follows ends with two short Keras programs that
 read handwritten digits. The first is a dense network: the 784 pixels of
 a digit go in, three hidden layers of 256 ReLU units follow, and ten
 softmax outputs come out; trained with plain stochastic gradient descent
-it gets about 96% of MNIST's test digits right. The second is LeNet-5,
-Yann LeCun's convolutional network of 1998 in its modern dress (ReLU
-units, average pooling), and it gets about 98%. Each model is a dozen
+on the full MNIST set, the tutorial reports about 96% of the test digits
+right. The second is LeNet-5, Yann LeCun's convolutional network of 1998
+in its modern dress (ReLU units, average pooling), for which it reports
+about 98%. Each model is a dozen
 lines of Keras; here is LeNet-5:
 
 ```python
@@ -28,10 +29,10 @@ This chapter builds both networks in C, one layer at a time. Every layer
 is a pair of functions: a *forward* function that computes it and a
 *backward* function that carries the gradient of the loss back through
 it. The mathematics sits beside the code, and a gradient check proves
-each pair right. Then we make the training fast: the same networks, on
-the same two processor cores, train several times faster than PyTorch
-does, in a fraction of its memory, and the chapter measures how close
-that comes to what the machine can do at all.
+each pair right. Then we make the training fast, and measure it: the
+benchmark in `bench/` trains the same networks with PyTorch on the same
+processor cores and compares time, memory, and how close each comes to
+what the machine can do at all.
 
 ```{.run chapter="09-lenet5"}
 ```
@@ -2590,9 +2591,9 @@ with momentum).](figures/09-lenet5/curves)
 
 The tutorial's recipe (dashed) is still creeping down after 50 epochs:
 with only 8 steps per epoch, it has taken 400 steps in all, where ours
-takes 250 in every epoch. Our losses fall steadily on a log scale, and
-faster near the end, as the learning rate shrinks and the weights
-settle.
+takes 250 in every epoch. Our losses fall fast in the first epochs and
+then level off on the log scale, as the learning rate shrinks and the
+weights settle.
 
 ![LeNet-5's six first-layer filters (top, red positive and blue
 negative weights) and what each makes of a test digit (bottom: the
@@ -2624,16 +2625,17 @@ forward and backward pass over 64 images, on one thread, three ways:
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
 
-The six loops are slow whether or not the dense layers use the fast
-matrix product, because the convolutions are most of the work; turning
-them into matrix products is what makes the difference. Then the last
+Giving only the dense layers the fast matrix product helps a little;
+turning the convolutions into matrix products as well is what makes the
+difference. Then the last
 epoch of each of our runs, on two threads:
 
 ```{.output file="09-lenet5" stream="stderr" grep="(ours) epoch 15/15"}
 ```
 
-The rate of arithmetic is well below the machine's peak (run
-`build/bin/09-lenet5 --peak` to see yours). These networks are small:
+How does that rate of arithmetic compare with what this machine can do?
+`build/bin/09-lenet5 --peak` measures a large matrix product on yours,
+and `make bench` prints the two side by side. These networks are small:
 LeNet-5's first layer has 6 filters of 25 weights, and a matrix
 product with six rows cannot keep a vector unit busy the way a
 $2048 \times 2048$ product does. Batches of 32 images add a cost per
