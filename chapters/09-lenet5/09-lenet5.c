@@ -2103,7 +2103,7 @@ static void draw_curves(plotter *pl, const run *runs, int n_runs)
         } else {
             plot_cmd(p, "unset logscale y");
             plot_cmd(p, "set ylabel 'test accuracy'");
-            plot_cmd(p, "set yrange [0.8:1]");
+            plot_cmd(p, "set yrange [0:1]");
             plot_cmd(p, "unset key");
         }
         char cmd[2048] = "plot ";
