@@ -31,8 +31,8 @@ BOOK_SOURCES := book.md $(wildcard book/*) $(wildcard chapters/*/*.c) \
 PANDOC_COMMON := --from markdown --lua-filter tools/weave.lua \
                  --number-sections --toc --toc-depth 2
 
-.PHONY: all programs test book html pdf epub deps clean fuzz bench \
-        bench-deps
+.PHONY: all programs test book html pdf epub deps deps-test deps-book \
+        clean fuzz bench bench-deps
 .SECONDEXPANSION:
 
 all: programs
@@ -46,7 +46,13 @@ programs: $(BUILD)/CMakeCache.txt
 deps:
 	@sh tools/deps.sh
 
-test: deps
+deps-test:
+	@sh tools/deps.sh test
+
+deps-book:
+	@sh tools/deps.sh book
+
+test: deps-test
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
@@ -54,12 +60,12 @@ test: deps
 # The book: build the programs, then (in a second make, so that it sees
 # the fresh binaries' times) re-run only the chapters whose program or
 # book.args changed, and weave.
-book: deps programs
+book: deps-book programs
 	@$(MAKE) --no-print-directory html pdf
 
 html: $(BUILD)/book.html
 pdf: $(BUILD)/book.pdf
-epub: deps programs
+epub: deps-test programs
 	@$(MAKE) --no-print-directory $(BUILD)/book.epub
 
 # One chapter's book run: plots to files, stdout captured for the weave.
@@ -115,7 +121,7 @@ check-%: programs
 	BIN=$(BUILD)/bin/$$(basename $$chapter) sh $$chapter/check.sh \
 	    "$(EXERCISE)" "$(ANSWER)"
 
-fuzz:
+fuzz: deps
 	@sh tools/fuzz.sh
 
 bench-deps:

@@ -1,13 +1,29 @@
 #!/bin/sh
 # Install the Debian packages the book needs, and only those missing.
 # Prints what it installs; silent when everything is present.
+#
+#   sh tools/deps.sh [test|book|all]      (default all)
+#
+#   test  what `make test` needs: compiler, CMake, zlib, OpenBLAS,
+#         gnuplot, pandoc (the weave and link tests), python3,
+#         Fashion-MNIST
+#   book  that, plus LaTeX for the PDF
+#   all   that, plus clang and its fuzzing runtime (make fuzz) and
+#         poppler-utils (pdftoppm, to look at the PDF's pages)
+# NN_DEPS_EXTRA adds packages (make bench-deps uses it).
 set -e
 
-# gnuplot: any of its builds will do; gnuplot-qt brings the live window.
-packages="cmake make gcc pkg-config zlib1g-dev libopenblas-dev pandoc
-          texlive-latex-recommended texlive-fonts-recommended
-          texlive-latex-extra lmodern dataset-fashion-mnist
-          clang libclang-rt-14-dev poppler-utils python3"
+packages="cmake make gcc zlib1g-dev libopenblas-dev pandoc python3
+          dataset-fashion-mnist"
+latex="texlive-latex-recommended texlive-fonts-recommended
+       texlive-latex-extra lmodern"
+tools="clang libclang-rt-14-dev poppler-utils"
+case "${1:-all}" in
+test) ;;
+book) packages="$packages $latex" ;;
+all) packages="$packages $latex $tools" ;;
+*) echo "deps: unknown profile '$1' (test, book or all)" >&2; exit 2 ;;
+esac
 if [ -n "$NN_DEPS_EXTRA" ]; then packages="$packages $NN_DEPS_EXTRA"; fi
 
 installed() {
@@ -18,6 +34,7 @@ missing=""
 for p in $packages; do
     installed "$p" || missing="$missing $p"
 done
+# gnuplot: any of its builds will do; gnuplot-qt brings the live window.
 if ! command -v gnuplot >/dev/null 2>&1; then
     missing="$missing gnuplot-qt"
 fi
