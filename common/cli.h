@@ -48,6 +48,10 @@ typedef struct {
     const char *program;  // the program's name, for messages
 } cli_common;
 
+// The number of entries in a cli_option table, so that adding a flag to
+// the table is all it takes: cli_parse(&c, options, CLI_COUNT(options), ...)
+#define CLI_COUNT(options) ((int)(sizeof(options) / sizeof((options)[0])))
+
 // Parse argv. `summary` is the first line of --help. See above for the
 // return value.
 int cli_parse(cli_common *common, const cli_option *options,

@@ -184,7 +184,8 @@ int main(int argc, char **argv)
          .max = 100},
     };
     cli_common common;
-    int status = cli_parse(&common, options, 4, argc, argv,
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv,
                            "chapter 1: Rosenblatt's perceptron on beans");
     if (status != CLI_CONTINUE)
         return status;

@@ -361,8 +361,8 @@ int main(int argc, char **argv)
          .min = 0, .max = 100, .open_min = true},
     };
     cli_common common;
-    int status = cli_parse(&common, options, 3, argc, argv,
-                           "chapter 2: the cost function of the beans");
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 2: the cost function of the beans");
     if (status != CLI_CONTINUE)
         return status;
     int n_scan = scan_size(w_max, step);

@@ -552,8 +552,8 @@ int main(int argc, char **argv)
          .help = "visit the beans sorted by size, as the tutorial does"},
     };
     cli_common common;
-    int status = cli_parse(&common, options, 7, argc, argv,
-                           "chapter 3: gradient descent on the beans");
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 3: gradient descent on the beans");
     if (status != CLI_CONTINUE)
         return status;
     if (batch > n_beans)

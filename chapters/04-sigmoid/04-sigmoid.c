@@ -493,8 +493,8 @@ int main(int argc, char **argv)
          "initial bias of the race", .min = -100, .max = 100},
     };
     cli_common common;
-    int status = cli_parse(&common, options, 7, argc, argv,
-                           "chapter 4: a sigmoid neuron, two losses");
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 4: a sigmoid neuron, two losses");
     if (status != CLI_CONTINUE)
         return status;
     if (common.quick)

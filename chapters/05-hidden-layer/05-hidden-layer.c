@@ -1291,8 +1291,8 @@ int main(int argc, char **argv)
          .choices = "glorot|rand"},
     };
     cli_common common;
-    int status = cli_parse(&common, options, 8, argc, argv,
-                           "chapter 5: a hidden layer, then deeper");
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 5: a hidden layer, then deeper");
     if (status != CLI_CONTINUE)
         return status;
     if (n_points % 2 != 0)

@@ -1004,8 +1004,8 @@ int main(int argc, char **argv)
          "train the net with the plain matrix code (slower)", .min = 0},
     };
     cli_common common;
-    int status = cli_parse(&common, options, 8, argc, argv,
-                           "chapter 6: softmax and a ReLU layer on the "
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 6: softmax and a ReLU layer on the "
                            "spiral");
     if (status != CLI_CONTINUE)
         return status;

@@ -1028,8 +1028,8 @@ int main(int argc, char **argv)
          .choices = "all|logreg|net|study"},
     };
     cli_common common;
-    int status = cli_parse(&common, options, 8, argc, argv,
-                           "chapter 7: logistic regression and a tanh "
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 7: logistic regression and a tanh "
                            "network on the moons");
     if (status != CLI_CONTINUE)
         return status;

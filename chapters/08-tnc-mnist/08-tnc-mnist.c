@@ -2232,8 +2232,7 @@ int main(int argc, char **argv)
          "the images (default: the cores)", .min = 1, .max = 16},
     };
     cli_common common;
-    int status = cli_parse(&common, options,
-                           (int)(sizeof options / sizeof options[0]), argc,
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
                            argv, "chapter 8: truncated Newton on MNIST");
     if (status != CLI_CONTINUE)
         return status;

@@ -2424,8 +2424,7 @@ int main(int argc, char **argv)
          "plain loops: no BLAS, no im2col", 0, 0, false, NULL},
     };
     cli_common common;
-    int status = cli_parse(&common, options,
-                           (int)(sizeof options / sizeof options[0]), argc,
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
                            argv, "chapter 9: a dense net and LeNet-5 on "
                            "digits");
     if (status != CLI_CONTINUE)

@@ -175,8 +175,8 @@ int main(int argc, char **argv)
          .min = 64, .max = 4096},
     };
     cli_common common;
-    int status = cli_parse(&common, options, 1, argc, argv,
-                           "appendix: one matrix product, four ways");
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv, "appendix: one matrix product, four ways");
     if (status != CLI_CONTINUE)
         return status;
     if (common.quick)
