@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,47 +253,58 @@ int cli_parse(cli_common *c, const cli_option *options, int n_options,
     return CLI_CONTINUE;
 }
 
-double nn_seconds(void)
+size_t nn_size_mul(size_t a, size_t b)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    if (a != 0 && b > SIZE_MAX / a)
+        return SIZE_MAX;
+    return a * b;
 }
 
-void progress_start(progress *p, const char *label, long total)
+size_t nn_size_add(size_t a, size_t b)
 {
-    p->label = label;
-    p->total = total;
-    p->start = nn_seconds();
-    p->last_draw = 0.0;
-    p->enabled = isatty(STDERR_FILENO);
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
-void progress_update(progress *p, long done, const char *fmt, ...)
+// NN_MEMORY_BUDGET, or 4 GiB when it is unset or not a size.
+static size_t memory_budget(void)
 {
-    if (!p->enabled)
-        return;
-    double now = nn_seconds();
-    if (now - p->last_draw < 0.1 && done < p->total)
-        return;
-    p->last_draw = now;
-    double elapsed = now - p->start;
-    double eta = done > 0 ? elapsed * (double)(p->total - done) / done : 0;
-    fprintf(stderr, "\r%s %3d%% %ld/%ld %.1fs left ", p->label,
-            p->total ? (int)(100 * done / p->total) : 100, done, p->total,
-            eta);
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-    }
-    fprintf(stderr, "\033[K");   // clear the rest of the line
-    fflush(stderr);
+    size_t fallback = (size_t)4 << 30;
+    const char *text = getenv("NN_MEMORY_BUDGET");
+    if (!text || !*text)
+        return fallback;
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    double unit = 1;
+    if (*end == 'K' || *end == 'k') unit = 1024.0, end++;
+    else if (*end == 'M' || *end == 'm') unit = 1048576.0, end++;
+    else if (*end == 'G' || *end == 'g') unit = 1073741824.0, end++;
+    if (errno || end == text || *end != '\0' || !(v > 0))
+        return fallback;
+    v *= unit;
+    return v >= (double)SIZE_MAX ? SIZE_MAX : (size_t)v;
 }
 
-void progress_end(progress *p)
+int cli_check_memory(const cli_common *common, size_t bytes,
+                     const char *flags_to_lower)
 {
-    if (p->enabled)
-        fprintf(stderr, "\r\033[K");
+    size_t budget = memory_budget();
+    if (bytes <= budget)
+        return CLI_CONTINUE;
+    return cli_error(common, "this run needs %.1f GB, over the %.1f GB "
+                     "memory budget: lower %s (or raise NN_MEMORY_BUDGET)",
+                     (double)bytes / 1e9, (double)budget / 1e9,
+                     flags_to_lower);
+}
+
+int cli_check_loss(const cli_common *common, double loss,
+                   double first_loss, const char *where, const char *hint)
+{
+    bool exploded = isfinite(first_loss) && first_loss > 0
+                    && loss > 1e6 * first_loss;
+    if (isfinite(loss) && !exploded)
+        return CLI_CONTINUE;
+    fprintf(stderr, "%s: the loss diverged at %s (loss %.3g): %s\n",
+            common->program, where, loss, hint);
+    return 1;
 }

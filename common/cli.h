@@ -14,9 +14,7 @@
 
    Memory: nothing is allocated; string values point into argv.
 
-   Progress: progress_update redraws one status line on stderr, at most
-   ten times a second, and only when stderr is a terminal - so captured
-   output and logs stay clean. */
+   Timing and the progress line live in progress.h. */
 #ifndef NN_CLI_H
 #define NN_CLI_H
 
@@ -38,6 +36,8 @@ typedef struct {
     double min, max;      // allowed range for CLI_INT and CLI_DOUBLE
     bool open_min;        // true: value must be > min (say, a rate > 0)
     const char *choices;  // CLI_CHOICE: "mlp|lenet5"
+    const char *arg;      // --help's placeholder for CLI_STRING: "FILE",
+                          // "DIR", "NAME" (numbers show N or X)
 } cli_option;
 
 typedef struct {
@@ -61,19 +61,27 @@ int cli_parse(cli_common *common, const cli_option *options,
 // parsing: `return cli_error(&common, "--batch %d exceeds ...", b);`
 int cli_error(const cli_common *common, const char *fmt, ...);
 
-// Seconds on a monotonic clock, for timing and progress.
-double nn_seconds(void);
+/* ---- Guards a chapter calls after parsing ---------------------------- */
 
-typedef struct {
-    const char *label;
-    long total;
-    double start, last_draw;
-    bool enabled;         // stderr is a terminal
-} progress;
+// a * b and a + b on sizes, SIZE_MAX when the true result does not fit:
+// memory arithmetic that cannot wrap around.
+size_t nn_size_mul(size_t a, size_t b);
+size_t nn_size_add(size_t a, size_t b);
 
-void progress_start(progress *p, const char *label, long total);
-// `done` of `total` finished; fmt adds a short status such as the loss.
-void progress_update(progress *p, long done, const char *fmt, ...);
-void progress_end(progress *p);
+// The memory budget: 4 GiB, or NN_MEMORY_BUDGET (bytes, or a number
+// with K, M or G). A chapter adds up what its flags and data will make
+// it allocate and asks before allocating: CLI_CONTINUE when `bytes` fits,
+// else one line ("needs 24.0 GB, over the 4.0 GB budget: lower --hidden
+// or --points, or raise NN_MEMORY_BUDGET") and status 2.
+int cli_check_memory(const cli_common *common, size_t bytes,
+                     const char *flags_to_lower);
+
+// A training loop's guard, called with each loss it computes: when the
+// loss is not a finite number, or has grown past 1e6 times its first
+// value, prints one line ("the loss diverged at epoch 3 (loss 7.7e+21):
+// <hint>") and returns 1, the status main() should exit with; else
+// CLI_CONTINUE. `hint` names the flag most likely at fault.
+int cli_check_loss(const cli_common *common, double loss,
+                   double first_loss, const char *where, const char *hint);
 
 #endif

@@ -7,6 +7,7 @@
 #include "data.h"
 #include "matrix.h"
 #include "plot.h"
+#include "progress.h"
 #include "rng.h"
 
 #endif

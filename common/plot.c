@@ -484,3 +484,61 @@ int plot_end(plot *p)
     free(p);
     return status;
 }
+
+/* ---- Stubs: the API is fixed in plot.h; the real bodies come next. ---- */
+void plot_ascii_image(plot *p, const char *title, const double *values,
+                      int rows, int cols, double lo, double hi)
+{
+    (void)p; (void)title; (void)values; (void)rows; (void)cols; (void)lo;
+    (void)hi;
+}
+
+void plot_ascii_cells(plot *p, const char *title, const int *cells,
+                      int rows, int cols, const char *glyphs,
+                      const char *key)
+{
+    (void)p; (void)title; (void)cells; (void)rows; (void)cols;
+    (void)glyphs; (void)key;
+}
+
+void plot_ascii_note(plot *p, const char *fmt, ...) { (void)p; (void)fmt; }
+
+plot *plot_live_begin(plotter *pl, const char *stem, double width,
+                      double height)
+{
+    if (!pl || pl->mode != PLOT_WINDOW)
+        return NULL;
+    return plot_anim_begin(pl, stem, width, height);
+}
+
+FILE *plot_diagram_begin(plotter *pl, const char *stem)
+{
+    if (!pl || pl->mode != PLOT_FILE)
+        return NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.dot", pl->out_dir, stem);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "error: cannot write '%s': %s\n", path,
+                strerror(errno));
+    return f;
+}
+
+int plot_diagram_end(plotter *pl, FILE *dot)
+{
+    (void)pl;
+    if (!dot)
+        return 0;
+    int bad = ferror(dot);
+    if (fclose(dot) != 0 || bad) {
+        fprintf(stderr, "error: a diagram could not be written\n");
+        return -1;
+    }
+    return 0;
+}
+
+int plot_close(plotter *pl)
+{
+    (void)pl;
+    return 0;
+}

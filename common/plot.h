@@ -77,4 +77,55 @@ plot *plot_anim_begin(plotter *pl, const char *stem, double width,
 void plot_frame_begin(plot *p);
 void plot_frame_end(plot *p, const char *label);
 
+/* ---- Figures that gnuplot's ASCII terminal draws badly ----------------
+   In dumb mode gnuplot draws line plots well, but images, class maps and
+   surfaces come out blank or garbled. A figure that is one of those gives
+   its terminal form with the calls below, on the same plot object: in
+   dumb mode plot_end prints these panels (side by side when they fit in
+   80 columns) instead of running gnuplot; in the other modes they are
+   ignored. A figure with no useful ASCII form says so in one line. */
+
+// A grey-level image, values[r * cols + c], shaded from lo (blank) to hi
+// (darkest glyph), with a legend of the shades under it.
+void plot_ascii_image(plot *p, const char *title, const double *values,
+                      int rows, int cols, double lo, double hi);
+// A map of cells, each an index into `glyphs` (-1: blank); `key` is the
+// legend printed under it ("o class 0   x class 1   . region of 0").
+// Distinct glyphs for distinct classes; rows[0] is drawn at the top.
+void plot_ascii_cells(plot *p, const char *title, const int *cells,
+                      int rows, int cols, const char *glyphs,
+                      const char *key);
+// One line saying what the figure shows and how to see it, for a figure
+// with no useful ASCII form.
+void plot_ascii_note(plot *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- Live figures --------------------------------------------------------
+   A figure redrawn while the program trains (a training curve, once per
+   epoch). Exists only in window mode: elsewhere plot_live_begin returns
+   NULL, every call on it does nothing, and the chapter draws its final
+   figure as usual. Each redraw is one frame (plot_frame_begin ... 
+   plot_frame_end) holding the whole picture so far. */
+plot *plot_live_begin(plotter *pl, const char *stem, double width,
+                      double height);
+
+/* ---- Diagrams -------------------------------------------------------------
+   A picture of an idea (a network's nodes and weights, a pipeline of
+   layers) drawn by Graphviz from DOT text the chapter writes, so that a
+   diagram of a network the chapter builds comes from its own sizes. In
+   file mode plot_diagram_begin opens <out>/<stem>.dot, which the book
+   build renders to SVG and PDF; in the other modes it returns NULL and
+   the chapter writes nothing (test with if). plot_diagram_end closes the
+   file: 0, or -1 after one line naming what could not be written. */
+FILE *plot_diagram_begin(plotter *pl, const char *stem);
+int plot_diagram_end(plotter *pl, FILE *dot);
+
+/* ---- The end of a run -----------------------------------------------------
+   Call once at the end of main. In window mode the figures stay on
+   screen until the reader closes them (or presses Enter in the
+   terminal), as matplotlib's plt.show() does; then every gnuplot is
+   closed and nothing is left behind. In other modes it returns at once.
+   Returns 0, or -1 if a figure could not be written. */
+int plot_close(plotter *pl);
+
 #endif
