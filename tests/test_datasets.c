@@ -2,8 +2,8 @@
 //
 // usage: test_datasets REFERENCE_DIR
 //
-// REFERENCE_DIR holds spiral-seed0.txt and moons-seed0.txt (shared/
-// reference): the sets NumPy 1.24 and scikit-learn 1.2 make after
+// REFERENCE_DIR holds spiral-seed0.txt and moons-seed0.txt (tests/
+// reference/): the sets NumPy 1.24 and scikit-learn 1.2 make after
 // np.random.seed(0), one point a line, "x y class", every float printed
 // with %.17g so that strtod gives back the very same double. We make the
 // same sets with the toolkit and compare every coordinate with ==, every

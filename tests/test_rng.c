@@ -1,5 +1,5 @@
 /* test_rng.c - the generator against NumPy 1.24's own output.
-   argv[1] is shared/reference/numpy-rng-seed0.txt: one line per call,
+   argv[1] is tests/reference/numpy-rng-seed0.txt: one line per call,
    np.random.seed(0) before each, values printed with %.17g. Exact
    equality is required: these are the bits the chapters rely on. */
 #include <stdio.h>

@@ -1,7 +1,7 @@
 # Toolkit unit tests (their programs are built by tests/CMakeLists.txt).
 add_test(NAME matrix_products_softmax COMMAND test_matrix)
 add_test(NAME rng_matches_numpy
-         COMMAND test_rng ${SHARED_DIR}/reference/numpy-rng-seed0.txt)
+         COMMAND test_rng ${REFERENCE_DIR}/numpy-rng-seed0.txt)
 # The weave: a tiny literate file becomes the expected Markdown.
 add_test(NAME weave_literate_to_markdown
          COMMAND sh ${TESTS_DIR}/weave/run.sh ${CMAKE_SOURCE_DIR})
