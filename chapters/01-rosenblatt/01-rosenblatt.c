@@ -1,6 +1,9 @@
 /**
 # The Rosenblatt perceptron: one weight learns from beans {#ch-rosenblatt}
 
+*What you need:* C (loops, functions, arrays) and school algebra; no
+calculus yet.
+
 Imagine a village where a kind of bean grows that is mildly poisonous:
 the bigger the bean, the more toxic it is. The villagers have measured a
 hundred beans, size against toxicity, and would like a rule that predicts
@@ -12,15 +15,35 @@ the smallest possible learning machine for that job and watches it learn.
 
 ## A neuron is a weighted sum
 
-Frank Rosenblatt's perceptron (1958) models a neuron as a unit that takes
-its inputs, multiplies each by a *weight*, and adds the products up. With
-one input $x$ (the bean's size) and one weight $w$ the neuron predicts
+An artificial neuron takes its inputs, multiplies each by a *weight*,
+and adds the products up. The weights say how much each input counts;
+they are what the neuron learns.
+
+![A neuron: each input $x_j$ is multiplied by its weight $w_j$ and the
+products are summed. This chapter's neuron has a single input, the
+bean's size.](figures/diagrams/ch1-neuron)
+
+With one input $x$ (the bean's size) and one weight $w$ the neuron
+predicts
 
 $$\hat y = w \, x .$$
 
 That is the whole model: a straight line through the origin whose slope
 is $w$. Everything the neuron "knows" is the single number $w$; learning
 means finding a good value for it from examples.
+
+The tutorial this chapter follows calls this "the Rosenblatt model",
+after Frank Rosenblatt's perceptron [@rosenblatt1958], and we keep its
+name for the chapter. Strictly, the historical perceptron is a little
+different. It passes the weighted sum through a threshold, so that it
+answers yes or no ($\hat y = 1$ if $w \cdot x > 0$, else $0$): it
+*classifies*. It learns with $w \leftarrow w + \alpha\,(y - \hat y)\,x$,
+which changes the weights only when the answer is wrong. Our neuron has
+no threshold: its output is the weighted sum itself, a number, and it
+learns from *how far* it is off, not only whether. That error-driven
+rule for a linear unit is the least-mean-squares rule of Bernard Widrow
+and Marcian Hoff [@widrow1960], also called the *delta rule*; chapter 3
+shows that it is gradient descent on the squared error.
 
 The program is a C file that you can read from top to bottom. It starts
 with the toolkit that every chapter shares (its matrix, random numbers,
@@ -41,9 +64,10 @@ and give each bean the toxicity
 
 $$y = 1.2\,x + \varepsilon, \qquad \varepsilon \sim U[0, 0.1).$$
 
-The true slope is therefore a little above $1.2$ (the noise has mean
-$0.05$, which a line through the origin absorbs by tilting slightly). The
-toolkit's generator is NumPy's own Mersenne Twister, so with seed 0 the C
+The beans were made with the slope $1.2$, but the noise is never
+negative (its mean is $0.05$), and a line through the origin can only
+absorb it by tilting: the best such line is steeper than $1.2$. Chapter
+2 computes exactly how much steeper. The toolkit's generator is NumPy's own Mersenne Twister, so with seed 0 the C
 program sees the very beans the Python program sees. `data_beans` in
 `common/data.c` is five lines long.
 */
@@ -52,7 +76,7 @@ program sees the very beans the Python program sees. `data_beans` in
 ## Learning from mistakes
 
 Take one bean $(x, y)$. The neuron predicts $\hat y = w x$ and misses by
-the error $e = y - \hat y$. Rosenblatt's rule nudges the weight by the
+the error $e = y - \hat y$. The delta rule nudges the weight by the
 error times the input, scaled by a small *learning rate* $\alpha$:
 
 $$w \leftarrow w + \alpha \,(y - w x)\, x .$$
@@ -67,16 +91,18 @@ leaves $w$ alone.
 
 The learning rate $\alpha$ sets the step. After one update the new error
 on the same bean is $e' = y - (w + \alpha e x) x = e\,(1 - \alpha x^2)$:
-with $0 < \alpha x^2 < 1$ every step shrinks the error without
-overshooting. A tiny $\alpha$ learns slowly; an $\alpha$ with
-$\alpha x^2 > 2$ makes the error grow at each step and $w$ runs away (try
-`--lr 3`).
+with $0 < \alpha x^2 < 1$ the step shrinks the error without
+overshooting; with $1 < \alpha x^2 < 2$ it overshoots but still lands
+closer; with $\alpha x^2 > 2$ it lands farther away than it started, on
+the other side. A tiny $\alpha$ learns slowly. Whether a large one makes
+$w$ run away is a question about whole passes, and the program below
+answers it.
 
 One *pass* (an epoch) shows the neuron every bean once, in order. The
 function below does one pass and returns the new weight.
 */
 
-// One update of Rosenblatt's rule on the bean (x, y).
+// One update of the delta rule on the bean (x, y).
 static double rosenblatt_update(double w, double x, double y, double alpha)
 {
     double predicted = w * x;           // y^ = w x
@@ -113,6 +139,63 @@ static double mean_squared_error(double w, const double *x,
         sum += error * error;
     }
     return sum / n;
+}
+
+/**
+## What one pass does
+
+Every update is linear in $w$, $w \leftarrow (1 - \alpha x^2)\,w +
+\alpha x y$, so a pass, a hundred updates in a row, is linear too: it
+maps the weight at its start to $P\,w + s$, with
+
+$$P = \prod_{i=1}^{n} \left(1 - \alpha x_i^2\right).$$
+
+One weight is left unchanged by a pass, the *settling weight*
+$w_\infty = s / (1 - P)$, and every pass multiplies the distance to it
+by $P$. If $|P| < 1$, $w$ settles there, the faster the smaller $|P|$
+is; if $|P| > 1$, the distance grows at every pass and $w$ runs away.
+The program computes $P$ from the product and $s$ by running one pass
+from $w = 0$, where it ends at $s$.
+
+Notice what $P$ is: a product, over all beans, of the factors by which
+single updates shrink or stretch the error. A bean with $\alpha x^2 > 2$
+stretches it, but the small beans that follow it in the same pass may
+shrink it far more, and then the pass as a whole still settles. Where it
+settles is another matter: a pass with a large $\alpha$ is dominated by
+its last beans, and the weight it leaves unchanged need not be a good
+one.
+*/
+
+// One pass over the beans x[n], y[n] maps w to factor * w + shift:
+// factor = prod_i (1 - alpha x_i^2), shift = the pass's end from w = 0.
+static void pass_as_line(double *factor, double *shift, const double *x,
+                         const double *y, int n, double alpha)
+{
+    *factor = 1.0;
+    for (int i = 0; i < n; i++)
+        *factor *= 1.0 - alpha * x[i] * x[i];
+    *shift = rosenblatt_pass(0.0, x, y, n, alpha, NULL);
+}
+
+// The settling weight and its error for a few learning rates, computed
+// from pass_as_line, not by training.
+static void print_settling_table(const double *x, const double *y, int n)
+{
+    const double rates[] = {0.05, 0.5, 1.9, 3, 5, 6, 7, 10};
+    printf("\n%13s %16s %16s %12s\n", "learning rate", "factor per pass",
+           "settling w", "its error");
+    for (size_t k = 0; k < sizeof rates / sizeof rates[0]; k++) {
+        double factor, shift;
+        pass_as_line(&factor, &shift, x, y, n, rates[k]);
+        printf("%13g %16.6g ", rates[k], factor);
+        if (isfinite(factor) && fabs(factor) < 1) {
+            double w_settle = shift / (1.0 - factor);
+            printf("%16.6g %12.6g\n", w_settle,
+                   mean_squared_error(w_settle, x, y, n));
+        } else {
+            printf("%16s %12s\n", "runs away", "-");
+        }
+    }
 }
 
 /**
@@ -174,14 +257,15 @@ int main(int argc, char **argv)
     int n_beans = 100, passes = 100;
     double alpha = 0.05, w = 0.05;
     cli_option options[] = {
-        {"--beans", CLI_INT, &n_beans, "number of beans", .min = 1,
-         .max = 1000000},
-        {"--epochs", CLI_INT, &passes, "passes over the beans", .min = 1,
-         .max = 1000000},
-        {"--lr", CLI_DOUBLE, &alpha, "learning rate alpha", .min = 0,
-         .max = 100, .open_min = true},
-        {"--w0", CLI_DOUBLE, &w, "initial weight", .min = -100,
-         .max = 100},
+        {.name = "--beans", .type = CLI_INT, .value = &n_beans,
+         .help = "number of beans", .min = 1, .max = 1000000},
+        {.name = "--epochs", .type = CLI_INT, .value = &passes,
+         .help = "passes over the beans", .min = 1, .max = 1000000},
+        {.name = "--lr", .type = CLI_DOUBLE, .value = &alpha,
+         .help = "learning rate alpha (> 0)", .max = 100,
+         .open_min = true},
+        {.name = "--w0", .type = CLI_DOUBLE, .value = &w,
+         .help = "initial weight", .min = -100, .max = 100},
     };
     cli_common common;
     int status = cli_parse(&common, options, CLI_COUNT(options), argc,
@@ -191,6 +275,14 @@ int main(int argc, char **argv)
         return status;
     if (common.quick)
         passes = passes < 10 ? passes : 10;
+    int traced_passes = passes < 3 ? passes : 3;
+    // x, y and the trace of the first passes, in bytes
+    size_t bytes = nn_size_mul(nn_size_add(2, (size_t)traced_passes),
+                               nn_size_mul((size_t)n_beans,
+                                           sizeof(double)));
+    status = cli_check_memory(&common, bytes, "--beans");
+    if (status != CLI_CONTINUE)
+        return status;
     plotter pl;
     if (plot_init(&pl, common.plot, common.out) != 0)
         return 2;
@@ -199,45 +291,50 @@ int main(int argc, char **argv)
     rng_seed(&r, common.seed);
     double *x = nn_alloc((size_t)n_beans, sizeof *x);   // sizes, (n)
     double *y = nn_alloc((size_t)n_beans, sizeof *y);   // toxicity, (n)
-    int traced_passes = passes < 3 ? passes : 3;
     double *trace = nn_alloc((size_t)traced_passes * n_beans,
                              sizeof *trace);        // (passes, beans)
     data_beans(&r, x, y, n_beans);
 
     printf("%d beans, %d passes, alpha = %g, starting at w = %g\n",
            n_beans, passes, alpha, w);
+    double first_error = mean_squared_error(w, x, y, n_beans);
     int report_every = passes >= 10 ? passes / 10 : 1;
     for (int pass = 1; pass <= passes; pass++) {
         double *pass_trace = pass <= traced_passes
                                  ? trace + (size_t)(pass - 1) * n_beans
                                  : NULL;
         w = rosenblatt_pass(w, x, y, n_beans, alpha, pass_trace);
-        if (!isfinite(w)) {
-            fprintf(stderr, "%s: w diverged to %g after pass %d; the "
-                    "learning rate %g is too large for these beans "
-                    "(try --lr 0.05)\n", common.program, w, pass, alpha);
+        double error = mean_squared_error(w, x, y, n_beans);
+        char where[32];
+        snprintf(where, sizeof where, "pass %d", pass);
+        status = cli_check_loss(&common, error, first_error, where,
+                                "the learning rate is too large for "
+                                "these beans; lower --lr");
+        if (status != CLI_CONTINUE) {
             free(x), free(y), free(trace);
-            return 1;
+            plot_close(&pl);
+            return status;
         }
         if (pass <= 3 || pass % report_every == 0)
             printf("pass %3d: w = %.6f  mean squared error = %.6f\n", pass,
-                   w, mean_squared_error(w, x, y, n_beans));
+                   w, error);
     }
     printf("w= %.6f\n", w);
+    print_settling_table(x, y, n_beans);
 
     draw_fit(&pl, x, y, n_beans, w);
     draw_trace(&pl, trace, traced_passes * n_beans, n_beans);
     free(x);
     free(y);
     free(trace);
-    return 0;
+    return plot_close(&pl) == 0 ? 0 : 1;
 }
 
 /**
 Here is what the program printed when this book was built, and what it
 drew:
 
-```{.output file="01-rosenblatt"}
+```{.output file="01-rosenblatt" to="w= "}
 ```
 
 ![The hundred beans and the line the neuron learned.
@@ -249,12 +346,39 @@ on the large ones; after that it is fine tuning.
 ](figures/01-rosenblatt/weight-trace)
 
 The weight climbs from its starting value towards the slope of the data
-within a few passes and then barely moves: each bean pulls $w$ towards
-its own $y/x$, and the pulls balance where the line fits the cloud of
-beans as a whole. Because the beans arrive in the same order at every
-pass, $w$ ends each pass at almost the same value; it keeps jittering
-within a pass, favouring the last beans it saw, and only a smaller
-$\alpha$ would calm it further.
+within a few passes and then stops changing in the digits printed: it
+has reached the settling weight of the default learning rate. Each bean
+pulls $w$ towards its own ratio $y/x$, and the beans arrive in the same
+order at every pass, sorted by size, so the pass that leaves $w$
+unchanged is one whose pulls cancel *in that order*. The last, biggest
+beans pull last and hardest, and the settling weight leans towards
+them. It is a good weight, but is it the best one? Chapter 2 defines
+"best" and answers.
+
+The table the program printed last computes, for a few learning rates,
+what a pass does to the distance and where $w$ settles, without
+training:
+
+```{.output file="01-rosenblatt" from="learning rate"}
+```
+
+The default rate shrinks the distance to the settling weight by the
+factor in the first row at every pass, which is why a few passes
+suffice. A larger rate shrinks it faster, and from some rate on a single
+pass does essentially all the work; but the settling weight moves, since
+the last beans decide more and more of it. Look at the row for
+$\alpha = 3$: the biggest beans have $\alpha x^2 > 2$, so each of their
+updates overshoots and lands farther away, yet the factor of the whole
+pass is tiny, because the many small beans shrink the distance far more
+than the big ones stretch it. The weight settles at once, at a value
+with the wrong sign and an enormous error. Further down the settling
+weights are so far off that a run with those rates stops after its
+first pass, saying that the loss diverged (every chapter's training
+loop stops when the error has grown a millionfold); and where the factor
+exceeds one in size, $w$ runs away for good. A single bean that
+overshoots does not make the learning diverge. A learning rate that is
+too large does something subtler first: it makes the neuron learn,
+quickly and confidently, the wrong thing.
 
 ## Exercises
 
@@ -269,7 +393,8 @@ Where you found a number, give it as `ANSWER=`.
    end, compared with the default run, and why does a large step let
    the last beans of each pass decide where $w$ ends? Then try
    `--lr 3`: does $w$ settle, and is it a good weight? The weight
-   trace (`--plot window`) shows what happens inside a pass.
+   trace (`--plot window`) shows what happens inside a pass. Which of
+   the table's rows does each run match?
 2. Each update is linear in $w$, so a whole pass shrinks the distance
    between $w$ and the weight it settles at by the same factor every
    time, and the first three passes give it:
@@ -297,4 +422,16 @@ Where you found a number, give it as `ANSWER=`.
    mean. Why does $w$ change when $b$ is free? Chapter 2 draws the
    error surface that answers this.
    (check: `make check-01 EXERCISE=6`)
+
+## Summary
+
+- A neuron computes a weighted sum; with one input, $\hat y = w x$.
+- The delta rule $w \leftarrow w + \alpha\,(y - w x)\,x$ learns $w$
+  from one bean at a time, in proportion to the error.
+- A pass multiplies the distance to a settling weight by
+  $\prod_i (1 - \alpha x_i^2)$; beans in a fixed order bias that weight
+  towards the last ones.
+- Too large an $\alpha$ first settles on a wrong weight, then runs away.
+- Whether the settled weight is the best one needs a measure of
+  "best": chapter 2's cost.
 */

@@ -36,3 +36,22 @@ run 3 6; want 1 '^exercise 3: not yet'
 run 6; want 1 '^exercise 6: not yet'
 run 4; want 2 'no automatic check'
 run 2 abc; want 2 'not a number'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)
+# The settling weight that the table computes from one pass (no
+# training) for alpha = 0.05 is where the default training run ends.
+add_test(NAME ch01_settling_weight_matches_run
+         COMMAND sh -c "\"$1\" --quick --plot none | awk '
+  $1 == \"w=\" { w = $2 }
+  $1 == \"0.05\" && NF == 4 { s = $3 }
+  END { d = w - s; if (d < 0) d = -d
+        printf \"trained %s, settling weight %s\\n\", w, s
+        exit !(w != \"\" && s != \"\" && d < 1e-5) }'" sh ${CHAPTER_BIN})
+# A rate whose big beans overshoot still settles, at a wrong weight
+# (negative), and the run ends normally; a larger one is stopped by the
+# divergence guard with one line.
+add_test(NAME ch01_large_rate_settles_wrong
+         COMMAND ${EXPECT} --value "w= " -100 -1
+                 -- ${CHAPTER_BIN} --lr 3 --quick --plot none)
+add_test(NAME ch01_guard_stops_far_settling
+         COMMAND ${EXPECT} --status 1 --stderr "loss diverged at pass 1"
+                 --lines-stderr 1
+                 -- ${CHAPTER_BIN} --lr 5 --quick --plot none)
