@@ -67,8 +67,9 @@ $$y = 1.2\,x + \varepsilon, \qquad \varepsilon \sim U[0, 0.1).$$
 The beans were made with the slope $1.2$, but the noise is never
 negative (its mean is $0.05$), and a line through the origin can only
 absorb it by tilting: the best such line is steeper than $1.2$. Chapter
-2 computes exactly how much steeper. The toolkit's generator is NumPy's own Mersenne Twister, so with seed 0 the C
-program sees the very beans the Python program sees. `data_beans` in
+2 computes exactly how much steeper. The toolkit's generator is NumPy's
+own Mersenne Twister, so with seed 0 the C program sees the very beans
+the Python program sees. `data_beans` in
 `common/data.c` is five lines long.
 */
 
@@ -262,7 +263,7 @@ int main(int argc, char **argv)
         {.name = "--epochs", .type = CLI_INT, .value = &passes,
          .help = "passes over the beans", .min = 1, .max = 1000000},
         {.name = "--lr", .type = CLI_DOUBLE, .value = &alpha,
-         .help = "learning rate alpha (> 0)", .max = 100,
+         .help = "learning rate alpha", .max = 100,
          .open_min = true},
         {.name = "--w0", .type = CLI_DOUBLE, .value = &w,
          .help = "initial weight", .min = -100, .max = 100},
