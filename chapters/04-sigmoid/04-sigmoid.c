@@ -12,6 +12,9 @@ meet the chain rule, which is all that backpropagation ever is, and a
 second loss function that learns much faster when the neuron starts out
 badly wrong.
 
+*What you need:* chapter 3's gradient descent, and the derivative of a
+composite function from school (we redo it slowly).
+
 ```{.run chapter="04-sigmoid"}
 ```
 */
@@ -123,6 +126,18 @@ $$\frac{\partial e}{\partial a} = -2\,(y - a), \qquad
   \frac{\partial z}{\partial w} = x, \qquad
   \frac{\partial z}{\partial b} = 1 .$$
 
+The chain is easiest to see as a *computation graph*: one node per
+quantity, one arrow per "is computed from", and on each arrow the local
+derivative of its head with respect to its tail. The derivative of $e$
+with respect to any node is the product of the labels along the path from
+that node to $e$.
+
+![The neuron as a computation graph. Forward, values flow left to right;
+each arrow carries its local derivative. The gradient of $e$ with
+respect to a parameter (orange, $w$ or $b$) is the product of the labels
+on the path from it to $e$; the data $x$ and $y$ (grey, dashed arrows)
+need no gradient.](figures/diagrams/ch4-chain-rule)
+
 The code below writes the links out one by one, named as in the
 tutorial (`de_da` is its `deda`), and multiplies them. This is
 backpropagation in miniature: the error's sensitivity is carried
@@ -154,9 +169,22 @@ error was made for lines, where there is no S to flatten out; on a
 sigmoid it asks the steepness of the S for permission to learn, and a
 saturated S says no.
 
-The usual cure is a loss built for beliefs, the *cross-entropy*
+The usual cure is a loss built for beliefs. If the neuron's $a$ is the
+probability it gives to "toxic", then it gives the observed label $y$
+the probability $a$ when $y = 1$ and $1 - a$ when $y = 0$, or in one
+formula $a^{y}(1 - a)^{1 - y}$: the label is a coin flip (a *Bernoulli*
+variable) with bias $a$. The best neuron is the one that makes the
+labels we saw most probable, and maximising a product of probabilities
+over the beans is the same as minimising the sum of their negative
+logarithms. For one bean that negative log-likelihood is the
+*cross-entropy*
 
 $$e = -\bigl(y \ln a + (1 - y) \ln(1 - a)\bigr).$$
+
+So the cross-entropy is not an arbitrary choice: it is what "make the
+observed labels likely" means for a yes-or-no answer, as the squared
+error is what it means for a number with Gaussian noise. It has a
+second virtue, which is the one that matters here.
 
 For a toxic bean ($y = 1$) it is $-\ln a$: zero when the neuron is sure
 and right, growing without bound as $a \to 0$. For a safe bean it is
@@ -318,10 +346,12 @@ static void s_curve_frame(plot *p, neuron nrn, int pass)
 
 /**
 The training run prints a line every tenth of the passes and a last
-line with the final parameters, loss and accuracy. When `anim` is not
-`NULL` it also draws about fifty frames, spaced on a square-law
-schedule: close together at the start, where the S moves most, and
-further apart later.
+line with the final parameters, loss and accuracy. It computes the loss
+after every pass and stops with one line if the loss stops being a
+finite number or explodes (a learning rate far too large does that).
+When `anim` is not `NULL` it also draws about fifty frames, spaced on a
+square-law schedule: close together at the start, where the S moves
+most, and further apart later.
 */
 
 // The next frame after `pass`: frames fall on the passes
@@ -337,28 +367,31 @@ static int next_frame_pass(int pass, int passes)
 }
 
 // Train p for `passes` passes with `loss`, printing a table as it goes.
-// x[n] sizes, label[n]. Returns 1 (and says so) if the parameters stop
-// being finite.
-static int train(neuron *p, const double *x, const double *label, int n,
-                 int passes, double alpha, loss_kind loss, plot *anim)
+// x[n] sizes, label[n]. Returns 0, or 1 (after one line on stderr) if
+// the loss diverges.
+static int train(const cli_common *common, neuron *p, const double *x,
+                 const double *label, int n, int passes, double alpha,
+                 loss_kind loss, plot *anim)
 {
     int report_every = passes >= 10 ? passes / 10 : 1;
     int next_frame = 0;
+    double first_loss = mean_loss(*p, x, label, n, loss);
     printf("%s: %d passes, alpha = %g, from w = %g, b = %g\n",
            loss_name[loss], passes, alpha, p->w, p->b);
     printf("   pass           w           b        loss  accuracy\n");
     for (int pass = 0; pass <= passes; pass++) {
         if (pass > 0)
             sgd_pass(p, x, label, n, alpha, loss);
-        if (!isfinite(p->w) || !isfinite(p->b)) {
-            fprintf(stderr, "diverged: w = %g, b = %g after pass %d; try "
-                    "a smaller --lr\n", p->w, p->b, pass);
-            return 1;
-        }
+        double now = mean_loss(*p, x, label, n, loss);
+        char where[32];
+        snprintf(where, sizeof where, "pass %d", pass);
+        int status = cli_check_loss(common, now, first_loss, where,
+                                    "lower --lr");
+        if (status != CLI_CONTINUE)
+            return status;
         if (pass % report_every == 0 || pass == passes)
             printf("%7d %11.6f %11.6f %11.6f %9.3f\n", pass, p->w, p->b,
-                   mean_loss(*p, x, label, n, loss),
-                   accuracy(*p, x, label, n));
+                   now, accuracy(*p, x, label, n));
         if (anim && pass == next_frame) {
             s_curve_frame(anim, *p, pass);
             next_frame = next_frame_pass(pass, passes);
@@ -371,188 +404,11 @@ static int train(neuron *p, const double *x, const double *label, int n,
 }
 
 /**
-## A race from a bad start
-
-To see the difference between the two losses, we start two neurons from
-the same *bad* place: a negative weight and a positive bias, so that the
-S is mirrored, confident that small beans are toxic and large ones are
-safe. One neuron learns with the squared error, the other with the
-cross-entropy, on the same beans in the same order. We judge both with
-the same yardstick, the mean squared error of their beliefs, recorded
-after every pass.
-*/
-
-// Train two copies of `start`, one per loss, for `passes` passes; the
-// mean squared error of each after every pass goes to mse[loss][pass].
-// mse[2][passes + 1], x[n] sizes, label[n].
-static void race(double *const mse[2], neuron start, const double *x,
-                 const double *label, int n, int passes, double alpha)
-{
-    for (int loss = SQUARED_ERROR; loss <= CROSS_ENTROPY; loss++) {
-        neuron p = start;
-        for (int pass = 0; pass <= passes; pass++) {
-            if (pass > 0)
-                sgd_pass(&p, x, label, n, alpha, (loss_kind)loss);
-            mse[loss][pass] = mean_loss(p, x, label, n, SQUARED_ERROR);
-        }
-    }
-}
-
-/**
-The race figure puts the passes on a logarithmic axis, so that the first
-few passes and the last thousand both get room.
-*/
-
-// mse[2][passes + 1] as race() filled it.
-static void draw_race(plotter *pl, double *const mse[2], int passes,
-                      neuron start)
-{
-    // From pass 1 on (a log axis has no room for pass 0), and about a
-    // hundred points per decade: the figure needs no more.
-    double *row[3];   // pass, mse[0], mse[1]; (3, kept)
-    for (int k = 0; k < 3; k++)
-        row[k] = nn_alloc((size_t)passes, sizeof *row[k]);
-    int kept = 0;
-    for (int pass = 1; pass <= passes; pass++) {
-        int step = pass >= 100 ? pass / 100 : 1;
-        if (pass % step != 0 && pass != passes)
-            continue;
-        row[0][kept] = pass;
-        row[1][kept] = mse[0][pass];
-        row[2][kept] = mse[1][pass];
-        kept++;
-    }
-    plot *p = plot_begin(pl, "loss-race", 6, 3.5);
-    const double *cols[3] = {row[0], row[1], row[2]};
-    plot_columns(p, "$race", cols, 3, kept);
-    plot_cmd(p, "set title 'from a bad start: w = %g, b = %g'", start.w,
-             start.b);
-    plot_cmd(p, "set logscale x");
-    plot_cmd(p, "set xlabel 'pass'");
-    plot_cmd(p, "set ylabel 'mean squared error'");
-    plot_cmd(p, "set yrange [0:*]");
-    plot_cmd(p, "set key top right");
-    plot_cmd(p, "plot $race using 1:2 with lines lw 2 "
-                "title 'trained on the squared error', "
-                "$race using 1:3 with lines lw 2 dt 2 "
-                "title 'trained on the cross-entropy'");
-    plot_end(p);
-    for (int k = 0; k < 3; k++)
-        free(row[k]);
-}
-
-/**
-The second figure is the reason for the race's result, drawn as
-functions. For a toxic bean ($y = 1$) it shows how hard each loss pushes
-on $z$, the size of $\partial e / \partial z$, against the neuron's
-belief $a$: $2(1 - a)\cdot a(1 - a)$ for the squared error and $1 - a$
-for the cross-entropy.
-*/
-
-static void draw_push(plotter *pl)
-{
-    plot *p = plot_begin(pl, "push-on-z", 6, 3);
-    plot_cmd(p, "set xlabel 'belief a that a toxic bean (y = 1) is toxic'");
-    plot_cmd(p, "set ylabel '|de/dz|'");
-    plot_cmd(p, "set xrange [0:1]");
-    plot_cmd(p, "set yrange [0:1.05]");
-    plot_cmd(p, "set samples 201");
-    plot_cmd(p, "set key top right");
-    plot_cmd(p, "plot 2 * (1 - x) * x * (1 - x) with lines lw 2 "
-                "title 'squared error: 2(1-a) a(1-a)', "
-                "1 - x with lines lw 2 dt 2 "
-                "title 'cross-entropy: 1-a'");
-    plot_end(p);
-}
-
-/**
-## The program
-
-The defaults are the tutorial's: 100 beans, 5000 passes, $\alpha = 0.05$,
-and a start at $w = b = 0.01$. The bad start of the race is ours.
-*/
-int main(int argc, char **argv)
-{
-    int n_beans = 100, passes = 5000;
-    double alpha = 0.05;
-    neuron start = {0.01, 0.01}, bad_start = {-10.0, 5.0};
-    cli_option options[] = {
-        {"--beans", CLI_INT, &n_beans, "number of beans", .min = 1,
-         .max = 1000000},
-        {"--epochs", CLI_INT, &passes, "passes over the beans", .min = 1,
-         .max = 1000000},
-        {"--lr", CLI_DOUBLE, &alpha, "learning rate alpha", .min = 0,
-         .max = 100, .open_min = true},
-        {"--w0", CLI_DOUBLE, &start.w, "initial weight", .min = -100,
-         .max = 100},
-        {"--b0", CLI_DOUBLE, &start.b, "initial bias", .min = -100,
-         .max = 100},
-        {"--bad-w0", CLI_DOUBLE, &bad_start.w,
-         "initial weight of the race", .min = -100, .max = 100},
-        {"--bad-b0", CLI_DOUBLE, &bad_start.b,
-         "initial bias of the race", .min = -100, .max = 100},
-    };
-    cli_common common;
-    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
-                           argv, "chapter 4: a sigmoid neuron, two losses");
-    if (status != CLI_CONTINUE)
-        return status;
-    if (common.quick)
-        passes = passes < 500 ? passes : 500;
-    plotter pl;
-    if (plot_init(&pl, common.plot, common.out) != 0)
-        return 2;
-
-    rng r;
-    rng_seed(&r, common.seed);
-    double *x = nn_alloc((size_t)n_beans, sizeof *x);          // (n)
-    double *label = nn_alloc((size_t)n_beans, sizeof *label);  // (n)
-    double *mse[2];                                  // (2, passes + 1)
-    mse[0] = nn_alloc((size_t)passes + 1, sizeof *mse[0]);
-    mse[1] = nn_alloc((size_t)passes + 1, sizeof *mse[1]);
-    data_beans_labelled(&r, x, label, n_beans);
-    int toxic = 0;
-    for (int i = 0; i < n_beans; i++)
-        toxic += label[i] > 0.5;
-    printf("%d beans, %d of them toxic\n\n", n_beans, toxic);
-
-    neuron by_squares = start, by_entropy = start;
-    plot *anim = begin_s_curve_animation(&pl, x, label, n_beans);
-    status = train(&by_squares, x, label, n_beans, passes, alpha,
-                   SQUARED_ERROR, anim);
-    plot_end(anim);
-    if (status == 0) {
-        printf("\n");
-        status = train(&by_entropy, x, label, n_beans, passes, alpha,
-                       CROSS_ENTROPY, NULL);
-    }
-    if (status == 0) {
-        race(mse, bad_start, x, label, n_beans, passes, alpha);
-        printf("\nthe race from w = %g, b = %g: mean squared error\n",
-               bad_start.w, bad_start.b);
-        printf("   pass  squared error  cross-entropy\n");
-        for (int pass = 0; pass <= passes; pass = pass ? pass * 10 : 1) {
-            printf("%7d %14.6f %14.6f\n", pass, mse[0][pass],
-                   mse[1][pass]);
-            if (pass * 10 > passes && pass != passes)
-                printf("%7d %14.6f %14.6f\n", passes, mse[0][passes],
-                       mse[1][passes]);
-        }
-        draw_race(&pl, mse, passes, bad_start);
-        draw_push(&pl);
-    }
-    free(x);
-    free(label);
-    free(mse[0]);
-    free(mse[1]);
-    return status;
-}
-
-/**
 ## What it learned
 
-Here is the run from the book's build. First the tutorial's neuron,
-trained on the squared error:
+Here is the run from the book's build (`main`, at the end of the
+chapter, calls `train` twice). First the tutorial's neuron, trained on
+the squared error:
 
 ```{.output file="04-sigmoid" from="squared error:" to="accuracy="}
 ```
@@ -586,10 +442,114 @@ confidence, while the squared error loses interest once $a$ is close to
 the label. (Their *loss* columns are not comparable: each neuron reports
 its own loss.)
 
-## Why the cross-entropy learns faster
+## A race from a bad start
 
-From the reasonable start above, both losses do fine. The race from the
-mirrored start shows where they differ:
+From the reasonable start above, both losses do fine. To see where they
+differ, we start two neurons from the same *bad* place: a negative
+weight and a positive bias, so that the S is mirrored, confident that
+small beans are toxic and large ones are safe. One neuron learns with
+the squared error, the other with the cross-entropy, on the same beans
+in the same order. We judge both with the same yardstick, the mean
+squared error of their beliefs, recorded after every pass, and we keep
+the squared-error neuron's path $(w, b)$ to see where its S is.
+*/
+
+// Train two copies of `start`, one per loss, for `passes` passes; the
+// mean squared error of each after every pass goes to mse[loss][pass],
+// and the squared-error neuron's parameters to path[pass].
+// mse[2][passes + 1], path[passes + 1], x[n] sizes, label[n].
+static void race(double *const mse[2], neuron *path, neuron start,
+                 const double *x, const double *label, int n, int passes,
+                 double alpha)
+{
+    for (int loss = SQUARED_ERROR; loss <= CROSS_ENTROPY; loss++) {
+        neuron p = start;
+        for (int pass = 0; pass <= passes; pass++) {
+            if (pass > 0)
+                sgd_pass(&p, x, label, n, alpha, (loss_kind)loss);
+            mse[loss][pass] = mean_loss(p, x, label, n, SQUARED_ERROR);
+            if (loss == SQUARED_ERROR)
+                path[pass] = p;
+        }
+    }
+}
+
+/**
+The table shows passes $0, 1, 10, 100, \dots$ and then every multiple of
+the largest of those powers of ten, so that both the first passes and
+the long middle of the run get rows.
+*/
+
+// The race as a table. mse[2][passes + 1] and path[passes + 1] as race()
+// filled them.
+static void print_race(double *const mse[2], const neuron *path,
+                       int passes, neuron start)
+{
+    int decade = 1;   // the largest power of ten <= passes
+    while (decade <= passes / 10)
+        decade *= 10;
+    printf("\nthe race from w = %g, b = %g: the mean squared error of "
+           "each\nneuron, and the squared-error neuron's parameters\n",
+           start.w, start.b);
+    printf("   pass  squared error  cross-entropy         w         b\n");
+    for (int pass = 0, power = 1; pass <= passes; pass++) {
+        bool row = pass == 0 || pass == power || pass % decade == 0
+                   || pass == passes;
+        if (pass == power && power < decade)
+            power *= 10;
+        if (row)
+            printf("%7d %14.6f %14.6f %9.3f %9.3f\n", pass, mse[0][pass],
+                   mse[1][pass], path[pass].w, path[pass].b);
+    }
+}
+
+/**
+The race figure puts the passes on a logarithmic axis, so that the first
+few passes and the last thousand both get room; the axis ends at the
+last pass.
+*/
+
+// mse[2][passes + 1] as race() filled it.
+static void draw_race(plotter *pl, double *const mse[2], int passes,
+                      neuron start)
+{
+    // From pass 1 on (a log axis has no room for pass 0), and about a
+    // hundred points per decade: the figure needs no more.
+    double *row[3];   // pass, mse[0], mse[1]; (3, kept)
+    for (int k = 0; k < 3; k++)
+        row[k] = nn_alloc((size_t)passes, sizeof *row[k]);
+    int kept = 0;
+    for (int pass = 1; pass <= passes; pass++) {
+        int step = pass >= 100 ? pass / 100 : 1;
+        if (pass % step != 0 && pass != passes)
+            continue;
+        row[0][kept] = pass;
+        row[1][kept] = mse[0][pass];
+        row[2][kept] = mse[1][pass];
+        kept++;
+    }
+    plot *p = plot_begin(pl, "loss-race", 6, 3.5);
+    const double *cols[3] = {row[0], row[1], row[2]};
+    plot_columns(p, "$race", cols, 3, kept);
+    plot_cmd(p, "set title 'from a bad start: w = %g, b = %g'", start.w,
+             start.b);
+    plot_cmd(p, "set logscale x");
+    plot_cmd(p, "set xrange [1:%d]", passes > 1 ? passes : 2);
+    plot_cmd(p, "set xlabel 'pass'");
+    plot_cmd(p, "set ylabel 'mean squared error'");
+    plot_cmd(p, "set yrange [0:*]");
+    plot_cmd(p, "set key top right");
+    plot_cmd(p, "plot $race using 1:2 with lines lw 2 "
+                "title 'trained on the squared error', "
+                "$race using 1:3 with lines lw 2 dt 2 "
+                "title 'trained on the cross-entropy'");
+    plot_end(p);
+    for (int k = 0; k < 3; k++)
+        free(row[k]);
+}
+
+/**
+Here is the race of the book's run:
 
 ```{.output file="04-sigmoid" from="the race"}
 ```
@@ -600,31 +560,171 @@ cross-entropy (dashed). Note the logarithmic pass axis.
 ](figures/04-sigmoid/loss-race)
 
 The cross-entropy neuron recovers quickly. The squared-error neuron
-starts the same way, then stalls on a long plateau before it drops. On
-the plateau it has flipped from one confident mistake to another: it
-calls *every* bean toxic, with beliefs close to $1$, so its mean squared
-error is about the fraction of safe beans, every one of them judged
-wrong with near certainty. To climb off it must lower those beliefs, and
-the chain rule hands it a factor $a(1 - a)$ that is almost zero for every
-one of them. Only the safe beans nearest the border, where the S is
-least flat, feed it a trickle of gradient, and it takes a great many
-passes for that trickle to turn the S around.
+starts the same way, then stalls on a long plateau before it drops. The
+last two columns show where its S is meanwhile. During the plateau it is
+still mirrored: $w$ stays negative (between about $-6$ and $-5$ in the
+rows for passes 100 and 1000), but $b$ has grown so that the midpoint
+$-b/w$ lies beyond the largest bean. So the neuron has traded one
+confident mistake for another: it calls *every* bean toxic, with
+beliefs close to $1$, and its mean squared error is about the fraction
+of safe beans, every one of them judged wrong with near certainty. To
+climb off the plateau it must lower those beliefs, and the chain rule
+hands it a factor $a(1 - a)$ that is almost zero for every one of them.
+Only the safe beans nearest the border, where the S is least flat, feed
+it a trickle of gradient, and it takes a great many passes for that
+trickle to turn the S around; in the table, $w$ has turned positive by
+the next row after the plateau.
 
-The figure below draws the push on $z$ for a toxic bean (a safe bean is
-its mirror image). Where the neuron is confidently wrong, at the left,
-the squared error's push has all but vanished. The cross-entropy's push
-is largest exactly there: its $\partial e / \partial a$ grows like
-$1/a$, and cancels the flat S.
+The figure below draws the push on $z$ for a toxic bean, the size of
+$\partial e / \partial z$, for each loss.
+*/
+
+/**
+It is the reason for the race's result, drawn as functions: for a toxic
+bean ($y = 1$), $|\partial e / \partial z|$ against the neuron's belief
+$a$, which is $2(1 - a)\cdot a(1 - a)$ for the squared error and
+$1 - a$ for the cross-entropy.
+*/
+
+static void draw_push(plotter *pl)
+{
+    plot *p = plot_begin(pl, "push-on-z", 6, 3);
+    plot_cmd(p, "set xlabel 'belief a that a toxic bean (y = 1) is toxic'");
+    plot_cmd(p, "set ylabel '|de/dz|'");
+    plot_cmd(p, "set xrange [0:1]");
+    plot_cmd(p, "set yrange [0:1.05]");
+    plot_cmd(p, "set samples 201");
+    plot_cmd(p, "set key top right");
+    plot_cmd(p, "plot 2 * (1 - x) * x * (1 - x) with lines lw 2 "
+                "title 'squared error: 2(1-a) a(1-a)', "
+                "1 - x with lines lw 2 dt 2 "
+                "title 'cross-entropy: 1-a'");
+    plot_end(p);
+}
+
+/**
+Where the neuron is confidently wrong, at the left, the squared error's
+push has all but vanished. The cross-entropy's push is largest exactly
+there: its $\partial e / \partial a$ grows like $1/a$, and cancels the
+flat S. (A safe bean is the mirror image.)
 
 ![How hard each loss pushes on $z$ for a toxic bean, against the belief
 $a$. The squared error's push vanishes when the neuron is sure and wrong
 ($a \to 0$); the cross-entropy's is largest there.
 ](figures/04-sigmoid/push-on-z)
 
-The same factor returns in every layer of a deep sigmoid network, where
-the chain multiplies one $a(1 - a) \le 1/4$ per layer. That is the
-*vanishing gradient*, and one reason why the deeper networks of the next
-chapter use another activation in their hidden layers.
+The same factor returns in every layer of a deep sigmoid network, and
+there it meets the weights. Going back through one more layer, the
+chain picks up two links: the weight $w$ that connects the layers
+($\partial z / \partial a$ of the layer above) and the slope
+$a(1 - a)$ of the sigmoid below it. So each layer multiplies the
+gradient by a factor $w\,a(1 - a)$ (summed over the paths between two
+layers). The slope is at most $1/4$, and weights large enough to make up
+for it push the sums $z$ far from zero, where the slope is far smaller
+still. Layer after layer, the product shrinks towards nothing: that is
+the *vanishing gradient*, and one reason why the deeper networks of the
+next chapter use another activation in their hidden layers.
+
+## The program
+
+The defaults are the tutorial's: 100 beans, 5000 passes, $\alpha = 0.05$,
+and a start at $w = b = 0.01$. The bad start of the race is ours.
+*/
+int main(int argc, char **argv)
+{
+    int n_beans = 100, passes = 5000;
+    double alpha = 0.05;
+    neuron start = {0.01, 0.01}, bad_start = {-10.0, 5.0};
+    cli_option options[] = {
+        {.name = "--beans", .type = CLI_INT, .value = &n_beans,
+         .help = "number of beans", .min = 1, .max = 1000000},
+        {.name = "--epochs", .type = CLI_INT, .value = &passes,
+         .help = "passes over the beans", .min = 1, .max = 1000000},
+        {.name = "--lr", .type = CLI_DOUBLE, .value = &alpha,
+         .help = "learning rate alpha", .max = 100, .open_min = true},
+        {.name = "--w0", .type = CLI_DOUBLE, .value = &start.w,
+         .help = "initial weight", .min = -100, .max = 100},
+        {.name = "--b0", .type = CLI_DOUBLE, .value = &start.b,
+         .help = "initial bias", .min = -100, .max = 100},
+        {.name = "--bad-w0", .type = CLI_DOUBLE, .value = &bad_start.w,
+         .help = "initial weight of the race", .min = -100, .max = 100},
+        {.name = "--bad-b0", .type = CLI_DOUBLE, .value = &bad_start.b,
+         .help = "initial bias of the race", .min = -100, .max = 100},
+    };
+    cli_common common;
+    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 4: a sigmoid neuron, two losses");
+    if (status != CLI_CONTINUE)
+        return status;
+    if (common.quick)
+        passes = passes < 500 ? passes : 500;
+    // x, label (n_beans each), mse (2 rows of passes + 1), path
+    size_t rows = (size_t)passes + 1;
+    size_t bytes = nn_size_add(
+        nn_size_mul(nn_size_add(nn_size_mul(2, (size_t)n_beans),
+                                nn_size_mul(2, rows)), sizeof(double)),
+        nn_size_mul(rows, sizeof(neuron)));
+    status = cli_check_memory(&common, bytes, "--beans or --epochs");
+    if (status != CLI_CONTINUE)
+        return status;
+    plotter pl;
+    if (plot_init(&pl, common.plot, common.out) != 0)
+        return 2;
+
+    rng r;
+    rng_seed(&r, common.seed);
+    double *x = nn_alloc((size_t)n_beans, sizeof *x);          // (n)
+    double *label = nn_alloc((size_t)n_beans, sizeof *label);  // (n)
+    double *mse[2];                                  // (2, passes + 1)
+    mse[0] = nn_alloc(rows, sizeof *mse[0]);
+    mse[1] = nn_alloc(rows, sizeof *mse[1]);
+    neuron *path = nn_alloc(rows, sizeof *path);     // (passes + 1)
+    data_beans_labelled(&r, x, label, n_beans);
+    int toxic = 0;
+    for (int i = 0; i < n_beans; i++)
+        toxic += label[i] > 0.5;
+    printf("%d beans, %d of them toxic\n\n", n_beans, toxic);
+
+    neuron by_squares = start, by_entropy = start;
+    plot *anim = begin_s_curve_animation(&pl, x, label, n_beans);
+    status = train(&common, &by_squares, x, label, n_beans, passes, alpha,
+                   SQUARED_ERROR, anim);
+    plot_end(anim);
+    if (status == 0) {
+        printf("\n");
+        status = train(&common, &by_entropy, x, label, n_beans, passes,
+                       alpha, CROSS_ENTROPY, NULL);
+    }
+    if (status == 0) {
+        race(mse, path, bad_start, x, label, n_beans, passes, alpha);
+        print_race(mse, path, passes, bad_start);
+        draw_race(&pl, mse, passes, bad_start);
+        draw_push(&pl);
+    }
+    free(x);
+    free(label);
+    free(mse[0]);
+    free(mse[1]);
+    free(path);
+    if (plot_close(&pl) != 0 && status == 0)
+        status = 1;
+    return status;
+}
+
+/**
+## Summary
+
+- A sigmoid $\sigma(wx + b)$ turns the line into a belief between $0$
+  and $1$; its border between "safe" and "toxic" is at $x = -b/w$.
+- The chain rule multiplies local derivatives along the path from a
+  parameter to the loss; backpropagation is that product, computed once
+  from the loss backwards.
+- The sigmoid's slope $a(1 - a)$ is one of those links, and it is tiny
+  where the neuron is sure, right or wrong.
+- The cross-entropy, the negative log-likelihood of yes-or-no labels,
+  cancels that slope: the push on $z$ is just the miss $a - y$.
+- From a confidently wrong start the squared error stalls on a long
+  plateau; the cross-entropy recovers at once.
 
 ## Exercises
 
