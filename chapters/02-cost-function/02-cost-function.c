@@ -1,12 +1,17 @@
 /**
 # The cost function: one number for how wrong a weight is {#ch-cost-function}
 
+*What you need:* chapter 1, and derivatives of polynomials (the slope
+of $a w^2 + b w + c$ is $2 a w + b$).
+
 The neuron of chapter 1 nudged its weight bean by bean and settled on a
 slope. But was that slope the *best* one, and best in what sense? This
 chapter answers both questions with a single function of the weight, the
 *cost*. We compute it for hundreds of weights and look for the lowest
-point, then find that same point with a line of algebra, and finally
-give the neuron a second parameter and look at the cost as a landscape.
+point, then find that same point with a line of algebra, and hold
+chapter 1's weight against it: chapter 1's slope was *not* quite the
+best one, and we will see by how much and why. Finally we give the
+neuron a second parameter and look at the cost as a landscape.
 
 ```{.run chapter="02-cost-function"}
 ```
@@ -14,6 +19,8 @@ give the neuron a second parameter and look at the cost as a landscape.
 Like every chapter, the program starts with the shared toolkit.
 */
 #include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -158,6 +165,34 @@ static double quadratic_minimum(quadratic q)
 }
 
 /**
+## Was chapter 1's slope the best?
+
+Chapter 1's neuron settled on a weight after a few passes. With the
+cost we can now say whether that weight was the best one: is it
+$w^\ast$? The function below replays chapter 1's training, the delta
+rule $w \leftarrow w + \alpha\,(y - w x)\,x$ for a number of passes over
+the beans, in the order we choose, so that the program can print the
+settled weight next to $w^\ast$. It runs three times: with chapter 1's
+settings (beans from small to big), with the beans in the opposite
+order, and with a learning rate ten times smaller.
+*/
+
+// Chapter 1's training: `passes` passes of the delta rule from w0 over
+// the beans x[n], y[n], from the smallest to the biggest (or the other
+// way round when reverse is true). Returns the final w.
+static double delta_rule(const double *x, const double *y, int n,
+                         double alpha, double w0, int passes, bool reverse)
+{
+    double w = w0;
+    for (int pass = 0; pass < passes; pass++)
+        for (int k = 0; k < n; k++) {
+            int i = reverse ? n - 1 - k : k;
+            w += alpha * (y[i] - w * x[i]) * x[i];
+        }
+    return w;
+}
+
+/**
 Why do the scan and the formula agree, and how closely? A parabola is
 symmetric about its lowest point: two weights at the same distance from
 $w^\ast$ have the same cost, $e(w^\ast + d) = e(w^\ast) + a d^2$. So among
@@ -279,8 +314,10 @@ static void draw_cost_curve(plotter *pl, const double *errors, int n_scan,
     free(ws);
 }
 
+// The beans with the best scanned line through the origin and the
+// least-squares line with a bias, y = w_line x + b_line.
 static void draw_fit(plotter *pl, const double *x, const double *y, int n,
-                     double w)
+                     double w, double w_line, double b_line)
 {
     plot *p = plot_begin(pl, "beans-fit", 6, 3.6);
     plot_xy(p, "$beans", x, y, n);
@@ -288,54 +325,67 @@ static void draw_fit(plotter *pl, const double *x, const double *y, int n,
     plot_cmd(p, "set xlabel 'bean size'");
     plot_cmd(p, "set ylabel 'toxicity'");
     plot_cmd(p, "set key top left");
-    plot_cmd(p, "w = %.17g", w);
+    plot_cmd(p, "w = %.17g; w_line = %.17g; b_line = %.17g", w, w_line,
+             b_line);
     plot_cmd(p, "plot [0:1] $beans with points pt 7 ps 0.6 "
-                "title 'beans', w * x with lines lw 2 "
-                "title sprintf('best scanned: y = %%.2f x', w)");
+                "lc rgb '#909090' title 'beans', "
+                "w * x with lines lw 2 lc rgb '#1f6fb4' "
+                "title sprintf('best scanned: y = %%.2f x', w), "
+                "w_line * x + b_line with lines lw 2 dt 2 "
+                "lc rgb '#d6282b' title sprintf('with a bias: "
+                "y = %%.3f x + %%.3f', w_line, b_line)");
     plot_end(p);
 }
 
-// The bowl e(w, b) with its contours beneath; errors is (n_b, n_w) over
-// [w_lo, w_hi] x [b_lo, b_hi]; (w_min, b_min, e_min) is its bottom.
+// The bowl e(w, b), contour lines drawn on it; errors is (n_b, n_w)
+// over [w_lo, w_hi] x [b_lo, b_hi]; (w_min, b_min, e_min) its bottom.
 static void draw_surface(plotter *pl, const double *errors, int n_w,
                          int n_b, double w_lo, double w_hi, double b_lo,
                          double b_hi, double w_min, double b_min,
                          double e_min)
 {
-    // The floor sits below e = 0 so that the contours drawn on it are
-    // not hidden under the bowl.
-    const double e_top = 3.0, floor = -1.2;
-    double bottom_w[2] = {w_min, w_min}, bottom_b[2] = {b_min, b_min};
-    double bottom_e[2] = {e_min, floor};
+    const double e_top = 3.0;
+    double bottom_w[1] = {w_min}, bottom_b[1] = {b_min};
+    double bottom_e[1] = {e_min};
     const double *bottom[3] = {bottom_w, bottom_b, bottom_e};
     plot *p = plot_begin(pl, "cost-surface", 6, 4.5);
     plot_grid(p, "$surface", errors, n_w, n_b, w_lo, w_hi, b_lo, b_hi);
-    plot_columns(p, "$bottom", bottom, 3, 2);
+    plot_columns(p, "$bottom", bottom, 3, 1);
     plot_cmd(p, "set title 'mean squared error of y = w x + b'");
-    plot_cmd(p, "set xlabel 'w'");
-    plot_cmd(p, "set ylabel 'b'");
-    plot_cmd(p, "set zlabel 'e(w, b)' rotate by 90");
-    plot_cmd(p, "set view 62, 28");
-    plot_cmd(p, "set xyplane at %g", floor);
-    plot_cmd(p, "set zrange [%g:%g]", floor, e_top);
+    plot_cmd(p, "set xlabel 'w' offset 0, -0.5");
+    plot_cmd(p, "set ylabel 'b' offset 1, 0");
+    plot_cmd(p, "set zlabel 'e(w, b)' rotate by 90 offset 1, 0");
+    plot_cmd(p, "set xtics 0, 0.5, %g offset 0, -0.3", w_hi);
+    plot_cmd(p, "set ytics %g, 0.5, %g", b_lo, b_hi);
     plot_cmd(p, "set ztics 0, 1, %g", e_top);
+    plot_cmd(p, "set view 62, 28");
+    plot_cmd(p, "set xyplane at 0");
+    plot_cmd(p, "set zrange [0:%g]", e_top);
     plot_cmd(p, "set cbrange [0:%g]", e_top);
     plot_cmd(p, "set palette rgbformulae 33,13,10");
     plot_cmd(p, "unset colorbox");
     plot_cmd(p, "set pm3d depthorder noborder");
-    plot_cmd(p, "set style fill transparent solid 0.7 noborder");
-    plot_cmd(p, "set contour base");
+    plot_cmd(p, "set style fill solid 1.0 noborder");
+    plot_cmd(p, "set contour surface");
     plot_cmd(p, "set cntrparam levels discrete 0.01, 0.05, 0.15, 0.3, "
                 "0.6, 1, 1.5, 2");
     plot_cmd(p, "set cntrlabel onecolor");
-    plot_cmd(p, "set key at screen 0.92, screen 0.84 right");
-    plot_cmd(p, "splot $surface with pm3d notitle, "
-                "$surface nosurface with lines lc rgb '#404040' "
-                "notitle, "
-                "$bottom every ::0::0 with points pt 7 ps 1.2 "
-                "lc rgb 'black' nocontour title 'least squares', "
-                "$bottom every ::1::1 with points pt 6 ps 1.2 "
-                "lc rgb 'black' nocontour notitle");
+    plot_cmd(p, "unset key");
+    plot_cmd(p, "splot $surface with pm3d nocontour, "
+                "$surface nosurface with lines lc rgb '#303030', "
+                "$bottom with points pt 7 ps 1.4 lc rgb 'black' "
+                "nocontour");
+    // The terminal form: the cost as shades over the (w, b) plane.
+    const double *top_row = errors + (size_t)(n_b - 1) * n_w;
+    double *flipped = nn_alloc((size_t)n_w * n_b, sizeof *flipped);
+    for (int r = 0; r < n_b; r++)       // row 0 is the largest b
+        for (int c = 0; c < n_w; c++)
+            flipped[(size_t)r * n_w + c] = top_row[-(ptrdiff_t)r * n_w
+                                                   + c];
+    plot_ascii_image(p, "e(w, b): w from 0 (left) to 2.5, b from 1 "
+                     "(top) to -1; darker is higher", flipped, n_b, n_w,
+                     0.0, e_top);
+    free(flipped);
     plot_end(p);
 }
 
@@ -353,12 +403,14 @@ int main(int argc, char **argv)
     int n_beans = 100;
     double step = 0.01, w_max = 3.0;
     cli_option options[] = {
-        {"--beans", CLI_INT, &n_beans, "number of beans", .min = 2,
-         .max = 1000000},
-        {"--step", CLI_DOUBLE, &step, "step of the scan over w",
-         .min = 0, .max = 10, .open_min = true},
-        {"--w-max", CLI_DOUBLE, &w_max, "the scan covers [0, w-max)",
-         .min = 0, .max = 100, .open_min = true},
+        {.name = "--beans", .type = CLI_INT, .value = &n_beans,
+         .help = "number of beans", .min = 2, .max = 1000000},
+        {.name = "--step", .type = CLI_DOUBLE, .value = &step,
+         .help = "step of the scan over w", .max = 10,
+         .open_min = true},
+        {.name = "--w-max", .type = CLI_DOUBLE, .value = &w_max,
+         .help = "the scan covers [0, w-max)", .max = 100,
+         .open_min = true},
     };
     cli_common common;
     int status = cli_parse(&common, options, CLI_COUNT(options), argc,
@@ -370,6 +422,14 @@ int main(int argc, char **argv)
         return cli_error(&common, "--step %g and --w-max %g give %d "
                          "weights to scan; expected 2 to 10000000",
                          step, w_max, n_scan);
+    enum { N_W = 51, N_B = 41 };
+    // beans (x, y), the scan, the surface grid and its terminal copy
+    size_t bytes = nn_size_mul(sizeof(double),
+                               nn_size_add(nn_size_mul(2, (size_t)n_beans),
+                                           (size_t)n_scan + 2 * N_W * N_B));
+    status = cli_check_memory(&common, bytes, "--beans or --w-max/--step");
+    if (status != CLI_CONTINUE)
+        return status;
     plotter pl;
     if (plot_init(&pl, common.plot, common.out) != 0)
         return 2;
@@ -405,6 +465,24 @@ int main(int argc, char **argv)
         printf("note: w* lies outside the scanned range, so the scan "
                "stops at its edge\n");
 
+    // Chapter 1's training against w*: its settings (alpha 0.05, 100
+    // passes from w = 0.05), the reversed order, a ten times smaller
+    // rate.
+    printf("\nchapter 1's delta rule, 100 passes from w = 0.05:\n");
+    printf("%7s  %-11s %10s %10s %10s\n", "alpha", "beans", "w",
+           "error", "w - w*");
+    const struct {
+        double alpha;
+        bool reverse;
+    } replays[] = {{0.05, false}, {0.05, true}, {0.005, false}};
+    for (size_t k = 0; k < sizeof replays / sizeof replays[0]; k++) {
+        double w1 = delta_rule(x, y, n_beans, replays[k].alpha, 0.05, 100,
+                               replays[k].reverse);
+        printf("%7g  %-11s %10.6f %10.6f %+10.6f\n", replays[k].alpha,
+               replays[k].reverse ? "big first" : "small first", w1,
+               mean_squared_error(w1, x, y, n_beans), w1 - w_star);
+    }
+
     // With a bias: the bottom of the bowl e(w, b).
     double w_line, b_line;
     least_squares_line(&w_line, &b_line, x, y, n_beans);
@@ -414,21 +492,20 @@ int main(int argc, char **argv)
     printf("least squares w = %.6f, bias b = %.6f, error %.6f\n",
            w_line, b_line, e_line);
 
-    enum { N_W = 51, N_B = 41 };
     const double w_lo = 0.0, w_hi = 2.5, b_lo = -1.0, b_hi = 1.0;
     double *surface = nn_alloc((size_t)N_W * N_B, sizeof *surface);
     error_surface(surface, N_W, N_B, w_lo, w_hi, b_lo, b_hi, x, y,
                   n_beans);
 
     draw_cost_curve(&pl, errors, n_scan, step, best);
-    draw_fit(&pl, x, y, n_beans, w_best);
+    draw_fit(&pl, x, y, n_beans, w_best, w_line, b_line);
     draw_surface(&pl, surface, N_W, N_B, w_lo, w_hi, b_lo, b_hi, w_line,
                  b_line, e_line);
     free(x);
     free(y);
     free(errors);
     free(surface);
-    return 0;
+    return plot_close(&pl) == 0 ? 0 : 1;
 }
 
 /**
@@ -443,9 +520,6 @@ it falls and the weight at that index.
 ![The cost $e(w)$ over the scanned weights: a parabola, steep far from
 the beans' slope and flat at the bottom.](figures/02-cost-function/cost-curve)
 
-![The hundred beans and the line of the best scanned weight.
-](figures/02-cost-function/beans-fit)
-
 The parabola, its slope at the scanned minimum, and the closed form:
 
 ```{.output file="02-cost-function" from="e(w) =" to="scan minus"}
@@ -457,32 +531,62 @@ between two grid points and the scan picks the nearer one, less than
 half a step away, as the symmetry argument promised. The two costs
 barely differ, by $a d^2$ with $d$ the distance between the two weights:
 near the bottom the parabola is flat, so a small error in $w$ costs very
-little error in $e$. That flatness is also why
-chapter 1's neuron could jitter around the best weight without its cost
-changing much.
+little error in $e$.
 
-Now the bias:
+**Chapter 1's slope.** Now the question the chapter opened with. Here
+is chapter 1's training replayed three times, each next to $w^\ast$:
+
+```{.output file="02-cost-function" from="chapter 1's delta rule" to="0.005  small"}
+```
+
+With chapter 1's settings (the first row) the neuron settled *below*
+$w^\ast$: it was not the best weight, though its cost is only a little
+higher, thanks to the flat bottom. The reason is the order of the
+beans. The delta rule with a constant $\alpha$ never stops moving: every
+bean pulls $w$ towards its own ratio $y/x$, and what chapter 1 saw
+settle is the weight at which a whole pass of pulls, *in that order*,
+cancels out. The last beans of a pass pull last, and nothing undoes
+their pull before the pass ends. In chapter 1 the last beans are the
+biggest, whose ratios lie closest to the $1.2$ the beans were made with
+(the noise matters least where $x$ is large), so the settled weight
+leans towards them. Reverse the order (the second row) and it lands on
+the other side of $w^\ast$, leaning towards the small beans, whose
+ratios the noise pushes up. A smaller $\alpha$ (the third row) makes
+each pull weaker, so the order matters less and the settled weight
+comes closer to $w^\ast$; only as $\alpha$ shrinks to zero does it reach
+it. Least squares has no order at all: it weighs every bean at once.
+Chapter 3 returns to this with random orders and with averaging.
+
+## A second parameter, drawn
+
+The line with a bias, from the closed form:
 
 ```{.output file="02-cost-function" from="with a bias" to="least squares w"}
 ```
 
-![The cost $e(w, b)$ of the line $y = w x + b$ as a surface over the
-$(w, b)$ plane. The contour lines on the floor join points of equal cost,
-at $e = 0.01, 0.05, 0.15, 0.3, 0.6, 1, 1.5$ and $2$. The dot marks the
-least-squares line on the surface, the circle its place on the floor.
-](figures/02-cost-function/cost-surface)
+![The hundred beans, the best scanned line through the origin (solid)
+and the least-squares line with a bias (dashed).
+](figures/02-cost-function/beans-fit)
 
 With the bias free, the slope comes back close to the $1.2$ the beans
 were made with, and the bias takes up the noise's average, which the
-line through the origin could only imitate by tilting. The cost falls too: two
-parameters fit at least as well as one, since $b = 0$ is still allowed.
+line through the origin could only imitate by tilting. The cost falls
+too: two parameters fit at least as well as one, since $b = 0$ is still
+allowed.
+
+![The cost $e(w, b)$ of the line $y = w x + b$ as a surface over the
+$(w, b)$ plane. The black lines on it join points of equal cost, at
+$e = 0.01, 0.05, 0.15, 0.3, 0.6, 1, 1.5$ and $2$; the black dot is the
+least-squares line, the bottom of the bowl.
+](figures/02-cost-function/cost-surface)
 
 The surface is a long narrow valley rather than a round bowl. Raising
 $w$ and lowering $b$ together barely changes the predictions of beans
 in the middle of the size range, so the cost hardly changes along that
-diagonal, while it climbs steeply across it. The contour ellipses on the
-floor show the same thing. Valleys like this one make gradient descent
-zig-zag, and they come back in later chapters.
+diagonal, while it climbs steeply across it. The contour lines, long
+thin ellipses, show the same thing. Valleys like this one make gradient
+descent zig-zag: chapter 3 draws the paths of its descents on the map
+of this valley.
 
 ## Exercises
 
@@ -516,4 +620,15 @@ checks them all). Give a number you found as `ANSWER=`.
    the least-squares line. Must the best grid point be the one nearest
    to the true minimum? Think of a narrow, tilted valley.
    (check: `make check-02 EXERCISE=5`)
+
+## Summary
+
+- The mean squared error $e(w)$ turns "how good is this weight" into
+  one number; the best weight is the one with the smallest cost.
+- For a line through the origin $e(w)$ is a parabola, and its minimum
+  has a closed form, $w^\ast = \sum x y / \sum x^2$.
+- Chapter 1's delta rule settled near $w^\ast$ but not on it: a
+  constant $\alpha$ and a fixed order bias it towards the last beans.
+- With a bias, $e(w, b)$ is a bowl over a plane, here a narrow valley.
+- The slope of the cost points downhill: chapter 3 follows it.
 */
