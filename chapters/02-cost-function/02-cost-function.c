@@ -536,7 +536,7 @@ little error in $e$.
 **Chapter 1's slope.** Now the question the chapter opened with. Here
 is chapter 1's training replayed three times, each next to $w^\ast$:
 
-```{.output file="02-cost-function" from="chapter 1's delta rule" to="0.005  small"}
+```{.output file="02-cost-function" from="delta rule, 100" to="0.005  small"}
 ```
 
 With chapter 1's settings (the first row) the neuron settled *below*
