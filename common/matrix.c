@@ -2,6 +2,7 @@
 #include "matrix.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +20,25 @@ void *nn_alloc(size_t count, size_t size)
         exit(1);
     }
     return p;
+}
+
+void *nn_realloc(void *p, size_t count, size_t size)
+{
+    if (size != 0 && count > SIZE_MAX / size) {
+        fprintf(stderr, "error: out of memory: %zu x %zu bytes do not fit "
+                "in a size; try a smaller run (--quick or smaller sizes)\n",
+                count, size);
+        exit(1);
+    }
+    size_t bytes = count * size;
+    void *grown = realloc(p, bytes ? bytes : 1);
+    if (!grown) {
+        fprintf(stderr, "error: out of memory growing a block to %zu x %zu "
+                "bytes; try a smaller run (--quick or smaller sizes)\n",
+                count, size);
+        exit(1);
+    }
+    return grown;
 }
 
 // Shape checks stay on in release builds: a wrong shape is a bug, and a

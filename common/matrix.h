@@ -12,10 +12,11 @@
 
    Memory: mat_alloc returns a zeroed matrix that the caller owns and
    releases with mat_free (which also resets it, so a double free is
-   harmless). nn_alloc is calloc that never returns NULL: when memory runs
-   out it prints one line naming the size and exits with status 1 - the
-   one place the toolkit stops the program, as llm.c's mallocCheck does,
-   because no chapter can do anything useful without its arrays.
+   harmless). nn_alloc is calloc (and nn_realloc realloc) that never
+   returns NULL: when memory runs out it prints one line naming the size
+   and exits with status 1 - the one place the toolkit stops the program,
+   as llm.c's mallocCheck does, because no chapter can do anything useful
+   without its arrays.
 
    Speed: mat_mul has a plain triple loop as the reference (read it first)
    and, when built with NN_USE_CBLAS (the default build links OpenBLAS),
@@ -37,6 +38,10 @@ typedef struct {
 
 // calloc that prints and exits on failure (see above). Free with free().
 void *nn_alloc(size_t count, size_t size);
+// realloc of p (NULL or from nn_alloc/nn_realloc) to count * size bytes,
+// with the same stop on failure and on a count * size that overflows.
+// The old contents are kept; new bytes are NOT zeroed.
+void *nn_realloc(void *p, size_t count, size_t size);
 
 matrix mat_alloc(int rows, int cols);       // zero-filled
 void mat_free(matrix *m);

@@ -31,11 +31,24 @@
 
 typedef enum { PLOT_NONE, PLOT_DUMB, PLOT_FILE, PLOT_WINDOW } plot_mode;
 
+// gnuplot's interactive terminals, best first.
+typedef enum { WINDOW_NONE, WINDOW_QT, WINDOW_WXT, WINDOW_X11 }
+    plot_window_terminal;
+
+// A gnuplot process we feed commands to.
+typedef struct {
+    int pid;                  // the process (pid_t fits an int on POSIX)
+    int fd;                   // its standard input; -1 once closed
+} plot_process;
+
 typedef struct {
     plot_mode mode;
     char out_dir[256];
-    char window_terminal[8];  // "qt", "wxt" or "x11" in window mode
+    plot_window_terminal window_terminal;  // in window mode
     bool warned;              // one gnuplot warning per program is enough
+    bool failed;              // a figure could not be written
+    plot_process *windows;    // window mode: figures on screen until
+    int n_windows, cap_windows;   // plot_close
 } plotter;
 
 typedef struct plot plot;
@@ -81,22 +94,38 @@ void plot_frame_end(plot *p, const char *label);
    In dumb mode gnuplot draws line plots well, but images, class maps and
    surfaces come out blank or garbled. A figure that is one of those gives
    its terminal form with the calls below, on the same plot object: in
-   dumb mode plot_end prints these panels (side by side when they fit in
-   80 columns) instead of running gnuplot; in the other modes they are
-   ignored. A figure with no useful ASCII form says so in one line. */
+   dumb mode plot_end prints these panels instead of running gnuplot
+   (side by side while they fit in 80 columns, else one under another,
+   each under its title; then the notes); in the other modes they are
+   ignored. Every line printed fits in 80 columns.
+
+   A panel draws one character per column and one line per two rows, so
+   a picture keeps its aspect (a character is about twice as tall as
+   wide); a picture wider than 76 columns or taller than 80 rows is
+   shrunk, one character then standing for a block of f x 2f values
+   (the panel says so). The calls copy what they need: the arrays may be
+   freed at once. */
 
 // A grey-level image, values[r * cols + c], shaded from lo (blank) to hi
-// (darkest glyph), with a legend of the shades under it.
+// (darkest glyph) in ten steps " .:-=+*#%@" (hi < lo reverses the scale;
+// a non-finite value shows as '?'), framed, with the legend
+// "lo [ .:-=+*#%@] hi" under it. A shrunk block shows its mean.
 void plot_ascii_image(plot *p, const char *title, const double *values,
                       int rows, int cols, double lo, double hi);
-// A map of cells, each an index into `glyphs` (-1: blank); `key` is the
-// legend printed under it ("o class 0   x class 1   . region of 0").
-// Distinct glyphs for distinct classes; rows[0] is drawn at the top.
+// A map of cells, each an index into `glyphs` (-1: blank; any other
+// index outside the string shows as '?'); `key` is the legend printed
+// under it ("o class 0   x class 1   . region of 0"), wrapped to fit.
+// rows[0] is drawn at the top. Where one character covers several
+// cells (always two rows, more when shrunk) the highest index wins: list
+// the regions' glyphs first and the points' after them (".,ox"), so a
+// point is never hidden by the region around it.
 void plot_ascii_cells(plot *p, const char *title, const int *cells,
                       int rows, int cols, const char *glyphs,
                       const char *key);
 // One line saying what the figure shows and how to see it, for a figure
-// with no useful ASCII form.
+// with no useful ASCII form ("the surface e(w, b): see it with --plot
+// file or --plot window"). Printed after the panels, wrapped to 80
+// columns. A figure may give notes and panels both.
 void plot_ascii_note(plot *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -121,11 +150,15 @@ FILE *plot_diagram_begin(plotter *pl, const char *stem);
 int plot_diagram_end(plotter *pl, FILE *dot);
 
 /* ---- The end of a run -----------------------------------------------------
-   Call once at the end of main. In window mode the figures stay on
-   screen until the reader closes them (or presses Enter in the
-   terminal), as matplotlib's plt.show() does; then every gnuplot is
-   closed and nothing is left behind. In other modes it returns at once.
-   Returns 0, or -1 if a figure could not be written. */
+   Call once at the end of main (and on an early exit after plot_init).
+   In window mode every figure's gnuplot is still running, its window on
+   screen; plot_close prints one line on stderr and waits until the
+   reader has closed every window (gnuplot's `pause mouse close`) or,
+   when stdin is the terminal the program runs in, pressed Enter; then it
+   stops every gnuplot it started, so nothing is left behind. Without a
+   terminal on stdin it waits for the windows alone. In the other modes
+   it returns at once. Returns 0, or -1 if a figure could not be
+   written (a message was printed for it). */
 int plot_close(plotter *pl);
 
 #endif
