@@ -418,7 +418,7 @@ static int load_split(idx_images *images, idx_labels *labels,
     return 0;
 }
 
-// The directory of the committed digits (see idx.h), into dir.
+// The directory `make deps` installs MNIST in (see idx.h), into dir.
 static int find_mnist_dir(char *dir, char *err, size_t err_size)
 {
     const char *data_dir = getenv("NN_DATA_DIR");
@@ -436,19 +436,34 @@ static int find_mnist_dir(char *dir, char *err, size_t err_size)
     roots[n] = ".";
     below[n++] = "/data/mnist";
 
-    char tried[3 * (PATH_SIZE + 2)] = "";
     char path[PATH_SIZE];
     for (int i = 0; i < n; i++) {
         snprintf(dir, PATH_SIZE, "%s%s", roots[i], below[i]);
         if (find_file(path, dir, "train-images", "idx3-ubyte"))
             return 0;
-        if (i > 0)
-            strcat(tried, ", ");
-        strcat(tried, dir);
     }
+    snprintf(dir, PATH_SIZE, "%s%s", roots[0], below[0]);
     return fail(err, err_size, "mnist",
-                "train-images-idx3-ubyte.gz not found in %s (set "
-                "NN_DATA_DIR to the repository's data directory)", tried);
+                "not installed (no %s/train-images-idx3-ubyte.gz): run "
+                "`make deps` to fetch and verify it", dir);
+}
+
+// "mnist" promises the official set: 60,000 + 10,000 digits of 28x28.
+// Anything else there is a broken or stale install.
+static int check_official_mnist(const idx_dataset *d, const char *dir,
+                                char *err, size_t err_size)
+{
+    if (!d->has_test)
+        return fail(err, err_size, dir, "no t10k-images-idx3-ubyte.gz: "
+                    "run `make deps` to install the whole of MNIST");
+    if (d->train_images.count != 60000 || d->test_images.count != 10000
+        || d->train_images.rows != 28 || d->train_images.cols != 28)
+        return fail(err, err_size, dir, "holds %d + %d images of %dx%d, "
+                    "not MNIST's 60000 + 10000 of 28x28: delete it and "
+                    "run `make deps`", d->train_images.count,
+                    d->test_images.count, d->train_images.rows,
+                    d->train_images.cols);
+    return 0;
 }
 
 int idx_load_dataset(idx_dataset *out, const char *name_or_dir,
@@ -456,7 +471,8 @@ int idx_load_dataset(idx_dataset *out, const char *name_or_dir,
 {
     memset(out, 0, sizeof *out);
     char dir[PATH_SIZE];
-    if (strcmp(name_or_dir, "mnist") == 0) {
+    int official_mnist = strcmp(name_or_dir, "mnist") == 0;
+    if (official_mnist) {
         if (find_mnist_dir(dir, err, err_size) != 0)
             return -1;
     } else if (strcmp(name_or_dir, "fashion") == 0) {
@@ -485,6 +501,11 @@ int idx_load_dataset(idx_dataset *out, const char *name_or_dir,
             return -1;
         }
         out->has_test = 1;
+    }
+    if (official_mnist
+        && check_official_mnist(out, dir, err, err_size) != 0) {
+        idx_free_dataset(out);
+        return -1;
     }
     return 0;
 }

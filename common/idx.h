@@ -100,11 +100,15 @@ typedef struct {
 
 /* Load a data set by name or from a directory:
 
-   "mnist"    the 10,000 real digits shipped in the repository's
-              data/mnist/ (training files only). Looked for in
-              $NN_DATA_DIR/mnist (NN_DATA_DIR names a data/ directory),
-              then NN_SOURCE_DIR/data/mnist when the build defines
+   "mnist"    the official MNIST: 60,000 training and 10,000 test
+              digits of 28x28 in their original order, as `make deps`
+              installs them (verified against data/SHA256SUMS) in the
+              repository's data/mnist/. Looked for in $NN_DATA_DIR/mnist
+              (NN_DATA_DIR names a data/ directory), then
+              NN_SOURCE_DIR/data/mnist when the build defines
               NN_SOURCE_DIR as the repository's root, then ./data/mnist.
+              Missing, or not 60,000 + 10,000 of 28x28: an error that
+              says to run `make deps`.
    "fashion"  Fashion-MNIST, 60,000 + 10,000, as Debian's
               dataset-fashion-mnist installs it in
               /usr/share/datasets/fashion-mnist/.

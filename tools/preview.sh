@@ -22,7 +22,7 @@ $out/bin/$chapter --plot file --out $out/figures/$chapter $args "$@" \
     > $out/runs/$chapter.txt 2> $out/runs/$chapter.log \
     || { cat $out/runs/$chapter.log; exit 1; }
 end=$(date +%s.%N)
-echo "preview: $chapter ran in $(echo "$end - $start" | bc) s"
+echo "preview: $chapter ran in $(awk "BEGIN { printf \"%.1f\", $end - $start }") s"
 printf '```{.include file="%s"}\n```\n' "$src" > $out/$chapter.md
 export NN_RUNS_DIR=$out/runs NN_FIGURES_DIR=$out/figures
 pandoc $out/$chapter.md --from markdown --lua-filter tools/weave.lua \
