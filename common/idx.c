@@ -2,11 +2,14 @@
 #include "idx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 enum { UNSIGNED_BYTE = 0x08, MAX_DIMS = 3 };
@@ -215,35 +218,168 @@ int idx_parse_labels(idx_labels *out, const unsigned char *bytes,
 
 // ---- From a file, plain or gzip ---------------------------------------
 
-// zlib's message for the last error on f, or NULL if there was none;
-// *code is its error code. zlib puts "path: " in front of its messages;
-// we drop that, as fail() adds the path.
-static const char *gzip_problem(gzFile f, const char *path, int *code)
+// A file read as it is, or inflated when it starts with gzip's magic
+// bytes 1f 8b. zlib's gzread would do most of this, but it silently
+// drops bytes after the end of the gzip data, where a plain file's extra
+// bytes are an error; inflating here treats both alike.
+typedef struct {
+    FILE *file;
+    int gzip;               // 1: inflate what the file holds
+    z_stream z;             // the inflater; z.next_in points into `in`
+    unsigned char in[1 << 16];
+    int at_end;             // the file has no more bytes to give
+    int done;               // gzip: the last member ended cleanly
+    size_t garbage;         // gzip: bytes after the end of the gzip data
+    int truncated;          // gzip: the file ended inside the data
+    const char *problem;    // what went wrong reading, or NULL
+} source;
+
+static void refill(source *s)
 {
-    const char *message = gzerror(f, code);
-    if (*code == Z_OK)
-        return NULL;
-    size_t n = strlen(path);
-    if (strncmp(message, path, n) == 0 && strncmp(message + n, ": ", 2) == 0)
-        message += n + 2;
-    return message;
+    if (s->z.avail_in > 0 || s->at_end)
+        return;
+    size_t n = fread(s->in, 1, sizeof s->in, s->file);
+    if (n < sizeof s->in) {
+        s->at_end = 1;
+        if (ferror(s->file))
+            s->problem = strerror(errno ? errno : EIO);
+    }
+    s->z.next_in = s->in;
+    s->z.avail_in = (uInt)n;
 }
 
-// Read up to `size` bytes from f into a buffer that grows as the data
-// arrives (from 1 MiB, doubling), so that a short file whose header
-// claims a big payload costs what it holds, not what it claims. The
-// count read goes to *got; NULL if memory runs out. Read errors stop
-// the loop early and are left for gzerror.
-static unsigned char *read_up_to(gzFile f, size_t size, size_t *got)
+static const char *file_kind(mode_t mode)
+{
+    return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+         : S_ISCHR(mode) ? "a character device"
+         : S_ISBLK(mode) ? "a block device"
+         : S_ISSOCK(mode) ? "a socket" : "not a file";
+}
+
+// Open path for reading, only if it is a regular file: a FIFO would
+// block until someone writes to it, a device might never end. Opening
+// with O_NONBLOCK makes even a FIFO's open return at once.
+static int source_open(source *s, const char *path,
+                       char *err, size_t err_size)
+{
+    memset(s, 0, sizeof *s);
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0)
+        return fail(err, err_size, path, "cannot open: %s",
+                    strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
+        return fail(err, err_size, path, "cannot open: %s",
+                    strerror(saved));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(err, err_size, path, "not a regular file (%s): "
+                    "give an IDX file", file_kind(st.st_mode));
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1
+        || (s->file = fdopen(fd, "rb")) == NULL) {
+        int saved = errno;
+        close(fd);
+        return fail(err, err_size, path, "cannot open: %s",
+                    strerror(saved));
+    }
+    refill(s);
+    if (s->z.avail_in >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b) {
+        // windowBits 15 + 16: a gzip wrapper, its CRC checked.
+        if (inflateInit2(&s->z, 15 + 16) != Z_OK) {
+            fclose(s->file);
+            return fail(err, err_size, path, "out of memory for zlib");
+        }
+        s->gzip = 1;
+    }
+    return 0;
+}
+
+static void source_close(source *s)
+{
+    if (s->gzip)
+        inflateEnd(&s->z);
+    fclose(s->file);
+}
+
+// After a gzip member: another member may follow (gzip reads the
+// concatenation), or nothing; anything else is counted as garbage.
+static void after_member(source *s)
+{
+    refill(s);
+    if (s->z.avail_in == 0) {
+        s->done = 1;
+    } else if (s->z.next_in[0] == 0x1f
+               && (s->z.avail_in == 1 || s->z.next_in[1] == 0x8b)) {
+        inflateReset(&s->z);
+    } else {
+        s->done = 1;
+        while (s->z.avail_in > 0) {
+            s->garbage += s->z.avail_in;
+            s->z.avail_in = 0;
+            refill(s);
+        }
+    }
+}
+
+// Read up to n bytes into out; fewer only at the end or on a problem.
+static size_t source_read(source *s, unsigned char *out, size_t n)
+{
+    if (!s->gzip) {
+        size_t got = 0;
+        while (got < n && !s->problem) {
+            refill(s);
+            if (s->z.avail_in == 0)
+                break;
+            size_t k = s->z.avail_in < n - got ? s->z.avail_in : n - got;
+            memcpy(out + got, s->z.next_in, k);
+            s->z.next_in += k;
+            s->z.avail_in -= (uInt)k;
+            got += k;
+        }
+        return got;
+    }
+    size_t got = 0;
+    while (got < n && !s->done && !s->problem) {
+        refill(s);
+        if (s->z.avail_in == 0) {
+            s->truncated = 1;
+            s->problem = "unexpected end of file";
+            break;
+        }
+        size_t want = n - got < (size_t)1 << 30 ? n - got
+                                                : (size_t)1 << 30;
+        s->z.next_out = out + got;
+        s->z.avail_out = (uInt)want;
+        uInt in_before = s->z.avail_in;
+        int rc = inflate(&s->z, Z_NO_FLUSH);
+        got += want - s->z.avail_out;
+        if (rc == Z_STREAM_END)
+            after_member(s);
+        else if (rc == Z_BUF_ERROR && s->z.avail_out == want
+                 && s->z.avail_in == in_before)
+            s->problem = "no progress";   // cannot happen; never loop
+        else if (rc != Z_OK && rc != Z_BUF_ERROR)
+            s->problem = s->z.msg ? s->z.msg : "damaged data";
+    }
+    return got;
+}
+
+// Read up to `size` bytes into a buffer that grows as the data arrives
+// (from 1 MiB, doubling), so that a short file whose header claims a big
+// payload costs what it holds, not what it claims. The count read goes
+// to *got; NULL if memory runs out.
+static unsigned char *read_up_to(source *s, size_t size, size_t *got)
 {
     size_t capacity = size < ((size_t)1 << 20) ? size : (size_t)1 << 20;
     unsigned char *bytes = malloc(capacity);
     *got = 0;
     while (bytes != NULL) {
-        // gzread returns less than asked only at the end or on an error.
-        int n = gzread(f, bytes + *got, (unsigned)(capacity - *got));
-        if (n > 0)
-            *got += (size_t)n;
+        *got += source_read(s, bytes + *got, capacity - *got);
         if (*got < capacity || capacity == size)
             break;
         capacity = 2 * capacity < size ? 2 * capacity : size;
@@ -255,6 +391,14 @@ static unsigned char *read_up_to(gzFile f, size_t size, size_t *got)
     return bytes;
 }
 
+// Report s->problem as "damaged gzip data: ..." or "cannot read: ...".
+static int read_problem(const source *s, const char *path,
+                        char *err, size_t err_size)
+{
+    return fail(err, err_size, path, "%s: %s",
+                s->gzip ? "damaged gzip data" : "cannot read", s->problem);
+}
+
 // Read the file at path as an IDX file with ndims dimensions: check the
 // header, then read the payload it promises, then make sure nothing
 // follows.
@@ -263,54 +407,53 @@ static int read_file(idx_header *h, unsigned char **payload,
                      char *err, size_t err_size)
 {
     *payload = NULL;
-    errno = 0;
-    gzFile f = gzopen(path, "rb");
-    if (f == NULL)
-        return fail(err, err_size, path, "cannot open: %s",
-                    errno ? strerror(errno) : "out of memory");
-
-    unsigned char header[4 + 4 * MAX_DIMS];
-    int n = gzread(f, header, 4 + 4 * (unsigned)ndims);
-    // gzread passes a plain file through; only gzip data can be damaged.
-    const char *cannot = gzdirect(f) ? "cannot read" : "damaged gzip data";
-    int code;
-    const char *problem = gzip_problem(f, path, &code);
-    int status;
-    if (problem && code != Z_BUF_ERROR)
-        status = fail(err, err_size, path, "%s: %s", cannot, problem);
-    else
-        status = parse_header(h, header, n > 0 ? (size_t)n : 0, ndims,
-                              path, err, err_size);
-    if (status != 0) {
-        gzclose(f);
+    source *s = malloc(sizeof *s);
+    if (s == NULL)
+        return fail(err, err_size, path, "out of memory");
+    if (source_open(s, path, err, err_size) != 0) {
+        free(s);
         return -1;
     }
 
-    size_t got, extra = 0;
-    *payload = read_up_to(f, h->payload_size, &got);
-    if (*payload == NULL) {
-        gzclose(f);
-        return fail(err, err_size, path, "out of memory for %zu bytes",
-                    h->payload_size);
-    }
-    unsigned char scratch[4096];
-    while (got == h->payload_size
-           && (n = gzread(f, scratch, sizeof scratch)) > 0)
-        extra += (size_t)n;
-    problem = gzip_problem(f, path, &code);   // lives until gzclose
+    unsigned char header[4 + 4 * MAX_DIMS];
+    size_t n = source_read(s, header, 4 + 4 * (size_t)ndims);
+    int status;
+    if (s->truncated)
+        status = fail(err, err_size, path, "truncated gzip: the data "
+                      "stops after %zu bytes, inside the IDX header", n);
+    else if (s->problem)
+        status = read_problem(s, path, err, err_size);
+    else
+        status = parse_header(h, header, n, ndims, path, err, err_size);
 
-    if (problem && code == Z_BUF_ERROR && got < h->payload_size) {
-        // The gzip stream stops short: say so, as truncation.
+    size_t got = 0, extra = 0;
+    if (status == 0) {
+        *payload = read_up_to(s, h->payload_size, &got);
+        if (*payload == NULL)
+            status = fail(err, err_size, path, "out of memory for %zu "
+                          "bytes", h->payload_size);
+    }
+    if (status == 0) {
+        unsigned char scratch[4096];
+        size_t k;
+        while (got == h->payload_size && !s->problem
+               && (k = source_read(s, scratch, sizeof scratch)) > 0)
+            extra += k;
         char claim[128];
         describe(claim, sizeof claim, h);
-        status = fail(err, err_size, path,
-                      "truncated: header promises %s but only %zu follow "
-                      "(gzip: %s)", claim, got, problem);
-    } else if (problem)
-        status = fail(err, err_size, path, "%s: %s", cannot, problem);
-    else
-        status = check_length(h, got, extra, path, err, err_size);
-    gzclose(f);   // reading: nothing left to flush, its result adds nothing
+        if (s->truncated)
+            status = fail(err, err_size, path, "truncated gzip: header "
+                          "promises %s but only %zu follow", claim, got);
+        else if (s->problem)
+            status = read_problem(s, path, err, err_size);
+        else if (s->garbage > 0 && got == h->payload_size && extra == 0)
+            status = fail(err, err_size, path, "%zu trailing bytes after "
+                          "the end of the gzip data", s->garbage);
+        else
+            status = check_length(h, got, extra, path, err, err_size);
+    }
+    source_close(s);
+    free(s);
     if (status != 0) {
         free(*payload);
         *payload = NULL;
@@ -366,13 +509,14 @@ enum { PATH_SIZE = 4096, DIGIT_MAX = 9 };
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
+// Whether path names something to try reading: anything stat() finds,
+// and anything it cannot look at for a reason other than absence (a
+// permission problem is then reported by the reader, with its errno).
+// Not fopen(): that would block on a FIFO.
 static int file_exists(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return 0;
-    fclose(f);
-    return 1;
+    struct stat st;
+    return stat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
 }
 
 // Find dir/<stem>-<kind> (e.g. train-images-idx3-ubyte), plain or .gz,
@@ -395,9 +539,12 @@ static int find_file(char *path, const char *dir, const char *stem,
 }
 
 // Load the pair <split>-images / <split>-labels ("train" or "t10k").
+// The test images must have the training images' size (`like`; NULL
+// for the training set itself): a model trained on 28x28 cannot read
+// 56x56.
 static int load_split(idx_images *images, idx_labels *labels,
                       const char *dir, const char *split,
-                      char *err, size_t err_size)
+                      const idx_images *like, char *err, size_t err_size)
 {
     char stem[16], image_path[PATH_SIZE], label_path[PATH_SIZE];
     snprintf(stem, sizeof stem, "%s-images", split);
@@ -409,6 +556,12 @@ static int load_split(idx_images *images, idx_labels *labels,
 
     if (idx_read_images(images, image_path, err, err_size) != 0)
         return -1;
+    if (like != NULL
+        && (images->rows != like->rows || images->cols != like->cols))
+        return fail(err, err_size, image_path, "images of %dx%d, but the "
+                    "training images are %dx%d: give a test set of the "
+                    "same size", images->rows, images->cols, like->rows,
+                    like->cols);
     if (idx_read_labels(labels, label_path, DIGIT_MAX, err, err_size) != 0)
         return -1;
     if (labels->count != images->count)
@@ -487,7 +640,7 @@ int idx_load_dataset(idx_dataset *out, const char *name_or_dir,
     }
 
     if (load_split(&out->train_images, &out->train_labels, dir, "train",
-                   err, err_size) != 0) {
+                   NULL, err, err_size) != 0) {
         idx_free_dataset(out);
         return -1;
     }
@@ -496,7 +649,7 @@ int idx_load_dataset(idx_dataset *out, const char *name_or_dir,
     if (find_file(images, dir, "t10k-images", "idx3-ubyte")
         || find_file(labels, dir, "t10k-labels", "idx1-ubyte")) {
         if (load_split(&out->test_images, &out->test_labels, dir, "t10k",
-                       err, err_size) != 0) {
+                       &out->train_images, err, err_size) != 0) {
             idx_free_dataset(out);
             return -1;
         }

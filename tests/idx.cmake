@@ -22,3 +22,36 @@ target_link_libraries(make_bad_idx PRIVATE ZLIB::ZLIB)
 add_test(NAME make_bad_idx
          COMMAND make_bad_idx ${CMAKE_BINARY_DIR}/bad_idx)
 set_tests_properties(make_bad_idx PROPERTIES FIXTURES_SETUP bad_idx_dirs)
+# A FIFO given as a data file once blocked the reader forever: a hang
+# must fail the test, not stall the suite.
+set_tests_properties(idx_reader PROPERTIES TIMEOUT 60)
+
+# Every broken data set of make_bad_idx, loaded as a chapter's --data
+# loads it: one line naming the problem, exit 2, well within the timeout
+# (the fifo case hung before idx.c opened only regular files).
+set(NN_BAD_IDX_EXPECT
+    "wrong-magic|not an IDX file" "truncated|truncated"
+    "huge-count|more than" "label-10|label 10 at index 7"
+    "trailing|5 trailing bytes" "empty|empty file"
+    "count-mismatch|39 labels" "no-labels|not found"
+    "test-size|images of 56x56, but the training images are 28x28"
+    "gzip-garbage|7 trailing bytes after the end of the gzip data"
+    "gzip-cut|truncated gzip" "fifo|not a regular file")
+foreach(pair ${NN_BAD_IDX_EXPECT})
+  string(REPLACE "|" ";" pair "${pair}")
+  list(GET pair 0 case)
+  list(GET pair 1 message)
+  add_test(NAME idx_bad_dir_${case}
+           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/expect.sh --status 2
+                   --lines-stderr 1 --stderr "${message}"
+                   -- $<TARGET_FILE:test_idx> --load
+                      ${CMAKE_BINARY_DIR}/bad_idx/${case})
+  set_tests_properties(idx_bad_dir_${case} PROPERTIES
+                       FIXTURES_REQUIRED bad_idx_dirs TIMEOUT 20)
+endforeach()
+add_test(NAME idx_good_dir
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/expect.sh
+                 --match "^40 training images, 10 test images$"
+                 -- $<TARGET_FILE:test_idx> --load
+                    ${CMAKE_BINARY_DIR}/bad_idx/good)
+set_tests_properties(idx_good_dir PROPERTIES FIXTURES_REQUIRED bad_idx_dirs)

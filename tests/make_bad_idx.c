@@ -17,6 +17,12 @@
 //   empty/           an empty image file
 //   count-mismatch/  40 images, 39 labels
 //   no-labels/       the image file only
+//   test-size/       the good training pair, and a t10k pair of 10
+//                    images of 56x56 (the test set must match 28x28)
+//   gzip-garbage/    7 bytes of garbage after the image file's gzip data
+//   gzip-cut/        the image file's gzip data cut to 15 bytes
+//   fifo/            train-images-idx3-ubyte is a FIFO (nothing writes
+//                    to it: a reader that opens it blindly hangs)
 //
 // Every case but good/ must make idx_load_dataset fail, so a chapter run
 // with `--data OUT_DIR/CASE` must print one line and exit 2.
@@ -33,12 +39,13 @@
 //
 // (or through a wrapper that checks for status 2 exactly). Exit status
 // 0, or 1 if a file cannot be written.
-#define _POSIX_C_SOURCE 200809L   // mkdir
+#define _POSIX_C_SOURCE 200809L   // mkdir, mkfifo, truncate
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 enum { GOOD_COUNT = 40, TEST_COUNT = 10, SIDE = 28, PIXELS = SIDE * SIDE };
@@ -163,6 +170,50 @@ int main(int argc, char **argv)
     size_t label_size = label_file(labels, GOOD_COUNT);
     labels[8 + 7] = 10;
     failures += write_gz("label-10", LABELS, labels, label_size);
+
+    // test-size: t10k images of 56x56 beside 28x28 training images.
+    size = image_file(images, GOOD_COUNT);
+    failures += write_case("test-size", size, GOOD_COUNT);
+    size_t big = 16 + (size_t)TEST_COUNT * 4 * PIXELS;
+    memset(images, 0, big);
+    put_u32(images, 0x00000803);
+    put_u32(images + 4, TEST_COUNT);
+    put_u32(images + 8, 2 * SIDE);
+    put_u32(images + 12, 2 * SIDE);
+    failures += write_gz("test-size", "t10k-images-idx3-ubyte.gz", images,
+                         big);
+    failures += write_gz("test-size", "t10k-labels-idx1-ubyte.gz", labels,
+                         label_file(labels, TEST_COUNT));
+
+    // gzip-garbage, gzip-cut: the gzip file itself damaged.
+    size = image_file(images, GOOD_COUNT);
+    char path[4096];
+    failures += write_case("gzip-garbage", size, GOOD_COUNT);
+    snprintf(path, sizeof path, "%s/gzip-garbage/%s", out_dir, IMAGES);
+    FILE *f = fopen(path, "ab");
+    if (f == NULL || fwrite("garbage", 1, 7, f) != 7 || fclose(f) != 0) {
+        fprintf(stderr, "make_bad_idx: cannot append to %s\n", path);
+        failures++;
+    }
+    failures += write_case("gzip-cut", size, GOOD_COUNT);
+    snprintf(path, sizeof path, "%s/gzip-cut/%s", out_dir, IMAGES);
+    if (truncate(path, 15) != 0) {
+        fprintf(stderr, "make_bad_idx: cannot cut %s: %s\n", path,
+                strerror(errno));
+        failures++;
+    }
+
+    // fifo: the image file is a named pipe nobody writes to.
+    failures += write_case("fifo", size, GOOD_COUNT);
+    snprintf(path, sizeof path, "%s/fifo/%s", out_dir, IMAGES);
+    remove(path);
+    snprintf(path, sizeof path, "%s/fifo/train-images-idx3-ubyte",
+             out_dir);
+    if (mkfifo(path, 0644) != 0 && errno != EEXIST) {
+        fprintf(stderr, "make_bad_idx: cannot make the FIFO %s: %s\n",
+                path, strerror(errno));
+        failures++;
+    }
 
     return failures == 0 ? 0 : 1;
 }
