@@ -1,6 +1,9 @@
 /**
 # Gradient descent: walking downhill {#ch-gradient-descent}
 
+*What you need:* chapters 1 and 2 (the delta rule, the cost parabola
+and its slope $2 a w + b$); a partial derivative, for the last part.
+
 Chapter 2 found the best weight twice: by trying three hundred of them,
 and by solving the equation "slope equals zero". Neither way grows with
 the problem. A network has millions of weights, so there is no grid to
@@ -20,6 +23,7 @@ how calmly it stays.
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nn.h"
 
@@ -63,8 +67,10 @@ they take a step:
   cheap, but one bean's slope is a noisy guess of the slope of all beans:
   each bean pulls $w$ towards its own ratio $y/x$.
 - **Mini-batch** descent averages the slope over a batch of 10 beans,
-  then steps. Each step costs ten slopes and is ten times less noisy
-  (the variance of a mean of 10 falls by a factor of 10).
+  then steps. Each step costs ten slopes, and its noise is smaller: the
+  variance of a mean of 10 independent slopes is a tenth of one slope's,
+  so its spread, the standard deviation, falls by $\sqrt{10}$, about
+  a factor of three.
 - **Fixed-step** descent uses the same batches but throws away the size
   of the slope and keeps only its sign: $w$ moves by exactly $\pm 0.01$
   against it, $w \leftarrow w - 0.01\,\operatorname{sign}(k)$.
@@ -130,9 +136,15 @@ static void stream_free(bean_stream *s)
 With the stream, one descent is one loop. Each update takes `batch`
 beans, averages their slopes into $k$, and moves $w$ either by
 $-\alpha k$ or by $-0.01\,\operatorname{sign}(k)$. The weight after
-every update goes into a trace for the figures. A learning rate that is
-too large makes $w$ grow without bound (chapter 1 showed why), and then
-the loop stops and reports it rather than printing infinities.
+every update goes into a trace for the figures.
+
+A learning rate that is too large makes $w$ run away. We say a descent
+*diverged* when its cost over all beans is no longer a finite number or
+has grown a millionfold over the cost at the start; every training loop
+in the book stops there with one line, rather than printing ever larger
+numbers (the toolkit's `cli_check_loss`). The cost of a weight is
+chapter 2's parabola $e(w) = a w^2 + b w + c$, so checking it after
+every update costs three multiplications.
 */
 
 typedef struct {
@@ -141,18 +153,28 @@ typedef struct {
     bool fixed_step;    // step by -step sign(k) instead of -alpha k
 } descent;
 
-// Beyond this |w| has certainly run away (the beans' slope is near 1.2).
-static const double RUNAWAY = 1e6;
+// e(w) = a w^2 + b w + c, chapter 2's parabola; a = mean x^2,
+// b = -2 mean x y, c = mean y^2.
+typedef struct {
+    double a, b, c;
+} quadratic;
+
+static double quadratic_value(quadratic q, double w)
+{
+    return (q.a * w + q.b) * w + q.c;
+}
 
 // Run n_updates updates of descent d from w0 on the beans x[n], y[n],
-// drawn from stream s. trace[u] receives w after update u; trace[0] is
-// w0, so trace is (n_updates + 1). Returns the update at which w ran
-// away, or 0 if it never did.
+// drawn from stream s; cost is their e(w). trace[u] receives w after
+// update u; trace[0] is w0, so trace is (n_updates + 1). Returns
+// CLI_CONTINUE, or 1 after the one line saying the descent diverged.
 static int descend(double *trace, const descent *d, const double *x,
-                   const double *y, bean_stream *s, double w0,
-                   double alpha, double step, int n_updates)
+                   const double *y, bean_stream *s, quadratic cost,
+                   double w0, double alpha, double step, int n_updates,
+                   const cli_common *common)
 {
     double w = w0;
+    double first_cost = quadratic_value(cost, w0);
     trace[0] = w;
     for (int u = 1; u <= n_updates; u++) {
         double k = 0.0;                     // mean slope of the batch
@@ -166,10 +188,15 @@ static int descend(double *trace, const descent *d, const double *x,
         else
             w -= alpha * k;                            // -alpha k
         trace[u] = w;
-        if (!isfinite(w) || fabs(w) > RUNAWAY)
-            return u;
+        char where[64];
+        snprintf(where, sizeof where, "update %d of %s descent", u,
+                 d->name);
+        int status = cli_check_loss(common, quadratic_value(cost, w),
+                                    first_cost, where, "lower --lr");
+        if (status != CLI_CONTINUE)
+            return status;
     }
-    return 0;
+    return CLI_CONTINUE;
 }
 
 /**
@@ -188,12 +215,28 @@ $a = \overline{x^2}$, so one update gives exactly
 
 $$w - w^\ast \;\leftarrow\; (1 - 2\alpha a)\,(w - w^\ast) .$$
 
-The distance shrinks by the same factor every step, and full-batch
-descent arrives within $0.01$ after the smallest $t$ with
-$|1 - 2\alpha a|^t\, |w_0 - w^\ast| \le 0.01$. A random batch's own
+The distance shrinks by the same factor every step if that factor is
+less than one in size, that is exactly when
+
+$$0 < \alpha < \frac{1}{a} :$$
+
+the full-batch rule for the learning rate. Above $1/(2a)$ the factor is
+negative and $w$ jumps from one side of $w^\ast$ to the other at every
+step, still closing in; above $1/a$ every jump lands farther away.
+Full-batch descent then arrives within $0.01$ after the smallest $t$
+with $|1 - 2\alpha a|^t\, |w_0 - w^\ast| \le 0.01$. A random batch's own
 $\overline{x^2}$ averages to $a$, so stochastic and mini-batch descent
 shrink the distance by that factor *on average* and should arrive after
-about as many updates, each with its own noise. Fixed-step descent
+about as many updates, each with its own noise.
+
+For stochastic descent the factor of one update is random,
+$1 - 2\alpha x^2$ for the bean $x$ drawn, and the average factor being
+small is not enough: a run multiplies many of them, and the spread of
+its ending grows with their *squares*. The mean square of the distance
+is multiplied at each update by $E\left[(1 - 2\alpha x^2)^2\right]$ (and
+the noise of single beans adds to it), so it stays bounded only while
+that mean is below one. The program prints it for the chosen $\alpha$;
+exercise 2 turns it into a bound on $\alpha$. Fixed-step descent
 cannot be faster than $0.01$ per update: it needs at least
 $(|w_0 - w^\ast| - 0.01)/0.01$ updates, however steep the slope.
 */
@@ -430,6 +473,279 @@ static void draw_animation(plotter *pl, double *const *traces,
 }
 
 /**
+## Two parameters: descent in the valley
+
+Chapter 2 gave the line a bias, $\hat y = w x + b$, and found that its
+cost $e(w, b)$ is a long narrow valley. Descent on two parameters is the
+same walk with two slopes. For one bean, with the miss
+$r = y - w x - b$,
+
+$$\frac{\partial e}{\partial w} = -2\,r\,x, \qquad
+  \frac{\partial e}{\partial b} = -2\,r ,$$
+
+and an update moves both parameters against their slopes:
+$w \leftarrow w - \alpha\,\partial e / \partial w$,
+$b \leftarrow b - \alpha\,\partial e / \partial b$. Averaged over a
+batch, these are the slopes of the batch's mean squared error.
+
+Why a valley slows the walk down is a short calculation. The cost is
+quadratic, so around its lowest point $(w^\ast, b^\ast)$ it is exactly
+
+$$e(w, b) = e^\ast + \begin{pmatrix}\delta w & \delta b\end{pmatrix}
+  A \begin{pmatrix}\delta w \\ \delta b\end{pmatrix}, \qquad
+  A = \begin{pmatrix}\overline{x^2} & \bar x \\ \bar x & 1\end{pmatrix},$$
+
+with $\delta w = w - w^\ast$, $\delta b = b - b^\ast$, and a full-batch
+update multiplies the offset $(\delta w, \delta b)$ by the matrix
+$I - 2\alpha A$. Along each eigenvector of $A$ this is the one-weight
+story again, a factor $1 - 2\alpha\lambda$ per update, where $\lambda$
+is the eigenvalue. Across the valley the eigenvalue is large,
+$\lambda_{\max}$; along it, small, $\lambda_{\min}$. So full-batch
+descent converges only for $\alpha < 1/\lambda_{\max}$: the *steep*
+direction sets the limit. Above $1/(2\lambda_{\max})$ it zig-zags from
+wall to wall across the valley. And along the valley floor the offset
+shrinks by $1 - 2\alpha\lambda_{\min}$, which for any $\alpha$ under the
+limit is at least $1 - 2\lambda_{\min}/\lambda_{\max}$: the narrower the
+valley (the larger $\lambda_{\max}/\lambda_{\min}$, the *condition
+number*), the slower the crawl, however well the step is chosen.
+
+The same matrix draws the map. The points of equal cost
+$e^\ast + L$ form an ellipse whose axes lie along the eigenvectors, with
+half-lengths $\sqrt{L/\lambda}$, long where $\lambda$ is small; the
+figures draw these ellipses from the formula.
+
+All of it needs only five averages over the beans, which also give the
+cost and the full-batch slopes of any $(w, b)$ without a loop.
+*/
+
+// The averages that describe e(w, b) = mean (y - w x - b)^2 completely.
+typedef struct {
+    double x, xx, y, xy, yy;   // mean x, x^2, y, x y, y^2
+} bean_moments;
+
+static bean_moments moments_of(const double *x, const double *y, int n)
+{
+    bean_moments m = {0, 0, 0, 0, 0};
+    for (int i = 0; i < n; i++) {
+        m.x += x[i];
+        m.xx += x[i] * x[i];
+        m.y += y[i];
+        m.xy += x[i] * y[i];
+        m.yy += y[i] * y[i];
+    }
+    m.x /= n, m.xx /= n, m.y /= n, m.xy /= n, m.yy /= n;
+    return m;
+}
+
+// e(w, b) = mean y^2 - 2 w mean xy - 2 b mean y + w^2 mean x^2
+//           + 2 w b mean x + b^2
+static double line_cost(bean_moments m, double w, double b)
+{
+    return m.yy - 2 * w * m.xy - 2 * b * m.y + w * w * m.xx
+           + 2 * w * b * m.x + b * b;
+}
+
+// The eigenvalues of the symmetric [[p, q], [q, r]], largest first, and
+// the unit eigenvector (vx, vy) of the largest (the other is (-vy, vx)).
+static void symmetric_eigen(double lambda[2], double *vx, double *vy,
+                            double p, double q, double r)
+{
+    double mean = (p + r) / 2, half = hypot((p - r) / 2, q);
+    lambda[0] = mean + half;
+    lambda[1] = mean - half;
+    double ex = lambda[0] - r, ey = q;    // (A - lambda I) e = 0
+    if (hypot(ex, ey) == 0)              // q = 0 and p >= r: the x axis
+        ex = 1, ey = 0;
+    double length = hypot(ex, ey);
+    *vx = ex / length;
+    *vy = ey / length;
+}
+
+/**
+One descent on $(w, b)$ is the loop of the one-weight case with a
+second slope. Full-batch descent takes its slopes from the averages,
+$\partial e / \partial w = 2\,(w\,\overline{x^2} + b\,\bar x -
+\overline{x y})$ and $\partial e / \partial b = 2\,(w\,\bar x + b -
+\bar y)$; the others average over the beans their stream hands them. A
+path that runs away is stopped and cut where its cost passed a
+millionfold its start: here a runaway is something to look at, not the
+end of the program.
+*/
+
+// Descent on (w, b) from (w0, b0): batch beans per update from stream s,
+// or all of them (batch 0, the slopes from the moments m). path_w and
+// path_b are (n_updates + 1). Returns how many updates were made,
+// n_updates or fewer when the path ran away.
+static int descend_line(double *path_w, double *path_b, int batch,
+                        const double *x, const double *y, bean_stream *s,
+                        bean_moments m, double w0, double b0,
+                        double alpha, int n_updates)
+{
+    double w = w0, b = b0, first_cost = line_cost(m, w0, b0);
+    path_w[0] = w, path_b[0] = b;
+    for (int u = 1; u <= n_updates; u++) {
+        double dw = 0.0, db = 0.0;          // de/dw, de/db
+        if (batch == 0) {
+            dw = 2 * (w * m.xx + b * m.x - m.xy);
+            db = 2 * (w * m.x + b - m.y);
+        } else {
+            for (int j = 0; j < batch; j++) {
+                int i = stream_next(s);
+                double miss = y[i] - w * x[i] - b;   // r
+                dw += -2 * miss * x[i];
+                db += -2 * miss;
+            }
+            dw /= batch, db /= batch;
+        }
+        w -= alpha * dw;
+        b -= alpha * db;
+        path_w[u] = w, path_b[u] = b;
+        double cost = line_cost(m, w, b);
+        if (!isfinite(cost) || cost > 1e6 * first_cost)
+            return u;
+    }
+    return n_updates;
+}
+
+/**
+The map: the ellipses $e = e^\ast + L$ for a few levels $L$, as points
+with a break (NaN, which gnuplot reads as "lift the pen") after each
+ellipse, then the paths on top, growing frame by frame. In a terminal
+the map becomes a grid of characters, one per path.
+*/
+
+enum { ELLIPSE_POINTS = 80, N_LEVELS = 7 };
+static const double LEVELS[N_LEVELS] = {0.002, 0.01, 0.03, 0.08, 0.2,
+                                        0.5, 1.2};
+
+// The ellipses into ew, eb, each (N_LEVELS * (ELLIPSE_POINTS + 2)):
+// around (w_star, b_star), axes along (vx, vy) and (-vy, vx) with
+// half-lengths sqrt(L / lambda).
+static int valley_ellipses(double *ew, double *eb, double w_star,
+                           double b_star, const double lambda[2],
+                           double vx, double vy)
+{
+    int k = 0;
+    for (int l = 0; l < N_LEVELS; l++) {
+        double across = sqrt(LEVELS[l] / lambda[0]);
+        double along = sqrt(LEVELS[l] / lambda[1]);
+        for (int i = 0; i <= ELLIPSE_POINTS; i++, k++) {
+            double t = 2 * 3.14159265358979323846 * i / ELLIPSE_POINTS;
+            double u = across * cos(t), v = along * sin(t);
+            ew[k] = w_star + u * vx - v * vy;
+            eb[k] = b_star + u * vy + v * vx;
+        }
+        ew[k] = eb[k] = NAN;
+        k++;
+    }
+    return k;
+}
+
+typedef struct {
+    const char *name;
+    char glyph;            // its mark in a terminal
+    const char *style;     // gnuplot line style: "lw 2 lc rgb '#...'"
+    const double *w, *b;   // the path, (length)
+    int length;            // points: updates made + 1
+} map_path;
+
+enum { MAP_ROWS = 22, MAP_COLS = 64 };
+
+// The map's visible part.
+typedef struct {
+    double w_lo, w_hi, b_lo, b_hi;
+} map_range;
+
+// Put glyph index g into the cell of (w, b); cells is (MAP_ROWS,
+// MAP_COLS) with the largest b in row 0. Points off the map are skipped.
+static void mark_cell(int *cells, double w, double b, int g, map_range r)
+{
+    double col = floor((w - r.w_lo) / (r.w_hi - r.w_lo) * MAP_COLS);
+    double row = floor((r.b_hi - b) / (r.b_hi - r.b_lo) * MAP_ROWS);
+    if (col >= 0 && col < MAP_COLS && row >= 0 && row < MAP_ROWS)
+        cells[(int)row * MAP_COLS + (int)col] = g;
+}
+
+// The terminal form of the map: ellipses as '.', each path as its
+// glyph, the least-squares point as '*'. ew, eb are (n_ellipse).
+static void ascii_map(plot *p, const char *title, const double *ew,
+                      const double *eb, int n_ellipse,
+                      const map_path *paths, int n_paths, double w_star,
+                      double b_star, map_range r)
+{
+    int cells[MAP_ROWS * MAP_COLS];   // glyph index per cell, -1 blank
+    char glyphs[8] = ".*", key[160] = ". equal cost  * least squares";
+    for (int i = 0; i < MAP_ROWS * MAP_COLS; i++)
+        cells[i] = -1;
+    for (int i = 0; i < n_ellipse; i++)
+        if (!isnan(ew[i]))
+            mark_cell(cells, ew[i], eb[i], 0, r);
+    for (int k = 0; k < n_paths && k < 5; k++) {
+        glyphs[2 + k] = paths[k].glyph;
+        glyphs[3 + k] = '\0';
+        size_t used = strlen(key);
+        snprintf(key + used, sizeof key - used, "  %c %s",
+                 paths[k].glyph, paths[k].name);
+        for (int i = 0; i < paths[k].length; i++)
+            mark_cell(cells, paths[k].w[i], paths[k].b[i], 2 + k, r);
+    }
+    mark_cell(cells, w_star, b_star, 1, r);
+    plot_ascii_cells(p, title, cells, MAP_ROWS, MAP_COLS, glyphs, key);
+}
+
+// An animation of the paths growing over the valley's ellipses, on
+// equal scales for w and b. Frame f shows the first frame_updates[f]
+// updates of every path; ew, eb are (n_ellipse).
+static void draw_map(plotter *pl, const char *stem, const char *title,
+                     const double *ew, const double *eb, int n_ellipse,
+                     const map_path *paths, int n_paths,
+                     const int *frame_updates, int n_frames,
+                     double w_star, double b_star, map_range r)
+{
+    plot *p = plot_anim_begin(pl, stem, 6, 4.4);
+    plot_xy(p, "$ellipses", ew, eb, n_ellipse);
+    double star_w[1] = {w_star}, star_b[1] = {b_star};
+    plot_xy(p, "$star", star_w, star_b, 1);
+    char name[16];
+    for (int k = 0; k < n_paths; k++) {
+        snprintf(name, sizeof name, "$path%d", k);
+        plot_xy(p, name, paths[k].w, paths[k].b, paths[k].length);
+    }
+    plot_cmd(p, "set xlabel 'w'");
+    plot_cmd(p, "set ylabel 'b'");
+    plot_cmd(p, "set xrange [%g:%g]", r.w_lo, r.w_hi);
+    plot_cmd(p, "set yrange [%g:%g]", r.b_lo, r.b_hi);
+    plot_cmd(p, "set size ratio -1");
+    plot_cmd(p, "set key top right box opaque samplen 2");
+    ascii_map(p, title, ew, eb, n_ellipse, paths, n_paths, w_star, b_star,
+              r);
+    for (int f = 0; f < n_frames; f++) {
+        plot_frame_begin(p);
+        char command[1024];
+        int used = snprintf(command, sizeof command,
+                            "plot $ellipses with lines lc rgb '#b8b8b8' "
+                            "lw 1 notitle, $star with points pt 3 ps 1.6 "
+                            "lc rgb 'black' notitle");
+        for (int k = 0; k < n_paths; k++) {
+            int last = frame_updates[f] < paths[k].length - 1
+                           ? frame_updates[f] : paths[k].length - 1;
+            used += snprintf(command + used, sizeof command - (size_t)used,
+                             ", $path%d every ::0::%d with lines %s "
+                             "title '%s', $path%d every ::%d::%d with "
+                             "points pt 7 ps 0.8 %s notitle", k, last,
+                             paths[k].style, paths[k].name, k, last,
+                             last, paths[k].style);
+        }
+        plot_cmd(p, "%s", command);
+        char label[96];
+        snprintf(label, sizeof label, "%s: update %d", title,
+                 frame_updates[f]);
+        plot_frame_end(p, label);
+    }
+    plot_end(p);
+}
+
+/**
 ## The program
 
 The tutorial's three programs share their settings, and so do the three
@@ -510,24 +826,151 @@ static int print_summary(double *const *traces, const descent *descents,
     return settled;
 }
 
-// What to expect: full-batch descent's factor and arrival, and the
+// What to expect: full-batch descent's factor, its limit and arrival,
+// stochastic descent's mean-square factor over the beans x[n], and the
 // fewest fixed steps that can cover the distance; a = mean x^2.
 static void print_predictions(double alpha, double a, double step,
-                              double w0, double w_star)
+                              double w0, double w_star, const double *x,
+                              int n)
 {
     double factor = fabs(1.0 - 2.0 * alpha * a);
     int predicted = full_batch_arrival(factor, w0, w_star);
     printf("\nfull batch: |w - w*| shrinks by |1 - 2 alpha a| = %.6f "
            "per update\n", factor);
+    printf("full batch converges for alpha < 1/a = %.6f\n", 1.0 / a);
     if (predicted >= 0)
         printf("full batch would be within 0.01 after %d update%s\n",
                predicted, predicted == 1 ? "" : "s");
     else
         printf("full batch would never get within 0.01\n");
+    double mean_square = 0.0;      // mean of (1 - 2 alpha x^2)^2
+    for (int i = 0; i < n; i++) {
+        double f = 1.0 - 2.0 * alpha * x[i] * x[i];
+        mean_square += f * f;
+    }
+    mean_square /= n;
+    printf("stochastic: mean of (1 - 2 alpha x^2)^2 = %.6g (%s 1)\n",
+           mean_square, mean_square < 1.0 ? "below" : "not below");
     int fewest = (int)ceil((fabs(w0 - w_star) - NEAR) / step - 1e-9);
     fewest = fewest > 0 ? fewest : 0;
     printf("fixed step needs at least %d update%s\n", fewest,
            fewest == 1 ? "" : "s");
+}
+
+// Descent on (w, b) for the maps: full batch, stochastic and
+// mini-batch at the chosen alpha, then full batch just under and just
+// over the step-size limit. Prints what they did; draws two maps.
+static void descend_valley(plotter *pl, const double *x, const double *y,
+                           int n, const rng *r, bool in_order, int batch,
+                           double alpha, double w0, int n_updates)
+{
+    bean_moments m = moments_of(x, y, n);
+    double w_star = (m.xy - m.x * m.y) / (m.xx - m.x * m.x);
+    double b_star = m.y - w_star * m.x;
+    double lambda[2], vx, vy;
+    symmetric_eigen(lambda, &vx, &vy, m.xx, m.x, 1.0);
+    double limit = 1.0 / lambda[0];
+    printf("\ntwo parameters, y = w x + b, from (w, b) = (%g, 0):\n", w0);
+    printf("least squares w* = %.6f, b* = %.6f, error %.6f\n", w_star,
+           b_star, line_cost(m, w_star, b_star));
+    printf("eigenvalues of A: %.6g across the valley, %.6g along it\n",
+           lambda[0], lambda[1]);
+    printf("full batch converges for alpha < 1/lambda_max = %.6g\n",
+           limit);
+    printf("and zig-zags across the valley for alpha > %.6g\n",
+           limit / 2);
+    printf("along the valley 1 - 2 alpha lambda_min = %.6g per update\n",
+           1 - 2 * alpha * lambda[1]);
+
+    enum { N_PATHS = 3 };
+    // Full batch last, so that it is drawn on top of mini-batch descent,
+    // which follows it closely.
+    const char *names[N_PATHS] = {"stochastic", "mini-batch",
+                                  "full batch"};
+    const int batches[N_PATHS] = {1, batch, 0};
+    const char glyphs[N_PATHS] = {'S', 'M', 'F'};
+    const char *styles[N_PATHS] = {"lw 2 lc rgb '#1f6fb4'",
+                                   "lw 3 lc rgb '#d6282b'",
+                                   "lw 1.5 dt 2 lc rgb '#000000'"};
+    double *pw[N_PATHS], *pb[N_PATHS];     // each (n_updates + 1)
+    map_path paths[N_PATHS];
+    printf("%-11s %7s %10s %10s %10s %14s\n", "descent", "updates",
+           "final w", "final b", "error", "from (w*, b*)");
+    for (int k = 0; k < N_PATHS; k++) {
+        pw[k] = nn_alloc((size_t)n_updates + 1, sizeof *pw[k]);
+        pb[k] = nn_alloc((size_t)n_updates + 1, sizeof *pb[k]);
+        bean_stream stream;
+        stream_start(&stream, r, n, !in_order);
+        int made = descend_line(pw[k], pb[k], batches[k], x, y, &stream,
+                                m, w0, 0.0, alpha, n_updates);
+        stream_free(&stream);
+        paths[k] = (map_path){names[k], glyphs[k], styles[k], pw[k],
+                              pb[k], made + 1};
+        double w = pw[k][made], b = pb[k][made];
+        printf("%-11s %7d %10.6g %10.6g %10.6f %14.6g%s\n", names[k], made,
+               w, b, line_cost(m, w, b), hypot(w - w_star, b - b_star),
+               made < n_updates ? "  ran away" : "");
+    }
+
+    // Ellipses, and frames spaced more densely early, where paths move.
+    int n_ellipse = N_LEVELS * (ELLIPSE_POINTS + 2);
+    double *ew = nn_alloc((size_t)n_ellipse, sizeof *ew);
+    double *eb = nn_alloc((size_t)n_ellipse, sizeof *eb);
+    n_ellipse = valley_ellipses(ew, eb, w_star, b_star, lambda, vx, vy);
+    const map_range range = {-0.2, 2.2, -0.7, 1.1};
+    enum { MAP_FRAMES = 60 };
+    int frames[MAP_FRAMES + 1], n_frames = 0;
+    for (int f = 0; f <= MAP_FRAMES; f++) {
+        double t = (double)f / MAP_FRAMES;
+        int u = (int)lround(n_updates * t * t);
+        if (n_frames == 0 || u != frames[n_frames - 1])
+            frames[n_frames++] = u;
+    }
+    draw_map(pl, "valley-descent", "descent on (w, b)", ew, eb, n_ellipse,
+             paths, N_PATHS, frames, n_frames, w_star, b_star, range);
+
+    // The step-size limit: full batch just under it and just over it.
+    enum { LIMIT_UPDATES = 40 };
+    const double fractions[2] = {0.9, 1.03};
+    const char *limit_styles[2] = {"lw 2 lc rgb '#2a9a2a'",
+                                   "lw 2 lc rgb '#8e44ad'"};
+    const char limit_glyphs[2] = {'U', 'O'};
+    char limit_names[2][48];
+    double *lw[2], *lb[2];                 // each (LIMIT_UPDATES + 1)
+    map_path limit_paths[2];
+    printf("full batch near the limit, %d updates:\n", LIMIT_UPDATES);
+    printf("%-11s %7s %10s %10s %10s %14s\n", "alpha", "limit",
+           "final w", "final b", "error", "from (w*, b*)");
+    for (int k = 0; k < 2; k++) {
+        double rate = fractions[k] * limit;
+        lw[k] = nn_alloc(LIMIT_UPDATES + 1, sizeof *lw[k]);
+        lb[k] = nn_alloc(LIMIT_UPDATES + 1, sizeof *lb[k]);
+        int made = descend_line(lw[k], lb[k], 0, x, y, NULL, m, w0, 0.0,
+                                rate, LIMIT_UPDATES);
+        snprintf(limit_names[k], sizeof limit_names[k], "alpha %.3g",
+                 rate);
+        limit_paths[k] = (map_path){limit_names[k], limit_glyphs[k],
+                                    limit_styles[k], lw[k], lb[k],
+                                    made + 1};
+        double w = lw[k][made], b = lb[k][made];
+        printf("%-11.6g %6.2fx %10.6g %10.6g %10.6f %14.6g%s\n", rate,
+               fractions[k], w, b, line_cost(m, w, b),
+               hypot(w - w_star, b - b_star),
+               made < LIMIT_UPDATES ? "  ran away" : "");
+    }
+    int limit_frames[LIMIT_UPDATES + 1];
+    for (int u = 0; u <= LIMIT_UPDATES; u++)
+        limit_frames[u] = u;
+    draw_map(pl, "valley-limit", "full batch near the limit", ew, eb,
+             n_ellipse, limit_paths, 2, limit_frames, LIMIT_UPDATES + 1,
+             w_star, b_star, range);
+
+    for (int k = 0; k < N_PATHS; k++)
+        free(pw[k]), free(pb[k]);
+    for (int k = 0; k < 2; k++)
+        free(lw[k]), free(lb[k]);
+    free(ew);
+    free(eb);
 }
 
 int main(int argc, char **argv)
@@ -536,18 +979,18 @@ int main(int argc, char **argv)
     double alpha = 0.1, step = 0.01, w0 = 0.01;
     bool in_order = false;
     cli_option options[] = {
-        {"--beans", CLI_INT, &n_beans, "number of beans", .min = 1,
-         .max = 1000000},
-        {"--updates", CLI_INT, &n_updates, "updates for each descent",
-         .min = 1, .max = 1000000},
-        {"--lr", CLI_DOUBLE, &alpha, "learning rate alpha", .min = 0,
-         .max = 100, .open_min = true},
-        {"--batch", CLI_INT, &batch, "beans per mini-batch", .min = 1,
-         .max = 1000000},
-        {"--step", CLI_DOUBLE, &step, "the fixed step", .min = 0,
-         .max = 10, .open_min = true},
-        {"--w0", CLI_DOUBLE, &w0, "initial weight", .min = -100,
-         .max = 100},
+        {.name = "--beans", .type = CLI_INT, .value = &n_beans,
+         .help = "number of beans", .min = 1, .max = 1000000},
+        {.name = "--updates", .type = CLI_INT, .value = &n_updates,
+         .help = "updates for each descent", .min = 1, .max = 1000000},
+        {.name = "--lr", .type = CLI_DOUBLE, .value = &alpha,
+         .help = "learning rate alpha", .max = 100, .open_min = true},
+        {.name = "--batch", .type = CLI_INT, .value = &batch,
+         .help = "beans per mini-batch", .min = 1, .max = 1000000},
+        {.name = "--step", .type = CLI_DOUBLE, .value = &step,
+         .help = "the fixed step", .max = 10, .open_min = true},
+        {.name = "--w0", .type = CLI_DOUBLE, .value = &w0,
+         .help = "initial weight", .min = -100, .max = 100},
         {.name = "--in-order", .type = CLI_FLAG, .value = &in_order,
          .help = "visit the beans sorted by size, as the tutorial does"},
     };
@@ -561,6 +1004,15 @@ int main(int argc, char **argv)
                          batch, n_beans);
     if (common.quick)
         n_updates = n_updates < 200 ? n_updates : 200;
+    // beans (x, y), two bean orders, and 3 traces plus 6 path columns
+    // of n_updates + 1 doubles
+    size_t per_trace = nn_size_mul((size_t)n_updates + 1, sizeof(double));
+    size_t bytes = nn_size_add(
+        nn_size_mul((size_t)n_beans, 2 * sizeof(double) + 2 * sizeof(int)),
+        nn_size_mul(9, per_trace));
+    status = cli_check_memory(&common, bytes, "--updates or --beans");
+    if (status != CLI_CONTINUE)
+        return status;
     plotter pl;
     if (plot_init(&pl, common.plot, common.out) != 0)
         return 2;
@@ -571,13 +1023,15 @@ int main(int argc, char **argv)
     double *y = nn_alloc((size_t)n_beans, sizeof *y);   // toxicity, (n)
     data_beans(&r, x, y, n_beans);
 
-    // The target: chapter 2's closed form, and its parabola's a.
-    double sum_xy = 0.0, sum_xx = 0.0;
+    // The target: chapter 2's closed form, and its parabola.
+    quadratic cost = {0.0, 0.0, 0.0};
     for (int i = 0; i < n_beans; i++) {
-        sum_xy += x[i] * y[i];
-        sum_xx += x[i] * x[i];
+        cost.a += x[i] * x[i];
+        cost.b += -2.0 * x[i] * y[i];
+        cost.c += y[i] * y[i];
     }
-    double w_star = sum_xy / sum_xx, a = sum_xx / n_beans;
+    cost.a /= n_beans, cost.b /= n_beans, cost.c /= n_beans;
+    double w_star = -cost.b / (2.0 * cost.a), a = cost.a;
     printf("%d beans; least squares w* = sum(x y) / sum(x^2) = %.6f\n",
            n_beans, w_star);
     printf("start w = %g, learning rate %g, batches of %d, fixed step "
@@ -596,35 +1050,34 @@ int main(int argc, char **argv)
         traces[d] = nn_alloc((size_t)n_updates + 1, sizeof *traces[d]);
         bean_stream stream;
         stream_start(&stream, &r, n_beans, !in_order);
-        int runaway = descend(traces[d], &descents[d], x, y, &stream, w0,
-                              alpha, step, n_updates);
+        status = descend(traces[d], &descents[d], x, y, &stream, cost, w0,
+                         alpha, step, n_updates, &common);
         stream_free(&stream);
-        if (runaway) {
-            fprintf(stderr, "%s: %s descent diverged (w = %g after update "
-                    "%d); the learning rate %g is too large for these "
-                    "beans (try --lr 0.1)\n", common.program,
-                    descents[d].name, traces[d][runaway], runaway, alpha);
+        if (status != CLI_CONTINUE) {
             for (int k = 0; k <= d; k++)
                 free(traces[k]);
             free(x), free(y);
-            return 1;
+            plot_close(&pl);
+            return status;
         }
     }
 
     print_checkpoints(traces, descents, n_updates);
     int settled = print_summary(traces, descents, n_updates, x, y,
                                 n_beans, w_star);
-    print_predictions(alpha, a, step, w0, w_star);
+    print_predictions(alpha, a, step, w0, w_star, x, n_beans);
 
     draw_weights(&pl, traces, descents, n_updates, w_star);
     draw_costs(&pl, traces, descents, n_updates, x, y, n_beans, w_star);
     draw_animation(&pl, traces, descents, n_updates, settled, x, y,
                    n_beans);
+    descend_valley(&pl, x, y, n_beans, &r, in_order, batch, alpha, w0,
+                   n_updates);
     for (int d = 0; d < N_DESCENTS; d++)
         free(traces[d]);
     free(x);
     free(y);
-    return 0;
+    return plot_close(&pl) == 0 ? 0 : 1;
 }
 
 /**
