@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"      // cli_program, cli_note_output_failure
 #include "matrix.h"   // nn_alloc, nn_realloc
 
 extern char **environ;
@@ -150,7 +151,7 @@ static void warn_once(plotter *pl, const char *fmt, ...)
     pl->warned = true;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "warning: ");
+    fprintf(stderr, "%s: warning: ", cli_program());
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n");
     va_end(ap);
@@ -194,7 +195,7 @@ static double gnuplot_timeout(void)
 
 static plot_process gp_start(plotter *pl, const char *stem)
 {
-    plot_process gp = {.pid = -1, .fd = -1};
+    plot_process gp = {.pid = -1, .fd = -1, .broken = false};
     fflush(stdout);   // our text first, then gnuplot's ASCII plot
     int fds[2];
     if (pipe(fds) != 0) {
@@ -205,6 +206,7 @@ static plot_process gp_start(plotter *pl, const char *stem)
     // Our end must not leak into this or later gnuplots: a window's
     // gnuplot would then never see the end of its input.
     fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFL, O_NONBLOCK);   // so that gp_write can time out
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO);
@@ -225,37 +227,44 @@ static plot_process gp_start(plotter *pl, const char *stem)
     return gp;
 }
 
-// Write all of data to gnuplot; -1 when gnuplot is gone.
+// Write all of data to gnuplot; -1 when gnuplot is gone or has not
+// read anything for the timeout (it is then marked broken: later writes
+// are skipped and gp_finish reports it).
 static int gp_write(plot_process *gp, const char *data, size_t len)
 {
-    if (gp->fd < 0)
+    if (gp->fd < 0 || gp->broken)
         return -1;
     sigset_t pipe_only, old;
     sigemptyset(&pipe_only);
     sigaddset(&pipe_only, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-    int status = 0;
+    int timeout_ms = (int)(gnuplot_timeout() * 1000);
     while (len > 0) {
         ssize_t n = write(gp->fd, data, len);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && errno == EAGAIN) {
+            // gnuplot is busy: wait until it reads, within the bound
+            struct pollfd out = {.fd = gp->fd, .events = POLLOUT};
+            int ready = poll(&out, 1, timeout_ms);
+            if (ready > 0 || (ready < 0 && errno == EINTR))
+                continue;
+        }
         if (n < 0) {
-            status = -1;
+            gp->broken = true;
             break;
         }
         data += n;
         len -= (size_t)n;
     }
-    if (status != 0) {
-        // The SIGPIPE the failed write raised is pending: take it.
+    if (gp->broken) {
+        // A write to a dead gnuplot raised SIGPIPE, now pending: take it.
         struct timespec zero = {0, 0};
         while (sigtimedwait(&pipe_only, NULL, &zero) == SIGPIPE)
             ;
-        close(gp->fd);
-        gp->fd = -1;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return status;
+    return gp->broken ? -1 : 0;
 }
 
 static void gp_printf(plot_process *gp, const char *fmt, ...)
@@ -312,16 +321,21 @@ static int gp_finish(plotter *pl, plot_process *gp, const char *stem)
         gp->fd = -1;
     }
     double timeout = gnuplot_timeout();
-    int status = gp_wait(gp->pid, timeout);
+    int status = gp_wait(gp->pid, gp->broken ? 1.0 : timeout);
     if (status == -1) {
-        warn_once(pl, "gnuplot did not finish drawing '%s' within %g s; "
-                  "stopped it and going on (the figure may be missing)",
-                  stem, timeout);
+        if (gp->broken)
+            warn_once(pl, "gnuplot stopped reading the figure '%s'; "
+                      "stopped it and going on (the figure may be "
+                      "missing)", stem);
+        else
+            warn_once(pl, "gnuplot did not finish drawing '%s' within "
+                      "%g s; stopped it and going on (the figure may be "
+                      "missing)", stem, timeout);
         gp_kill(gp, SIGTERM);
         return -1;
     }
     gp->pid = -1;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (gp->broken || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         warn_once(pl, "gnuplot failed while drawing '%s' (%s %d); the "
                   "figure may be missing", stem,
                   WIFEXITED(status) ? "exit status" : "signal",
@@ -360,25 +374,37 @@ static plot_window_terminal find_window_terminal(void)
     return WINDOW_NONE;
 }
 
-int plot_init(plotter *pl, plot_mode mode, const char *out_dir)
+int plot_init(plotter *pl, const char *mode_word, const char *out_dir)
 {
     memset(pl, 0, sizeof *pl);
+    plot_mode mode = plot_default_mode();
+    if (mode_word && !plot_parse_mode(mode_word, &mode)) {
+        fprintf(stderr, "%s: --plot: bad value '%.40s': expected one of "
+                "window|file|dumb|none\n", cli_program(), mode_word);
+        return -1;
+    }
     pl->mode = mode;
     const char *why = unsafe_name(out_dir);
     if (!why && strlen(out_dir) > 200)
         why = "is longer than 200 characters";
     if (why) {
-        fprintf(stderr, "error: --out: bad value '%.40s%s': the path %s "
-                "(give a directory path without quotes or control "
-                "characters)\n", out_dir, strlen(out_dir) > 40 ? "..." : "",
+        char shown[48];
+        size_t k = 0;
+        for (const char *c = out_dir; *c && k < 40; c++)
+            shown[k++] = (*c >= 0 && *c < 0x20) || *c == 0x7f ? '?' : *c;
+        shown[k] = '\0';
+        fprintf(stderr, "%s: --out: bad value '%s%s': the path %s (give a "
+                "directory without quotes or control characters)\n",
+                cli_program(), shown, strlen(out_dir) > 40 ? "..." : "",
                 why);
         return -1;
     }
     snprintf(pl->out_dir, sizeof pl->out_dir, "%s", out_dir);
     struct stat st;
     if (stat(out_dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "error: --out: '%s' is a file, not a directory "
-                "(choose a directory with --out)\n", out_dir);
+        fprintf(stderr, "%s: --out: '%s' is a file, not a directory "
+                "(choose a directory with --out)\n", cli_program(),
+                out_dir);
         return -1;
     }
     if (mode == PLOT_NONE)
@@ -399,10 +425,11 @@ int plot_init(plotter *pl, plot_mode mode, const char *out_dir)
                       mode_names[pl->mode]);
         }
     }
-    if (mode == PLOT_FILE && make_dirs(pl->out_dir) != 0) {
-        fprintf(stderr, "error: cannot create the figure directory '%s': "
-                "%s (choose another with --out)\n", pl->out_dir,
-                strerror(errno));
+    if (mode == PLOT_FILE && (make_dirs(pl->out_dir) != 0 ||
+                              access(pl->out_dir, W_OK | X_OK) != 0)) {
+        fprintf(stderr, "%s: --out: cannot write figures in '%s': %s "
+                "(choose another directory with --out)\n", cli_program(),
+                pl->out_dir, strerror(errno));
         return -1;
     }
     return 0;
@@ -592,9 +619,11 @@ static int check_written(plot *p, const char *ext)
     snprintf(path, sizeof path, "%s/%s.%s", p->pl->out_dir, p->stem, ext);
     struct stat st;
     if (stat(path, &st) != 0 || st.st_size == 0) {
-        fprintf(stderr, "error: the figure '%s' could not be written "
-                "(is the disk full, or --out not writable?)\n", path);
+        fprintf(stderr, "%s: the figure '%s' could not be written (is the "
+                "disk full, or --out not writable?)\n", cli_program(),
+                path);
         p->pl->failed = true;
+        cli_note_output_failure();
         return -1;
     }
     return 0;
@@ -1060,17 +1089,20 @@ FILE *plot_diagram_begin(plotter *pl, const char *stem)
     if (!why && strchr(stem, '/'))
         why = "holds a '/'";
     if (why) {
-        fprintf(stderr, "error: diagram name '%.40s' %s\n", stem, why);
+        fprintf(stderr, "%s: diagram name '%.40s' %s\n", cli_program(),
+                stem, why);
         pl->failed = true;
+        cli_note_output_failure();
         return NULL;
     }
     char path[512];
     snprintf(path, sizeof path, "%s/%s.dot", pl->out_dir, stem);
     FILE *f = fopen(path, "w");
     if (!f) {
-        fprintf(stderr, "error: cannot write '%s': %s\n", path,
+        fprintf(stderr, "%s: cannot write '%s': %s\n", cli_program(), path,
                 strerror(errno));
         pl->failed = true;
+        cli_note_output_failure();
     }
     return f;
 }
@@ -1081,10 +1113,11 @@ int plot_diagram_end(plotter *pl, FILE *dot)
         return 0;
     int bad = ferror(dot);
     if (fclose(dot) != 0 || bad) {
-        fprintf(stderr, "error: a diagram could not be written to '%s' "
-                "(is the disk full?)\n", pl ? pl->out_dir : "?");
+        fprintf(stderr, "%s: a diagram could not be written to '%s' (is "
+                "the disk full?)\n", cli_program(), pl ? pl->out_dir : "?");
         if (pl)
             pl->failed = true;
+        cli_note_output_failure();
         return -1;
     }
     return 0;

@@ -39,6 +39,7 @@ typedef enum { WINDOW_NONE, WINDOW_QT, WINDOW_WXT, WINDOW_X11 }
 typedef struct {
     int pid;                  // the process (pid_t fits an int on POSIX)
     int fd;                   // its standard input; -1 once closed
+    bool broken;              // it stopped reading (a write failed)
 } plot_process;
 
 typedef struct {
@@ -59,7 +60,14 @@ plot_mode plot_default_mode(void);
 bool plot_parse_mode(const char *word, plot_mode *out);
 const char *plot_mode_name(plot_mode mode);
 
-int plot_init(plotter *pl, plot_mode mode, const char *out_dir);
+// `mode` is the word given to --plot ("window", "file", "dumb", "none"),
+// or NULL for the default rule above. `out_dir` is where file mode
+// writes (--out). Both are checked in every mode, before any work: the
+// path must be non-empty, under 200 characters, without quotes or
+// control characters (it is given to gnuplot inside quotes), and not an
+// existing file; in file mode the directory is created (mkdir -p) and
+// must be writable. -1 after one line on stderr (exit with status 2).
+int plot_init(plotter *pl, const char *mode, const char *out_dir);
 
 // A still figure, width x height in inches as printed (0, 0: 6 x 4).
 // `stem` names the files: <out>/<stem>.svg and .pdf.
