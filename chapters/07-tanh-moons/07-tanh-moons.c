@@ -1497,7 +1497,8 @@ int main(int argc, char **argv)
          .help = "points in the fresh test set", .min = 10,
          .max = 10000000},
         {.name = "--only", .type = CLI_CHOICE, .value = &only,
-         .help = "run one part only", .choices = "all|logreg|net|sharpness|study"},
+         .help = "run one part only",
+         .choices = "all|logreg|net|sharpness|study"},
         {.name = "--numpy", .type = CLI_STRING, .value = &numpy_file,
          .help = "NumPy's losses to print beside ours", .arg = "FILE"},
     };
