@@ -793,9 +793,10 @@ distribution [@glorot2010], $W_{ij} \sim U(-r, r)$ with
 $r = \sqrt{6 / (n_{\text{in}} + n_{\text{out}})}$, and sets the biases
 to zero. Glorot and Bengio chose that bound so that, for units that
 behave like $\tanh$ near zero (symmetric, slope about $1$), the spread
-of the sums stays about the same from layer to layer, forwards and
-backwards, and a deep network neither drowns its signal nor blows it up
-before learning starts. ReLU units do not behave like that: they pass
+of the sums stays about the same from layer to layer (a compromise
+between the signal going forwards and the gradient coming back), and a
+deep network neither drowns its signal nor blows it up before learning
+starts. ReLU units do not behave like that: they pass
 only the positive half of their input, so with Glorot's bound the second
 moment of the sums roughly halves at each layer. He and colleagues
 [@he2015] doubled the variance for ReLU networks to make up for it,
@@ -1120,9 +1121,10 @@ static int two_feature_part(const cli_common *common, plotter *pl,
                                SIGMOID, how, r);
     }
     if (status == 0) {
-        printf("\nhidden units      loss  accuracy\n");
+        printf("\nthe two-feature beans, one to three hidden units\n"
+               "network        loss      accuracy\n");
         for (int k = 0; k < 3; k++)
-            printf("%12d  %.6f  %.4f\n", k + 1, nets[k].loss,
+            printf("%-13s  %.6f  %.4f\n", names[k], nets[k].loss,
                    nets[k].accuracy);
         printf("\n");
         draw_surface(pl, &d, nets[1].answers, names[1]);
@@ -1139,8 +1141,8 @@ static int two_feature_part(const cli_common *common, plotter *pl,
 /**
 ### What the two-feature networks learned
 
-Here is the training of the tutorial's 2-2-1 network, as Keras would
-log it:
+Here is the training of the tutorial's 2-2-1 network, in the format of
+Keras's log:
 
 ```{.output file="05-hidden-layer" from="beans, 2-2-1" to="Epoch 5000/"}
 ```
@@ -1158,7 +1160,7 @@ drawn in, it is the middle panel of the next figure.
 Now the progression. With one hidden unit the network has one straight
 edge to work with; with two, two; with three, three:
 
-```{.output file="05-hidden-layer" from="hidden units" to="   3  "}
+```{.output file="05-hidden-layer" from="one to three" to="2-3-1 sigmoid  0"}
 ```
 
 ![One, two and three hidden units on the two-feature beans: each
@@ -1604,10 +1606,10 @@ checks them all). Give a number you found as `ANSWER=`.
 4. Train the planar networks with `--batch 1` and with `--batch 100`
    (one batch per epoch). For the same number of epochs, which learns
    the spirals fastest, and why does the full batch need more epochs?
-5. (Harder) The spiral network is perfect on its training points. Draw
-   a second set of spirals with another generator seed, run the trained
-   network on it and measure its accuracy there. Where on the map are
-   the new points it gets wrong?
+5. (Harder) The spiral network is (nearly) perfect on its training
+   points. Draw a second set of spirals with another generator seed, run
+   the trained network on it and measure its accuracy there. Where on
+   the map are the new points it gets wrong?
 6. (Harder) Train the matrix networks on the cross-entropy of chapter 4
    instead: change `mse_forward` to compute it and `mse_backward` to
    add its $\partial L / \partial P$ (what is it now?). The comparison

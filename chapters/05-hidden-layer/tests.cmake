@@ -18,8 +18,8 @@ add_test(NAME ch05_learns
 # units reach 0.95, as the prose of the progression says.
 add_test(NAME ch05_spirals_deep_net
          COMMAND ${EXPECT}
-                 --match "^ +1 +0\\.[0-9]+ +0\\.[0-8]"
-                 --match "^ +3 +0\\.[0-9]+ +(0\\.9[5-9]|1\\.0)"
+                 --match "^2-1-1 sigmoid +0\\.[0-9]+ +0\\.[0-8]"
+                 --match "^2-3-1 sigmoid +0\\.[0-9]+ +(0\\.9[5-9]|1\\.0)"
                  --match "^spirals +8-8-8-1 relu +[0-9.]+ +(0\\.9[5-9]|1\\.0)"
                  --match "^spirals +2-2-1 sigmoid +[0-9.]+ +0\\.[0-7]"
                  --match "^beans: loss=.*accuracy= (0\\.9[5-9]|1\\.0)"
