@@ -329,13 +329,20 @@ static int gp_finish(plotter *pl, plot_process *gp, const char *stem)
                       "missing)", stem);
         else
             warn_once(pl, "gnuplot did not finish drawing '%s' within "
-                      "%g s; stopped it and going on (the figure may be "
-                      "missing)", stem, timeout);
+                      "%g s; stopped it, and no more figures are drawn "
+                      "(NN_GNUPLOT_TIMEOUT sets the bound)", stem, timeout);
         gp_kill(gp, SIGTERM);
+        if (pl->mode != PLOT_WINDOW)
+            pl->mode = PLOT_NONE;   // the next figure would hang as well
         return -1;
     }
     gp->pid = -1;
-    if (gp->broken || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (gp->broken) {
+        warn_once(pl, "gnuplot stopped reading the figure '%s'; going on "
+                  "(the figure may be missing)", stem);
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         warn_once(pl, "gnuplot failed while drawing '%s' (%s %d); the "
                   "figure may be missing", stem,
                   WIFEXITED(status) ? "exit status" : "signal",

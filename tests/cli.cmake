@@ -16,7 +16,14 @@ foreach(case
     "seed_too_big|--seed|4294967296"
     "plot_unknown|--plot|svg"
     "out_quote|--out|it's"
-    "beans_huge|--beans|99999999999")
+    "beans_huge|--beans|99999999999"
+    "epochs_leading_space|--epochs| 5"
+    "epochs_plus_sign|--epochs|+5"
+    "epochs_hex|--epochs|0x10"
+    "lr_plus_sign|--lr|+5"
+    "lr_hex|--lr|0x10"
+    "lr_hex_float|--lr|0x1p-3"
+    "lr_leading_space|--lr| 0.5")
   string(REPLACE "|" ";" parts "${case}")
   list(GET parts 0 name)
   list(GET parts 1 flag)
@@ -39,3 +46,32 @@ add_test(NAME cli_help_lists_defaults
 add_test(NAME cli_equals_form
          COMMAND ${EXPECT} --match "1 passes" -- ${CLI_BIN} --epochs=1
                  --plot=none)
+
+# Strict switches and values (issue 11, finding 8).
+add_test(NAME cli_switch_takes_no_value
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--quick takes no value" -- ${CLI_BIN} --quick=0)
+add_test(NAME cli_flag_is_not_a_value
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "--out needs a value, but the next argument is"
+                 -- ${CLI_BIN} --out --quick)
+string(REPEAT "9" 20000 huge_value)
+add_test(NAME cli_quotes_a_short_prefix
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "bad value '9{40}\\.\\.\\.'"
+                 -- ${CLI_BIN} --lr ${huge_value})
+add_test(NAME cli_version
+         COMMAND ${EXPECT} --match "^01-rosenblatt .* [0-9]+\\.[0-9]+"
+                 -- ${CLI_BIN} --version)
+# Output that is lost is an error; --out cannot inject gnuplot commands
+# or name a file (issue 11, findings 2, 3, 7).
+add_test(NAME cli_lost_output_and_bad_out
+         COMMAND sh ${TESTS_DIR}/lost-output.sh ${CLI_BIN} --quick)
+# A gnuplot that never finishes: one warning, the run goes on (finding 6).
+add_test(NAME plot_gnuplot_hangs
+         COMMAND ${EXPECT} --status 0 --lines-stderr 1
+                 --stderr "did not finish drawing" --match "w= "
+                 -- ${CLI_BIN} --quick --plot file
+                    --out ${CMAKE_CURRENT_BINARY_DIR}/hang-figures)
+set_tests_properties(plot_gnuplot_hangs PROPERTIES TIMEOUT 30
+    ENVIRONMENT "PATH=${TESTS_DIR}/fake-gnuplot/sleeps:$ENV{PATH};NN_GNUPLOT_TIMEOUT=1")

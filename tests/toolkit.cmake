@@ -12,3 +12,8 @@ add_test(NAME book_smoke_chapter1
 # Every chapter source: lines within 78 columns, ASCII only.
 add_test(NAME sources_fit_the_page
          COMMAND sh ${TESTS_DIR}/line-length.sh ${CMAKE_SOURCE_DIR})
+# Plot and cli internals: ASCII panels, a gnuplot that dies or never
+# ends (fake ones in tests/fake-gnuplot/), SIGPIPE, output paths and
+# atomic files.
+add_test(NAME plot_cli_units
+         COMMAND test_plot ${TESTS_DIR}/fake-gnuplot)
