@@ -295,11 +295,11 @@ static int full_batch_arrival(double factor, double w0, double w_star)
 /**
 ## Drawing
 
-Three figures. The weight against the update number for all three
-descents, with a second panel zoomed in on the band $w^\ast \pm 0.01$;
-the cost against the update number on a logarithmic scale; and the
-tutorial's animation, the fitted lines swinging up through the beans.
-Each descent keeps its colour in all of them.
+Three figures for the one-weight descents. The weight against the update
+number for all three descents, with a second panel zoomed in on the band
+$w^\ast \pm 0.01$; the cost against the update number on a logarithmic
+scale; and the tutorial's animation, the fitted lines swinging up
+through the beans. Each descent keeps its colour in all of them.
 */
 
 enum { N_DESCENTS = 3 };
@@ -395,11 +395,13 @@ static void draw_costs(plotter *pl, double *const *traces,
                 ": '10^{%%L}')");
     plot_cmd(p, "set xlabel 'update'");
     plot_cmd(p, "set ylabel 'e(w)'");
+    plot_cmd(p, "set ytics 10");          // a label every decade
     plot_cmd(p, "set key top right");
     plot_cmd(p, "set title 'mean squared error over all beans'");
     plot_descent_curves(p, descents, "e_star", "least squares e(w*)");
     plot_cmd(p, "set ylabel 'e(w) - e(w*)'");
     plot_cmd(p, "set yrange [1e-8:1]");
+    plot_cmd(p, "set ytics 100");         // every second decade
     plot_cmd(p, "set title 'the excess over the least-squares error'");
     plot_cmd(p, "set key off");
     plot_cmd(p, "plot $excess using 1:2 with lines lt 1, "
@@ -427,22 +429,26 @@ strip of six stills.
 
 enum { EARLY_FRAMES = 60, LATE_FRAMES = 12 };
 
-// The update shown in frame f of EARLY_FRAMES + LATE_FRAMES + 1: evenly
-// spaced over [0, settled], then over [settled, n_updates].
-static int frame_update(int f, int settled, int n_updates)
+// The update shown in frame f of early + late + 1: evenly spaced over
+// [0, settled], then over [settled, n_updates].
+static int frame_update(int f, int early, int late, int settled,
+                        int n_updates)
 {
-    if (f <= EARLY_FRAMES)
-        return (int)lround((double)settled * f / EARLY_FRAMES);
+    if (f <= early)
+        return (int)lround((double)settled * f / early);
     return settled + (int)lround((double)(n_updates - settled) *
-                                 (f - EARLY_FRAMES) / LATE_FRAMES);
+                                 (f - early) / late);
 }
 
-// traces[d] is (n_updates + 1); x[n], y[n] the beans.
+// traces[d] is (n_updates + 1); x[n], y[n] the beans. A sixth of the
+// frames when quick.
 static void draw_animation(plotter *pl, double *const *traces,
                            const descent *descents, int n_updates,
                            int settled, const double *x, const double *y,
-                           int n)
+                           int n, bool quick)
 {
+    int early = quick ? EARLY_FRAMES / 6 : EARLY_FRAMES;
+    int late = quick ? LATE_FRAMES / 6 : LATE_FRAMES;
     plot *p = plot_anim_begin(pl, "fit-anim", 6, 4);
     plot_xy(p, "$beans", x, y, n);
     set_descent_colours(p);
@@ -452,8 +458,8 @@ static void draw_animation(plotter *pl, double *const *traces,
     plot_cmd(p, "set yrange [0:1.5]");
     plot_cmd(p, "set key top left");
     int shown = -1;
-    for (int f = 0; f <= EARLY_FRAMES + LATE_FRAMES; f++) {
-        int u = frame_update(f, settled, n_updates);
+    for (int f = 0; f <= early + late; f++) {
+        int u = frame_update(f, early, late, settled, n_updates);
         if (u == shown)
             continue;   // short runs: no frame twice
         shown = u;
@@ -753,17 +759,21 @@ descents here: 500 beans, start at $w = 0.01$, learning rate
 $\alpha = 0.1$, batches of 10, fixed steps of $0.01$.
 
 The number of updates is our choice. The tutorial's stochastic loop
-makes 500 passes over the beans, 250 000 updates, while its batch loops
-make a single pass, 50 batches. Neither suits a comparison: the first
-arrives within its first pass and then jitters for hundreds more, and 50
-steps of $0.01$ cannot even carry the fixed-step descent from $0.01$ to
-the beans' slope. So every descent gets the same budget, 500 updates by
-default. That is one pass for stochastic descent and ten passes for the
-two batch variants, enough for all three to arrive and to show how they
-behave once they are there. `--quick` cuts the budget to 200.
+makes 500 passes over the beans, 250 000 updates. Its batch loop makes a
+single pass: 50 batches of 10. Its fixed-step loop also makes a single
+pass but steps once per bean, 500 steps of $0.01$. Neither count suits a
+comparison in which every variant steps once per update: the stochastic
+descent arrives within its first pass and then jitters for hundreds
+more, and 50 updates of $0.01$ could not even carry the fixed-step
+descent from $0.01$ to the beans' slope. So every descent gets the same
+budget, 500 updates by default. That is one pass for stochastic descent
+and ten passes for the two batch variants, enough for all three to
+arrive and to show how they behave once they are there. `--quick` cuts
+the budget to 200.
 
 The program prints $w$ at a few checkpoints, updates 1, 2, 5, 10, 20,
-and so on; then a summary of each descent, and the two predictions.
+and so on; then a summary of each descent, and the predictions; then it
+walks the valley of two parameters.
 */
 
 // Print w of every descent at updates 0, 1, 2, 5, 10, 20, 50, ... and
@@ -859,10 +869,12 @@ static void print_predictions(double alpha, double a, double step,
 
 // Descent on (w, b) for the maps: full batch, stochastic and
 // mini-batch at the chosen alpha, then full batch just under and just
-// over the step-size limit. Prints what they did; draws two maps.
+// over the step-size limit. Prints what they did; draws two maps (with
+// few frames when quick).
 static void descend_valley(plotter *pl, const double *x, const double *y,
                            int n, const rng *r, bool in_order, int batch,
-                           double alpha, double w0, int n_updates)
+                           double alpha, double w0, int n_updates,
+                           bool quick)
 {
     bean_moments m = moments_of(x, y, n);
     double w_star = (m.xy - m.x * m.y) / (m.xx - m.x * m.x);
@@ -907,7 +919,7 @@ static void descend_valley(plotter *pl, const double *x, const double *y,
         paths[k] = (map_path){names[k], glyphs[k], styles[k], pw[k],
                               pb[k], made + 1};
         double w = pw[k][made], b = pb[k][made];
-        printf("%-11s %7d %10.6g %10.6g %10.6f %14.6g%s\n", names[k], made,
+        printf("%-11s %7d %10.6g %10.6g %10.4g %14.6g%s\n", names[k], made,
                w, b, line_cost(m, w, b), hypot(w - w_star, b - b_star),
                made < n_updates ? "  ran away" : "");
     }
@@ -920,8 +932,9 @@ static void descend_valley(plotter *pl, const double *x, const double *y,
     const map_range range = {-0.2, 2.2, -0.7, 1.1};
     enum { MAP_FRAMES = 60 };
     int frames[MAP_FRAMES + 1], n_frames = 0;
-    for (int f = 0; f <= MAP_FRAMES; f++) {
-        double t = (double)f / MAP_FRAMES;
+    int frame_count = quick ? MAP_FRAMES / 6 : MAP_FRAMES;
+    for (int f = 0; f <= frame_count; f++) {
+        double t = (double)f / frame_count;
         int u = (int)lround(n_updates * t * t);
         if (n_frames == 0 || u != frames[n_frames - 1])
             frames[n_frames++] = u;
@@ -953,16 +966,16 @@ static void descend_valley(plotter *pl, const double *x, const double *y,
                                     limit_styles[k], lw[k], lb[k],
                                     made + 1};
         double w = lw[k][made], b = lb[k][made];
-        printf("%-11.6g %6.2fx %10.6g %10.6g %10.6f %14.6g%s\n", rate,
+        printf("%-11.6g %6.2fx %10.6g %10.6g %10.4g %14.6g%s\n", rate,
                fractions[k], w, b, line_cost(m, w, b),
                hypot(w - w_star, b - b_star),
                made < LIMIT_UPDATES ? "  ran away" : "");
     }
-    int limit_frames[LIMIT_UPDATES + 1];
-    for (int u = 0; u <= LIMIT_UPDATES; u++)
-        limit_frames[u] = u;
+    int limit_frames[LIMIT_UPDATES + 1], n_limit_frames = 0;
+    for (int u = 0; u <= LIMIT_UPDATES; u += quick ? 8 : 1)
+        limit_frames[n_limit_frames++] = u;
     draw_map(pl, "valley-limit", "full batch near the limit", ew, eb,
-             n_ellipse, limit_paths, 2, limit_frames, LIMIT_UPDATES + 1,
+             n_ellipse, limit_paths, 2, limit_frames, n_limit_frames,
              w_star, b_star, range);
 
     for (int k = 0; k < N_PATHS; k++)
@@ -1070,9 +1083,9 @@ int main(int argc, char **argv)
     draw_weights(&pl, traces, descents, n_updates, w_star);
     draw_costs(&pl, traces, descents, n_updates, x, y, n_beans, w_star);
     draw_animation(&pl, traces, descents, n_updates, settled, x, y,
-                   n_beans);
+                   n_beans, common.quick);
     descend_valley(&pl, x, y, n_beans, &r, in_order, batch, alpha, w0,
-                   n_updates);
+                   n_updates, common.quick);
     for (int d = 0; d < N_DESCENTS; d++)
         free(traces[d]);
     free(x);
@@ -1086,7 +1099,7 @@ int main(int argc, char **argv)
 Here is the run made for this book: the set-up, the weight of each
 descent at a few checkpoints, and a summary of each descent.
 
-```{.output file="03-gradient-descent"}
+```{.output file="03-gradient-descent" to="fixed step needs"}
 ```
 
 The checkpoints show the three climbing very differently. Fixed-step
@@ -1130,13 +1143,14 @@ excess over the least-squares cost (below). A straight falling line on
 this scale means the cost shrinks by a constant factor per update.
 ](figures/03-gradient-descent/cost-trace)
 
-On the logarithmic scale the early descents of the stochastic and
-mini-batch runs are roughly straight lines: the distance to $w^\ast$
-shrinks by a constant factor per update, so the excess cost, which is
-$a\,(w - w^\ast)^2$, shrinks by its square. Fixed-step descent curves
-down ever faster instead, because its distance falls by a constant
-*amount*. After arrival every curve hits a floor set by its noise, and
-mini-batch descent, the calmest in the table, has the lowest floor.
+In the lower panel, the excess cost, the early descents of the
+stochastic and mini-batch runs are roughly straight lines: the distance
+to $w^\ast$ shrinks by a constant factor per update, so the excess cost,
+which is $a\,(w - w^\ast)^2$, shrinks by its square. Fixed-step descent
+curves down ever faster instead, because its distance falls by a
+constant *amount*. After arrival every curve hits a floor set by its
+noise, and mini-batch descent, the calmest in the table, has the lowest
+floor.
 
 ![The beans and the three fitted lines during descent. In the HTML book
 this is an animation; in print six of its frames.
@@ -1152,6 +1166,52 @@ by side), and then mini-batches give the calm of averaging at little
 extra cost. That is why the later chapters, and nearly all of deep
 learning, train on mini-batches.
 
+## Walking the valley
+
+The same three descents on the two parameters $(w, b)$, from
+$(w_0, 0)$, and full-batch descent near its step-size limit:
+
+```{.output file="03-gradient-descent" from="two parameters"}
+```
+
+The eigenvalues say how narrow chapter 2's valley is: the cost climbs
+across it many times faster than along it, and the limit on $\alpha$
+comes from the steep direction. At the default learning rate the factor
+along the valley, printed last before the table, is close to one: the
+slow direction is where the updates are spent.
+
+![Descent on $(w, b)$ over the map of chapter 2's valley, $w$ and $b$
+on the same scale. Grey ellipses join points of equal cost; the cross is
+the least-squares line. Blue: stochastic descent, one bean per update;
+red: mini-batch descent, 10 beans; black dashed: full-batch descent; a
+dot marks where each is at the update in the title. In the HTML book
+this is an animation; in print six of its frames.
+](figures/03-gradient-descent/valley-descent)
+
+All three start far up the valley's wall. There the cost is steep, so
+the first updates carry them quickly down to the floor; then they turn
+and crawl along it towards the least-squares point. Full-batch descent
+walks a smooth curve and mini-batch descent follows it closely.
+Stochastic descent zig-zags about it: each bean pulls the line towards
+itself, and the pulls are largest across the valley, where the cost is
+steep. All three end near the bottom (the table's last column).
+
+![Full-batch descent on $(w, b)$ with a learning rate just under the
+limit $1/\lambda_{\max}$ (green) and just over it (violet); the cross
+is the least-squares line. In the HTML book an animation; in print six
+of its frames.](figures/03-gradient-descent/valley-limit)
+
+Just under the limit, full-batch descent jumps from wall to wall of the
+valley, each jump a little shorter than the one before, while it drifts
+along the floor. Just over it, each jump is longer than the one before:
+the path zig-zags up and out of the valley and the cost grows, although
+a step of that size along the floor alone would be perfectly safe. The
+steep direction sets the limit, and the limit then caps the speed in
+the flat direction: the narrower the valley, the slower the descent,
+whatever $\alpha$ we pick. That is one reason why later chapters care
+about how inputs and weights are scaled, and why chapter 8 tries a
+method that measures the curvature instead of guessing a step.
+
 ## Exercises
 
 Where the goal of an exercise can be checked by running the program,
@@ -1163,13 +1223,21 @@ checks them all). Give a number you found as `ANSWER=`.
    final weights with $w^\ast$: on which side of it do they end, and why
    do the last, biggest beans of every pass explain it?
 2. Try `--lr 0.01` and `--lr 1`. How do the arrival update and the
-   share of later updates within 0.01 change? Then find, to one
-   decimal, the smallest learning rate at which the program stops
-   because stochastic descent diverged. Compare it with the condition
-   $\alpha x^2 < 1$ for the biggest bean (chapter 1's bound with
-   $2\alpha$ in place of its learning rate). Why can one bean that
-   overshoots not make $w$ run away on its own?
-   (check: `make check-03 EXERCISE=2 ANSWER=<your --lr>`)
+   share of later updates within 0.01 change? The program prints the
+   full-batch limit $1/a$; which of the two rates would full-batch
+   descent on $w$ survive, and what happens to the walk in the valley
+   at `--lr 1`? Stochastic descent's factor per update is random, and
+   the program prints the mean of its square,
+   $E\left[(1 - 2\alpha x^2)^2\right]$. Expand it and show that it is
+   below one exactly when $\alpha < E[x^2] / E[x^4]$; work out this
+   bound for sizes uniform on $[0, 1)$, as the beans' are. Then let the
+   run confirm it: run a little below and a little above your bound and
+   read the printed mean. Finally run `--lr 1.8` with `--seed 0`, `1`
+   and `2`: above the bound the runs end at quite different weights,
+   yet none of them runs away. Why can a run survive updates whose mean
+   square factor exceeds one? (Compare the mean of the logarithms of
+   the factors, which decides what a long product does.)
+   (check: `make check-03 EXERCISE=2 ANSWER=<your bound>`)
 3. Run with `--batch 500`: the mini-batch is now all beans. Check that
    it arrives exactly at the full-batch prediction, and explain why
    fixed-step descent now stays within the band.
@@ -1187,4 +1255,22 @@ checks them all). Give a number you found as `ANSWER=`.
    90% of the updates after its arrival and ends within 0.005 of it.
    What happens to its arrival, and why?
    (check: `make check-03 EXERCISE=5`)
+6. In the valley, run with `--batch 500`: mini-batch descent on
+   $(w, b)$ now uses every bean. Does its path coincide with full-batch
+   descent's? Then find, with `--lr`, the rate at which full-batch
+   descent on $(w, b)$ starts to run away, and compare it with the
+   printed limit.
+
+## Summary
+
+- Gradient descent steps against the slope, $w \leftarrow w - \alpha
+  k$; on the squared error it is chapter 1's delta rule.
+- Full batch shrinks the distance to $w^\ast$ by $|1 - 2\alpha a|$ per
+  update and converges exactly for $\alpha < 1/a$.
+- Stochastic descent is cheap but noisy; mini-batches average the noise
+  away (its spread falls with the square root of the batch size).
+- Fixed steps throw the slope's size away: slow to arrive, unable to
+  settle.
+- On two parameters the valley's steep direction limits $\alpha$ and
+  its flat direction then sets the pace.
 */

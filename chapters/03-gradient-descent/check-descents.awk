@@ -5,6 +5,9 @@
 function abs(v) { return v < 0 ? -v : v }
 function fail(msg) { print "FAIL: " msg; failed = 1 }
 function ok(msg) { print "ok: " msg }
+# The one-weight part ends where the two-parameter valley begins.
+/^two parameters/ { valley = 1 }
+valley { next }
 /least squares w\* =/ { w_star = $NF }
 /^(stochastic|mini-batch|fixed step) +[0-9]/ {
     name = $1; rows++

@@ -37,36 +37,51 @@ w_star() {
     awk '/least squares w\* =/ { print $NF; exit }' "$out"
 }
 
-# Exercise 2: the smallest learning rate, to one decimal, at which the
-# program stops because stochastic descent diverged.
+# Exercise 2: the mean-square stability bound of stochastic descent,
+# alpha < E[x^2] / E[x^4]. The run confirms a bound when the printed
+# mean of (1 - 2 alpha x^2)^2 is below 1 a little under it (4%) and not
+# below 1 a little over it.
+# msq: that mean in the last run, or nothing.
+msq() {
+    awk '/^stochastic: mean of/ { sub(/.*= /, ""); print $1; exit }' \
+        "$out"
+}
 check_2() {
     if [ -z "$answer" ]; then
-        not_yet 2 "no answer given: find the smallest --lr at which" \
-            "stochastic descent diverges, then run" \
-            "make check-03 EXERCISE=2 ANSWER=<your --lr>"
+        not_yet 2 "no answer given: work out the bound on alpha below" \
+            "which E[(1 - 2 alpha x^2)^2] < 1, then run" \
+            "make check-03 EXERCISE=2 ANSWER=<your bound>"
         return
     fi
     is_number "$answer" || usage "ANSWER '$answer' is not a number"
-    below=$(awk -v a="$answer" 'BEGIN { printf "%.10g", a - 0.1 }')
-    run --lr "$answer"
-    if ! grep -q "stochastic descent diverged" "$err"; then
-        not_yet 2 "at --lr $answer stochastic descent does not diverge" \
-            "(status $status); try a larger rate"
+    if ! holds 'a > 0' -v a="$answer"; then
+        not_yet 2 "a learning rate is positive; $answer is not"
         return
     fi
-    if holds 'b <= 0' -v b="$below"; then
-        not_yet 2 "stochastic descent diverges at --lr $answer; is" \
-            "there no smaller rate at which it does? Try one"
-        return
-    fi
-    run --lr "$below"
-    if grep -q "stochastic descent diverged" "$err"; then
-        not_yet 2 "stochastic descent diverges at --lr $answer, but" \
-            "already at --lr $below too; the goal is the smallest such" \
-            "rate, to one decimal"
+    under=$(awk -v a="$answer" 'BEGIN { printf "%.6g", a * 0.96 }')
+    over=$(awk -v a="$answer" 'BEGIN { printf "%.6g", a * 1.04 }')
+    # A run that diverged before printing the mean counts as "not below 1".
+    run --quick --lr "$under"
+    m_under=$(msq)
+    grep -q diverged "$err" && m_under=${m_under:-diverged}
+    run --quick --lr "$over"
+    m_over=$(msq)
+    grep -q diverged "$err" && m_over=${m_over:-diverged}
+    if [ -z "$m_under" ] || [ -z "$m_over" ]; then
+        not_yet 2 "the runs at --lr $under and $over printed no" \
+            "'stochastic: mean of' line (status $status)"
+    elif [ "$m_under" = diverged ]; then
+        not_yet 2 "at --lr $under stochastic descent already diverged:" \
+            "the bound lies lower"
+    elif ! holds 'm < 1' -v m="$m_under"; then
+        not_yet 2 "at --lr $under the mean of (1 - 2 alpha x^2)^2 is" \
+            "$m_under, already not below 1: the bound lies lower"
+    elif [ "$m_over" != diverged ] && holds 'm < 1' -v m="$m_over"; then
+        not_yet 2 "at --lr $over the mean of (1 - 2 alpha x^2)^2 is" \
+            "$m_over, still below 1: the bound lies higher"
     else
-        reached 2 "stochastic descent diverges at --lr $answer and" \
-            "does not at --lr $below"
+        reached 2 "the run confirms it: the mean of (1 - 2 alpha" \
+            "x^2)^2 is $m_under at --lr $under and $m_over at --lr $over"
     fi
 }
 
