@@ -1,97 +1,125 @@
 /**
 # Truncated Newton on real digits {#ch-tnc-mnist}
 
-Exercise 4 of Andrew Ng's machine-learning course trains a network with
-one hidden layer to read handwritten digits: 5,000 images of 20x20
-pixels, 400 inputs, 25 sigmoid hidden units and 10 sigmoid outputs, one
-per digit. The Python version this chapter follows (seed 004) builds it
-in NumPy one piece at a time - one-hot labels, the two weight matrices
-packed into one vector, the forward pass, the cost with and without
-regularisation, backpropagation - and then hands cost and gradient to
-`scipy.optimize.minimize(method='TNC')` with `options={'maxiter': 300}`.
+*What you need:* chapter 5's hidden layer and backpropagation, chapter
+6's gradient check, and MNIST installed by `make deps`.
 
-We build the same network at MNIST's own resolution: the full 28x28
-image, 784 inputs, on real MNIST digits. And we do not stop at the
-network. SciPy's TNC is a C program, Jean-Sebastien Roy's translation of
-Stephen Nash's Fortran *truncated-Newton* code, which the Python merely
-calls; the second half of this chapter writes such an optimizer: Newton's
-method for a function of 19,885 variables, without ever forming its
-Hessian.
+Exercise 4 of Andrew Ng's machine-learning course [@ng-ex4] trains a
+network with one hidden layer to read handwritten digits: 5,000 images
+of 20x20 pixels, 400 inputs, 25 sigmoid hidden units and 10 sigmoid
+outputs, one per digit. The Python version this chapter follows (the
+tutorial) builds it in NumPy one piece at a time - one-hot labels, the
+two weight matrices packed into one vector, the forward pass, the cost
+with and without regularisation, backpropagation - and then hands cost
+and gradient to `scipy.optimize.minimize(method='TNC')` with
+`options={'maxiter': 300}`.
+
+We build the same network on the same kind of data: the first 500 of
+each digit in MNIST's training set [@lecun-mnist], scaled down to 20x20
+as the course's digits were, tested on MNIST's 10,000 test digits scaled
+the same way. And we do not stop at the network. SciPy's TNC is a C
+program, Jean-Sebastien Roy's translation of Stephen Nash's Fortran
+*truncated-Newton* code [@nash1984; @nash2000], which the Python merely
+calls; the second half of this chapter writes such an optimizer:
+Newton's method for a function of 10,285 variables, without ever
+forming its Hessian. At the end the chapter runs SciPy's TNC on the
+very same problem and puts the two side by side.
 
 ```{.run chapter="08-tnc-mnist"}
 ```
 */
+#include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "idx.h"
+#include "ink.h"
 #include "nn.h"
+#include "tnc.h"
 
 /**
 ## The digits
 
-The repository ships the first 10,000 images of MNIST's training set in
-`data/mnist/`, as IDX files, the format MNIST is published in
-(`data/README.md` says where they come from). The toolkit's `idx.h`
+MNIST [@lecun-mnist] is 60,000 training and 10,000 test images of
+handwritten digits, 28x28 pixels each, in the IDX format it is published
+in; `make deps` installs the four files, and the toolkit's `idx.h`
 ([appendix](#app-toolkit)) reads them and checks them: the magic
-number, the sizes against the file's length, every label.
-`--data fashion` reads Fashion-MNIST instead, and `--data DIR` any
-directory of IDX files; a file that fails a check stops the program
-with one line naming the file and the problem.
+number, the sizes against the file's length, every label. `--data
+fashion` reads Fashion-MNIST instead, and `--data DIR` any directory of
+IDX files; a file that fails a check, or a test set whose images are
+not the size of the training images, stops the program with one line
+naming the problem.
+
+The course's 5,000 digits are MNIST digits too, 500 of each, scaled
+down to 20x20. We take the same amount the simplest reproducible way:
+the first 500 of each digit, in the training file's order (`--train N`
+takes N / 10 of each). The test images are all 10,000 of MNIST's test
+set, which no training run ever sees.
 
 Each pixel is a byte, 0 for blank paper up to 255 for full ink, and the
-network sees `byte / 255`. The seed puts one image in each row of its
-matrix `X` and inserts a first column of ones for the bias. We store the
-transpose: one *column* per image, and a first *row* of ones. The
+network sees `byte / 255`. The tutorial puts one image in each row of
+its matrix `X` and inserts a first column of ones for the bias. We store
+the transpose: one *column* per image, and a first *row* of ones. The
 lecture writes the network for one column vector $a$ at a time
 ($z = \Theta a$), and a matrix of columns lets us write the same formula
 for all images at once: $Z = \Theta A$.
 
-Which images train and which test? The files are sorted by digit: the
-package they were converted from keeps one list per digit, so all the
-zeros come first, then the ones, and so on. "The first 5,000 to train
-and the last 5,000 to test" would train on the digits 0 to 4 and test on
-5 to 9. Instead we deal them out like cards: the images at even
-positions train and those at odd positions test, which halves every
-digit, uses no random numbers, and is one slice in NumPy (`X[0::2]`,
-`X[1::2]`; the SciPy program in `bench/` does exactly that). A smaller
-run (`--train 500`, or `--quick`) deals from every tenth image, so it
-still sees all ten digits.
+### From 28x28 to 20x20: averaging areas
 
-The seed's `one_hot_encoder` turns a label into ten numbers, a 1 in the
-label's place and 0 elsewhere, because the network has one output per
-digit and the cost compares each output with "is it this digit?". Its
-`y_temp[i-1] = 1` is there because ex4's labels run from 1 to 10 (with
-10 standing for the digit 0, an Octave habit); ours are the digits
-themselves, so digit $d$ sets row $d$.
+Shrinking an image means deciding what each new, larger pixel should
+hold. Picking the nearest old pixel would drop some old pixels entirely
+and keep others twice: thin strokes would break. Instead, lay the new
+20x20 grid over the old 28x28 one. Each new pixel covers a square of
+$28/20 = 1.4$ old pixels on a side, which overlaps some old pixels whole
+and others in part, and it gets the *average over its area*: every old
+pixel's value weighted by the area of the overlap, divided by the area
+of the square. No ink is lost or invented: the total ink, each new
+pixel's value times its area, is exactly what it was.
+
+The overlap of two squares is the product of the overlaps of their
+sides, so the averaging splits into one dimension at a time: along the
+rows, then along the columns. In one dimension new pixel $i$ covers
+$[1.4\,i, 1.4\,(i+1))$ and old pixel $j$ covers $[j, j+1)$, so the
+weight of old pixel $j$ in new pixel $i$ is the length of their overlap
+divided by 1.4. With $R$ the $20 \times 28$ matrix of these weights
+(each row sums to 1), the small image is
+
+$$S = R \, B \, R^T,$$
+
+with $B$ the big one. In units of $1/20$ of an old pixel both grids
+have whole-number edges ($28\,i$ and $20\,j$), so the overlaps are
+computed exactly and a blank area stays exactly zero.
+
+A test that can fail needs answers known in advance. `--gradcheck`
+shrinks three synthetic 28x28 images whose averages we know without
+the code: a constant image stays constant; an image inked in its left
+7 columns, which is exactly the left 5 of the new ones ($7 = 5 \cdot
+1.4$), must give 1 there and 0 elsewhere; a single inked pixel at row
+0, column 1 lands in two new pixels with shares $0.4/1.4$ and
+$0.6/1.4$ along the row and $1/1.4$ down the column. And shrinking to
+14x14 must give the plain means of 2x2 blocks. `--size 28` keeps
+MNIST's full resolution (784 inputs), and `--size N` any other.
+
+The tutorial's `one_hot_encoder` turns a label into ten numbers, a 1 in
+the label's place and 0 elsewhere, because the network has one output
+per digit and the cost compares each output with "is it this digit?".
+Its `y_temp[i-1] = 1` is there because the course's labels run from 1
+to 10 (with 10 standing for the digit 0, an Octave habit); ours are the
+digits themselves, so digit $d$ sets row $d$.
 */
-
-// The inked (nonzero) inputs of a set of images as lists: list j holds
-// start[j+1] - start[j] entries (index, value). Two of them describe the
-// same images: by image (each image's inked pixels) and by pixel (the
-// images in which each pixel is inked). "Most of a digit is blank
-// paper" below explains why.
-typedef struct {
-    int n_lists;        // images (by image) or inputs (by pixel)
-    int *start;         // (n_lists + 1)
-    int *index;         // (entries): a pixel, or an image
-    double *value;      // (entries): its value
-} ink_lists;
 
 // A set of images as the network reads them: one column per image.
 typedef struct {
     int m;              // number of images
-    matrix inputs;      // (n_in + 1, m): row 0 all ones, then pixel/255
+    matrix inputs;      // (n_in + 1, m): row 0 all ones, then pixels
     matrix targets;     // (n_out, m): the labels, one-hot
     int *labels;        // (m): the digits, 0..9
-    ink_lists by_image, by_pixel;   // empty unless built (not --dense)
-    int threads;        // how many threads share the work on the lists
-    double *scratch;    // (2 * strips * STRIP * max(n_in + 1, m))
+    ink_matrix ink;     // inputs' nonzeros; empty with --dense
 } digit_set;
 
 // targets[d][i] = 1 when image i shows the digit d, else 0.
@@ -103,31 +131,78 @@ static void one_hot(matrix targets, const int *labels)
         MAT_AT(targets, labels[i], i) = 1.0;
 }
 
-// m images into set: the k-th is image first + k * step of the file.
-static void take_digits(digit_set *set, const idx_images *images,
-                        const idx_labels *labels, int first, int step,
-                        int m)
+// R[i][j] = the share of old pixel j in new pixel i, when a row of
+// `from` pixels shrinks to `to`: the overlap of [i * from, (i+1) * from)
+// and [j * to, (j+1) * to), in units of 1/to old pixels, over from.
+// R is (to, from); each row sums to 1.
+static void area_weights(matrix R)
 {
-    int n_in = images->rows * images->cols;
+    int to = R.rows, from = R.cols;
+    for (int i = 0; i < to; i++)
+        for (int j = 0; j < from; j++) {
+            int lo = i * from > j * to ? i * from : j * to;
+            int hi = (i + 1) * from < (j + 1) * to ? (i + 1) * from
+                                                   : (j + 1) * to;
+            MAT_AT(R, i, j) = hi > lo ? (double)(hi - lo) / from : 0.0;
+        }
+}
+
+// small = R big R^T: each new pixel the area average of the old ones
+// it covers. big is (from, from), small (to, to), R (to, from) from
+// area_weights, rows (to, from) scratch.
+static void area_average(matrix small, matrix big, matrix R, matrix rows)
+{
+    mat_gemm(rows, 1.0, R, false, big, false, 0.0);     // R B
+    mat_gemm(small, 1.0, rows, false, R, true, 0.0);    // (R B) R^T
+}
+
+// The images chosen by `pick[m]` from the file, shrunk to side x side,
+// into set. A side equal to the file's copies the pixels as they are.
+static void take_digits(digit_set *set, const idx_images *images,
+                        const idx_labels *labels, const int *pick, int m,
+                        int side)
+{
+    int from = images->rows, n_in = side * side;
     set->m = m;
     set->inputs = mat_alloc(n_in + 1, m);
     set->targets = mat_alloc(10, m);
     set->labels = nn_alloc((size_t)m, sizeof *set->labels);
+    matrix R = mat_alloc(side, from), rows = mat_alloc(side, from);
+    matrix big = mat_alloc(from, from), small = mat_alloc(side, side);
+    area_weights(R);
     for (int k = 0; k < m; k++) {
-        size_t i = (size_t)first + (size_t)k * (size_t)step;
-        const unsigned char *pixel = images->pixels + i * (size_t)n_in;
+        const unsigned char *pixel =
+            images->pixels + (size_t)pick[k] * from * from;
+        for (int p = 0; p < from * from; p++)
+            big.data[p] = pixel[p] / 255.0;
+        if (side == from)
+            mat_copy(small, big);
+        else
+            area_average(small, big, R, rows);
         MAT_AT(set->inputs, 0, k) = 1.0;                // the bias input
         for (int p = 0; p < n_in; p++)
-            MAT_AT(set->inputs, p + 1, k) = pixel[p] / 255.0;
-        set->labels[k] = labels->labels[i];
+            MAT_AT(set->inputs, p + 1, k) = small.data[p];
+        set->labels[k] = labels->labels[pick[k]];
     }
     one_hot(set->targets, set->labels);
+    mat_free(&R), mat_free(&rows), mat_free(&big), mat_free(&small);
 }
 
-static void free_lists(ink_lists *lists)
+// Up to `want` images, in file order: when balanced, want / 10 of each
+// digit (the first ones; the remainder to the lowest digits), else
+// simply the first `want`. Fills pick[want]; returns how many it found.
+static int pick_digits(int *pick, const idx_labels *labels, int want,
+                       bool balanced)
 {
-    free(lists->start), free(lists->index), free(lists->value);
-    memset(lists, 0, sizeof *lists);
+    int quota[10], n = 0;
+    for (int d = 0; d < 10; d++)
+        quota[d] = balanced ? want / 10 + (d < want % 10) : INT_MAX;
+    for (int i = 0; i < labels->count && n < want; i++)
+        if (quota[labels->labels[i]] > 0) {
+            quota[labels->labels[i]]--;
+            pick[n++] = i;
+        }
+    return n;
 }
 
 static void free_digits(digit_set *set)
@@ -136,41 +211,71 @@ static void free_digits(digit_set *set)
     mat_free(&set->targets);
     free(set->labels);
     set->labels = NULL;
-    free_lists(&set->by_image);
-    free_lists(&set->by_pixel);
-    free(set->scratch);
-    set->scratch = NULL;
+    ink_free(&set->ink);
 }
 
-// The split: of the first 2m images (at most 10,000), every other one
-// trains and the ones between test. Returns the m it could use.
-static int split_digits(digit_set *train, digit_set *test,
-                        const idx_dataset *d, int m)
+// The largest difference between three shrunk synthetic images and
+// the averages known without the code (see above), and between a
+// 28 -> 14 shrink and the plain means of 2x2 blocks. Into worst[4].
+static void scaling_check(double worst[4])
 {
-    int available = d->train_images.count < 10000 ? d->train_images.count
-                                                   : 10000;
-    if (m > available / 2)
-        m = available / 2;
-    if (m < 1)
-        return 0;
-    int stride = available / (2 * m);    // 1 for the full 10,000
-    take_digits(train, &d->train_images, &d->train_labels, 0,
-                2 * stride, m);
-    take_digits(test, &d->train_images, &d->train_labels, stride,
-                2 * stride, m);
-    return m;
+    matrix R = mat_alloc(20, 28), rows = mat_alloc(20, 28);
+    matrix big = mat_alloc(28, 28), small = mat_alloc(20, 20);
+    area_weights(R);
+    for (int c = 0; c < 4; c++)
+        worst[c] = 0.0;
+    for (int c = 0; c < 3; c++) {
+        for (int r = 0; r < 28; r++)
+            for (int k = 0; k < 28; k++)
+                MAT_AT(big, r, k) = c == 0 ? 0.75
+                                  : c == 1 ? (k < 7)
+                                           : (r == 0 && k == 1);
+        area_average(small, big, R, rows);
+        for (int r = 0; r < 20; r++)
+            for (int k = 0; k < 20; k++) {
+                double known = c == 0 ? 0.75
+                             : c == 1 ? (k < 5)
+                             : r != 0 ? 0.0
+                             : k == 0 ? 0.4 / 1.4 / 1.4
+                             : k == 1 ? 0.6 / 1.4 / 1.4
+                                      : 0.0;
+                worst[c] = fmax(worst[c],
+                                fabs(MAT_AT(small, r, k) - known));
+            }
+    }
+    matrix R14 = mat_alloc(14, 28), rows14 = mat_alloc(14, 28);
+    matrix half = mat_alloc(14, 14);
+    area_weights(R14);
+    for (int p = 0; p < 28 * 28; p++)
+        big.data[p] = sin(p + 1.0) * sin(p + 1.0);      // any image
+    area_average(half, big, R14, rows14);
+    for (int r = 0; r < 14; r++)
+        for (int k = 0; k < 14; k++) {
+            double mean = (MAT_AT(big, 2 * r, 2 * k)
+                           + MAT_AT(big, 2 * r, 2 * k + 1)
+                           + MAT_AT(big, 2 * r + 1, 2 * k)
+                           + MAT_AT(big, 2 * r + 1, 2 * k + 1)) / 4.0;
+            worst[3] = fmax(worst[3], fabs(MAT_AT(half, r, k) - mean));
+        }
+    mat_free(&R), mat_free(&rows), mat_free(&big), mat_free(&small);
+    mat_free(&R14), mat_free(&rows14), mat_free(&half);
 }
 
 /**
 ## One block of weights
 
-The first layer's weights $\Theta^{(1)}$ are a $25 \times 785$ matrix:
+![The network the program builds, drawn from its own sizes: the
+inputs and a bias unit feed the hidden units, which with their own bias
+unit feed the ten outputs. Each arrow stands for a whole layer's
+weights.](figures/08-tnc-mnist/network)
+
+The first layer's weights $\Theta^{(1)}$ are a $25 \times 401$ matrix:
 one row per hidden unit, one column per input, column 0 for the bias.
 The second layer's $\Theta^{(2)}$ is $10 \times 26$. An optimizer knows
 nothing about layers; it wants one vector of
-$25 \cdot 785 + 10 \cdot 26 = 19{,}885$ numbers. The seed's `serialize`
-flattens and concatenates the two matrices, and `deserialize` cuts the
-vector and reshapes the pieces.
+$25 \cdot 401 + 10 \cdot 26 = 10{,}285$ numbers. The tutorial's
+`serialize` flattens and concatenates the two matrices, and
+`deserialize` cuts the vector and reshapes the pieces.
 
 In C the vector can simply *be* the storage: one block `theta`, with
 $\Theta^{(1)}$ row after row and then $\Theta^{(2)}$. `deserialize`
@@ -181,15 +286,18 @@ gradients written straight into the vector the optimizer reads.
 `serialize` is needed only where two separate matrices exist first, as
 in the gradient check below.
 
-The seed starts from `np.random.uniform(-0.5, 0.5, 10285)` (that is
-$25 \cdot 401 + 10 \cdot 26$ for its 400-pixel images). We draw our
-19,885 numbers the same way from the toolkit's NumPy-compatible
-generator seeded with 0, so the SciPy program in `bench/` starts from
-the very same weights.
+The tutorial starts from `np.random.uniform(-0.5, 0.5, 10285)`, drawn
+in one go and cut by `deserialize`: the first $25 \cdot 401$ numbers are
+$\Theta^{(1)}$ row by row, the rest $\Theta^{(2)}$. Our block has
+exactly that layout, so we draw the same numbers the same way from the
+toolkit's NumPy-compatible generator, seeded with 0 as the tutorial's
+`np.random.seed(0)` would be (the tutorial itself never seeds; we do,
+so that every run starts from the same weights). The program prints
+the first and the last draw; a test holds them to NumPy's own.
 */
 
 typedef struct {
-    int n_in, n_hidden, n_out;   // 784, 25, 10 by default
+    int n_in, n_hidden, n_out;   // 400, 25, 10 by default
 } layer_sizes;
 
 // Theta1 is (n_hidden, n_in + 1) and Theta2 is (n_out, n_hidden + 1).
@@ -231,9 +339,9 @@ $$Z^{(2)} = \Theta^{(1)} A^{(1)}, \quad
 where $g(z) = 1/(1 + e^{-z})$ is the sigmoid, applied to each element,
 and the row of ones on top of $A^{(2)}$ is the hidden layer's bias unit.
 Each column of $H$ holds one image's ten outputs, each between 0 and 1.
-The seed's names are `a1`, `z2`, `a2`, `z3` and `h`; ours say what they
+The tutorial's names are `a1`, `z2`, `a2`, `z3` and `h`; ours say what they
 hold (`inputs`, `hidden_in`, `hidden`, `output_in`, `probs`), with the
-seed's name beside each in the code.
+tutorial's name beside each in the code.
 
 Two kinds of layer appear, and as in the rest of the book each comes as
 a pair: a forward function, and a backward function that takes the
@@ -288,215 +396,45 @@ static matrix below_bias(matrix a)
 }
 
 /**
-### Most of a digit is blank paper
-
 Both products with the images, $\Theta^{(1)} A^{(1)}$ forward and
-$\delta^{(2)} A^{(1)T}$ backward, multiply every one of the 785 inputs
-of every image, and about four in five of them are zero: the border of
-an MNIST image is always empty, and a digit's strokes cover only part
-of the middle. OpenBLAS does not know that, and NumPy in the seed does
-not either. We can skip the zeros by keeping, for each image, the list
-of its inked pixels with their values (and the bias input, always 1):
-
-$$z_{:,i} = \sum_{p \,\in\, \text{ink}(i)} a_{p i}\, \Theta^{(1)}_{:,p}.$$
-
-Each inked pixel adds a column of $\Theta^{(1)}$, weighted by its value,
-to the image's 25 hidden inputs. The backward product has the same
-shape with the roles swapped: the gradient for pixel $p$'s weights sums
-$a_{p i}\, \delta^{(2)}_{:,i}$ over the images $i$ in which $p$ is
-inked. So we keep the same nonzeros a second time, listed by pixel, and
-one function serves both: for each list, sum the rows it names,
-weighted by their values. The 25 outputs per list are done in two
-strips of 13 (one lane to spare), whose running sums, written out as
-thirteen variables, the compiler can keep in the processor's
-registers. The result is the same sum as the dense product
-without its zero terms, so it agrees with `mat_gemm` up to the order of
-the additions; `--dense` uses `mat_gemm` instead, and the program prints
-how far the two gradients are apart.
-
-The lists do not depend on each other, so they can be shared out:
-`--threads` (by default one per processor) cuts them into parts with
-about equal numbers of entries and sums each part on its own POSIX
-thread. Each list is still summed by one thread, in the same order, so
-the results are the same bytes for any number of threads.
+$\delta^{(2)} A^{(1)T}$ backward, multiply every input of every image,
+and most of those inputs are zero: the border of a digit is always
+blank, and the strokes cover only part of the middle. The program
+skips the zeros: it keeps each image's inked pixels as a list and sums
+over the lists alone. How, and how the work is shared between threads
+without changing a single bit of the result, is a lesson in making
+code fast rather than in neural networks, so it has its own section in
+the appendix, [Most of a digit is blank paper](#app-ink). Here it is
+behind two calls, with `mat_gemm` as the fallback (`--dense` uses
+`mat_gemm` always, and the program prints how far apart the two
+gradients are).
 */
 
-enum { STRIP = 13 };   // two strips hold 25 hidden units
-
-// out[j][0..13) = the sum over list j of value * rows[index][0..13).
-// rows is (any, 13), out is (lists->n_lists, 13). The running sums
-// are written out one by one so that they stay in registers.
-static void sum_listed_rows(double *out, const ink_lists *lists,
-                            const double *rows)
-{
-    for (int j = 0; j < lists->n_lists; j++) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0,
-               s7 = 0, s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0;
-        for (int q = lists->start[j]; q < lists->start[j + 1]; q++) {
-            double x = lists->value[q];
-            const double *r = rows + (size_t)lists->index[q] * STRIP;
-            s0 += x * r[0], s1 += x * r[1], s2 += x * r[2];
-            s3 += x * r[3], s4 += x * r[4], s5 += x * r[5];
-            s6 += x * r[6], s7 += x * r[7], s8 += x * r[8];
-            s9 += x * r[9], s10 += x * r[10], s11 += x * r[11];
-            s12 += x * r[12];
-        }
-        double *o = out + (size_t)j * STRIP;
-        o[0] = s0, o[1] = s1, o[2] = s2, o[3] = s3, o[4] = s4;
-        o[5] = s5, o[6] = s6, o[7] = s7, o[8] = s8, o[9] = s9;
-        o[10] = s10, o[11] = s11, o[12] = s12;
-    }
-}
-
-// The lists of set->inputs' nonzeros, by image and by pixel, and room
-// for products with up to max_outputs rows, shared by `threads`.
-static void build_ink_lists(digit_set *set, int max_outputs, int threads)
-{
-    matrix a = set->inputs;                       // (n_in + 1, m)
-    int entries = 0;
-    for (size_t k = 0; k < mat_size(a); k++)
-        entries += a.data[k] != 0.0;
-    ink_lists *lists[2] = {&set->by_image, &set->by_pixel};
-    for (int b = 0; b < 2; b++) {
-        ink_lists *l = lists[b];
-        l->n_lists = b == 0 ? a.cols : a.rows;
-        l->start = nn_alloc((size_t)l->n_lists + 1, sizeof *l->start);
-        l->index = nn_alloc((size_t)entries, sizeof *l->index);
-        l->value = nn_alloc((size_t)entries, sizeof *l->value);
-        int n = 0;
-        for (int j = 0; j < l->n_lists; j++) {
-            l->start[j] = n;
-            for (int k = 0; k < (b == 0 ? a.rows : a.cols); k++) {
-                double v = b == 0 ? MAT_AT(a, k, j) : MAT_AT(a, j, k);
-                if (v != 0.0) {
-                    l->index[n] = k;
-                    l->value[n++] = v;
-                }
-            }
-        }
-        l->start[l->n_lists] = n;
-    }
-    int longest = a.rows > a.cols ? a.rows : a.cols;
-    int strips = (max_outputs + STRIP - 1) / STRIP;
-    set->threads = threads;
-    set->scratch = nn_alloc(2 * (size_t)strips * STRIP * longest,
-                            sizeof(double));
-}
-
-// One thread's share of sum_strips: lists first..last-1, every strip.
-typedef struct {
-    double *out;             // (strips, lists->n_lists, STRIP)
-    const ink_lists *lists;
-    const double *rows;      // (strips, n_rows, STRIP)
-    int strips, n_rows, first, last;
-} strip_job;
-
-static void *run_strip_job(void *arg)
-{
-    const strip_job *job = arg;
-    const ink_lists *l = job->lists;
-    ink_lists part = {job->last - job->first, l->start + job->first,
-                      l->index, l->value};
-    for (int s = 0; s < job->strips; s++)
-        sum_listed_rows(job->out + ((size_t)s * l->n_lists + job->first)
-                                       * STRIP,
-                        &part, job->rows + (size_t)s * job->n_rows * STRIP);
-    return NULL;
-}
-
-// sum_listed_rows for every strip, the lists cut into `threads` parts
-// of about equal numbers of entries, one thread each. Every list is
-// summed by one thread in the same order, so the result does not
-// depend on the number of threads. A thread that cannot be started
-// leaves its part to this one.
-static void sum_strips(double *out, const ink_lists *lists,
-                       const double *rows, int strips, int n_rows,
-                       int threads)
-{
-    enum { MAX_THREADS = 16 };
-    strip_job jobs[MAX_THREADS];
-    pthread_t ids[MAX_THREADS];
-    bool started[MAX_THREADS] = {false};
-    threads = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS
-                                                      : threads;
-    int total = lists->start[lists->n_lists], first = 0;
-    for (int t = 0; t < threads; t++) {
-        int last = first;             // entries up to (t + 1) / threads
-        long goal = (long)total * (t + 1) / threads;
-        while (last < lists->n_lists && lists->start[last] < goal)
-            last++;
-        if (t == threads - 1)
-            last = lists->n_lists;
-        jobs[t] = (strip_job){out, lists, rows, strips, n_rows, first,
-                              last};
-        first = last;
-    }
-    for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&ids[t], NULL, run_strip_job,
-                                    &jobs[t]) == 0;
-    run_strip_job(&jobs[0]);
-    for (int t = 1; t < threads; t++) {
-        if (started[t])
-            pthread_join(ids[t], NULL);
-        else
-            run_strip_job(&jobs[t]);
-    }
-}
-
-// z = W a for the images of set: dense_forward, through the lists when
-// the set has them. z is (n_out, m), W is (n_out, n_in + 1).
+// z = W a for the images of set: dense_forward, through the ink lists
+// when the set has them. z is (n_out, m), W is (n_out, n_in + 1).
 static void images_forward(matrix z, const digit_set *set, matrix W)
 {
-    if (!set->by_image.start) {
+    if (set->ink.by_col.start)
+        ink_times(z, W, &set->ink);
+    else
         dense_forward(z, set->inputs, W);
-        return;
-    }
-    int m = set->m, n_inputs = W.cols;
-    int strips = (z.rows + STRIP - 1) / STRIP;
-    double *rows = set->scratch;              // (strips, n_inputs, STRIP)
-    double *out = set->scratch + (size_t)strips * STRIP
-                                     * (m > n_inputs ? m : n_inputs);
-    for (int h = 0; h < strips * STRIP; h++)  // W^T, cut into strips
-        for (int p = 0; p < n_inputs; p++)
-            rows[((size_t)(h / STRIP) * n_inputs + p) * STRIP
-                 + h % STRIP] = h < z.rows ? MAT_AT(W, h, p) : 0.0;
-    sum_strips(out, &set->by_image, rows, strips, n_inputs, set->threads);
-    for (int h = 0; h < z.rows; h++)          // (strips, m, STRIP) to z
-        for (int i = 0; i < m; i++)
-            MAT_AT(z, h, i) =
-                out[((size_t)(h / STRIP) * m + i) * STRIP + h % STRIP];
 }
 
 // dW += dz a^T for the images of set: dense_backward's weight part,
-// through the lists when the set has them. dW is (n_out, n_in + 1),
+// through the ink lists when the set has them. dW is (n_out, n_in + 1),
 // dz is (n_out, m).
 static void images_backward(matrix dW, matrix dz, const digit_set *set)
 {
-    if (!set->by_pixel.start) {
+    if (set->ink.by_row.start)
+        ink_times_add_t(dW, dz, &set->ink);
+    else
         dense_backward((matrix){0}, dW, dz, set->inputs, (matrix){0});
-        return;
-    }
-    int m = set->m, n_inputs = dW.cols;
-    int strips = (dz.rows + STRIP - 1) / STRIP;
-    double *rows = set->scratch;              // (strips, m, STRIP)
-    double *out = set->scratch + (size_t)strips * STRIP
-                                     * (m > n_inputs ? m : n_inputs);
-    for (int h = 0; h < strips * STRIP; h++)  // dz^T, cut into strips
-        for (int i = 0; i < m; i++)
-            rows[((size_t)(h / STRIP) * m + i) * STRIP + h % STRIP] =
-                h < dz.rows ? MAT_AT(dz, h, i) : 0.0;
-    sum_strips(out, &set->by_pixel, rows, strips, m, set->threads);
-    for (int h = 0; h < dW.rows; h++)         // (strips, n_inputs, STRIP)
-        for (int p = 0; p < n_inputs; p++)
-            MAT_AT(dW, h, p) +=
-                out[((size_t)(h / STRIP) * n_inputs + p) * STRIP
-                    + h % STRIP];
 }
 
 /**
 ## The cost
 
-The seed's cost is the cross-entropy of every output against its one-hot
+The tutorial's cost is the cross-entropy of every output against its one-hot
 target, summed over the ten outputs and averaged over the $m$ images:
 
 $$J(\Theta) = -\frac{1}{m} \sum_{i=1}^{m} \sum_{k=1}^{10}
@@ -515,7 +453,7 @@ $$-\big[ y \log g(z) + (1 - y) \log(1 - g(z)) \big]
 and $\log(1 + e^{z})$ (*softplus*) can be computed without overflow for
 any $z$. Its derivative is just as short:
 $\frac{d}{dz}\big[\log(1 + e^{z}) - y z\big] = g(z) - y$. The sigmoid's
-slope has cancelled against the logarithm, which is why the seed's
+slope has cancelled against the logarithm, which is why the tutorial's
 backpropagation starts with `d3 = h - y`.
 
 Regularisation adds $\frac{\lambda}{2m}$ times the sum of the squares of
@@ -579,19 +517,19 @@ a third set, written $\mathcal{R}\{\cdot\}$, that the exact Hessian
 products of a later section need. All are allocated once, so training
 allocates nothing.
 
-`forward`, `cost` and `reg_cost` are the seed's `feed_forward`, `cost`
+`forward`, `cost` and `reg_cost` are the tutorial's `feed_forward`, `cost`
 and `reg_cost`.
 */
 
 typedef struct {
     layer_sizes size;
     int m;                 // images per pass
-    // the forward pass (the seed's names: z2, a2, z3, h)
+    // the forward pass (the tutorial's names: z2, a2, z3, h)
     matrix hidden_in;      // (n_hidden, m)       z2
     matrix hidden;         // (n_hidden + 1, m)   a2, row 0 all ones
     matrix output_in;      // (n_out, m)          z3
     matrix probs;          // (n_out, m)          h
-    // backpropagation: dJ/d of the above (the seed's d3 / m, d2 / m)
+    // backpropagation: dJ/d of the above (the tutorial's d3 / m, d2 / m)
     matrix d_output_in;    // (n_out, m)
     matrix d_hidden;       // (n_hidden + 1, m)
     matrix d_hidden_in;    // (n_hidden, m)
@@ -636,7 +574,7 @@ static void network_free(network *net)
         mat_free(all[i]);
 }
 
-// The seed's feed_forward: the images of set through both layers.
+// The tutorial's feed_forward: the images of set through both layers.
 static void forward(network *net, const double *theta,
                     const digit_set *set)
 {
@@ -648,14 +586,14 @@ static void forward(network *net, const double *theta,
     sigmoid_forward(net->probs, net->output_in);          // h = g(z3)
 }
 
-// The seed's cost: the cross-entropy of the network's outputs.
+// The tutorial's cost: the cross-entropy of the network's outputs.
 static double cost(network *net, const double *theta, const digit_set *set)
 {
     forward(net, theta, set);
     return cross_entropy_forward(net->output_in, set->targets);
 }
 
-// The seed's reg_cost: the cost plus the L2 penalty on both matrices.
+// The tutorial's reg_cost: the cost plus the L2 penalty on both matrices.
 static double reg_cost(network *net, const double *theta,
                        const digit_set *set, double lambda)
 {
@@ -678,18 +616,18 @@ $$\delta^{(3)} = \tfrac{1}{m}(H - Y), \quad
   \nabla_{\Theta^{(1)}} = \delta^{(2)} A^{(1)T},$$
 
 where $[\cdot]_{1:}$ drops row 0: the bias unit has no input, so nothing
-flows back through it. The seed writes the same as
+flows back through it. The tutorial writes the same as
 `d2 = d3 @ theta2[:,1:] * sigmoid_gradient(z2)` and divides by $m$ at
 the end; we divide at the start, in $\delta^{(3)}$, and the rest
 follows. `reg_gradient` adds the penalty's $\frac{\lambda}{m}\Theta$.
 
 An optimizer always wants the cost and its gradient at the same point,
-so `evaluate` computes both from one forward pass. In the seed `cost`
+so `evaluate` computes both from one forward pass. In the tutorial `cost`
 and `gradient` are separate functions, and `minimize` calls both, so
 the forward pass runs twice per evaluation.
 */
 
-// The seed's gradient, after forward(net, theta, set): adds
+// The tutorial's gradient, after forward(net, theta, set): adds
 // dJ/dtheta (the cross-entropy's alone) into grad[count_params].
 static void backprop(double *grad, network *net, const double *theta,
                      const digit_set *set)
@@ -708,7 +646,7 @@ static void backprop(double *grad, network *net, const double *theta,
     images_backward(dTheta1, net->d_hidden_in, set);
 }
 
-// The seed's reg_gradint: the gradient of reg_cost, into grad (which
+// The tutorial's reg_gradint: the gradient of reg_cost, into grad (which
 // is overwritten).
 static void reg_gradient(double *grad, network *net, const double *theta,
                          const digit_set *set, double lambda)
@@ -772,19 +710,6 @@ static void debug_fill(matrix W)
     for (int j = 0; j < W.cols; j++)
         for (int i = 0; i < W.rows; i++)
             MAT_AT(W, i, j) = sin(k++) / 10.0;
-}
-
-static double vec_dot(int n, const double *a, const double *b)
-{
-    double sum = 0.0;
-    for (int i = 0; i < n; i++)
-        sum += a[i] * b[i];
-    return sum;
-}
-
-static double vec_norm(int n, const double *a)
-{
-    return sqrt(vec_dot(n, a, a));
 }
 
 // |a - b| / |a + b|, ex4's measure of agreement.
@@ -881,9 +806,10 @@ $$J(\theta + p) \approx J(\theta) + g^T p + \tfrac12 p^T H p,$$
 with $g$ the gradient and $H$ the Hessian (the matrix of second
 derivatives), and jumps to the model's minimum, the $p$ that solves
 $H p = -g$. Near a minimum it converges in a handful of steps, and it
-knows the step length by itself. The obstacle here is size: with 19,885
-weights, $H$ has $19{,}885^2 \approx 395$ million entries, 3.2 GB of
-doubles, to be formed and factorised at every step.
+knows the step length by itself. The obstacle is size: with 10,285
+weights, $H$ has $10{,}285^2 \approx 106$ million entries, 846 MB of
+doubles, to be formed and factorised at every step (and at MNIST's full
+resolution, `--size 28`, 19,885 weights and 3.2 GB).
 
 Truncated Newton avoids both. The conjugate-gradient method solves
 $H p = -g$ while touching $H$ only through products $H v$ with vectors
@@ -898,10 +824,13 @@ so is our version:
 3. a line search along the direction it returns;
 4. an outer loop with stopping rules and a budget.
 
-**The budget counts evaluations, not iterations.** In the SciPy of the
-seed's time, `options={'maxiter': 300}` for TNC set the maximum number
-of *function evaluations* (SciPy 1.9 deprecated the name in favour of
-`maxfun`, which says what it means). Every evaluation counts,
+**The budget counts evaluations, not iterations.** For TNC,
+`options={'maxiter': 300}` sets the maximum number of *function
+evaluations*; SciPy 1.9 deprecated that name in favour of `maxfun`,
+which says what it counts, and announced its removal, after which the
+tutorial's option would no longer limit the run at all (the SciPy this
+book is built with still reads it as `maxfun`, with a warning). Every
+evaluation counts,
 including those TNC makes only to compute $H v$. We keep that meaning:
 `--evals 300` is a budget of 300 evaluations of cost and gradient, or
 work of the same price, and the outer iterations are however many fit.
@@ -920,10 +849,12 @@ formula's own error grows like $h$; the rounding error of subtracting
 two nearly equal gradients grows like $\epsilon / h$, with $\epsilon
 \approx 2.2 \cdot 10^{-16}$ the precision of a double. Both are small
 near $h = \sqrt{\epsilon}$, scaled to the sizes of $\theta$ and $v$,
-which leaves products good to about half of the digits.
+which leaves products good to about half of the digits. (TNC scales
+its step a little differently; the optimizer's section lists where it
+and our version part ways.)
 
 **Counting the work honestly.** Almost all the time of an evaluation
-goes into two products with the $785 \times m$ image matrix: the forward
+goes into two products with the $401 \times m$ image matrix: the forward
 $\Theta^{(1)} A^{(1)}$ and the backward $\delta^{(2)} A^{(1)T}$. We call
 one such product a *pass* over the images, and count passes: an
 evaluation costs two, a finite-difference product is an evaluation and
@@ -945,6 +876,7 @@ typedef struct {
     double *state_at;         // (n) the theta net's activations are for
     double *theta_step;       // (n) scratch: theta + h v
     double *grad_step;        // (n) scratch: its gradient
+    struct watcher *watch;    // what shows the progress, or NULL
 } trainer;
 
 // f(theta) and its gradient: one pass forward and one backward.
@@ -1169,572 +1101,9 @@ static double hessian_check(double lambda, bool gauss_newton)
 }
 
 /**
-## The optimizer's view of the problem
-
-From here on the code knows nothing about networks. The optimizer sees
-an `objective`: a number of variables, a call for the value and
-gradient, a call for Hessian-vector products, and the count of passes
-with the budget. It reports like SciPy does, with the same status codes
-and messages, so the two can be read side by side.
+```{.include file="chapters/08-tnc-mnist/tnc.c"}
+```
 */
-
-// What the optimizer sees of a problem: a model behind two calls, and
-// the work it has done so far.
-typedef struct {
-    int n;                   // number of variables
-    void *model;
-    // f(x); the gradient into grad[n]
-    double (*value_and_gradient)(void *model, double *grad,
-                                 const double *x);
-    // hv[n] = H(x) v, given grad[n] = the gradient at x
-    void (*hessian_times)(void *model, double *hv, const double *x,
-                          const double *grad, const double *v);
-    const long *passes;      // work done, counted by the model
-    long max_passes;         // the budget: two per evaluation
-    int hessian_passes;      // the most one Hessian product costs
-} objective;
-
-// How a run ended: SciPy's codes and messages for TNC.
-static const char *status_message(int status)
-{
-    switch (status) {
-    case 0: return "Local minimum reached (|pg| ~= 0)";
-    case 1: return "Converged (|f_n-f_(n-1)| ~= 0)";
-    case 2: return "Converged (|x_n-x_(n-1)| ~= 0)";
-    case 3: return "Max. number of function evaluations reached";
-    case 4: return "Linear search failed";
-    default: return "Unable to progress";
-    }
-}
-
-typedef struct {
-    double f;                // the final cost
-    int nit;                 // outer iterations (steps)
-    long passes;             // work spent
-    int status;              // see status_message
-    int cg_steps;            // Hessian products, all told
-    int n_trace;             // the cost after each step, for the figure
-    double *trace_evals;     // (capacity) evaluations spent
-    double *trace_cost;      // (capacity) cost there
-    int capacity;
-} run_result;
-
-static void trace_point(run_result *r, long passes, double f)
-{
-    if (r->n_trace < r->capacity) {
-        r->trace_evals[r->n_trace] = passes / 2.0;
-        r->trace_cost[r->n_trace++] = f;
-    }
-}
-
-static void run_result_alloc(run_result *r, long max_passes)
-{
-    memset(r, 0, sizeof *r);
-    r->capacity = (int)max_passes + 2;
-    r->trace_evals = nn_alloc((size_t)r->capacity, sizeof(double));
-    r->trace_cost = nn_alloc((size_t)r->capacity, sizeof(double));
-}
-
-static void run_result_free(run_result *r)
-{
-    free(r->trace_evals);
-    free(r->trace_cost);
-}
-
-/**
-## A preconditioner that learns
-
-Conjugate gradients converge fast when $H$ is close to a multiple of the
-identity and slowly when its curvatures differ wildly between
-directions, as they do in a network (the weights on a frequently inked
-pixel against those on a pixel that is almost always blank). A
-*preconditioner* $M \approx H$, cheap to invert, evens this out: the
-method then works with $M^{-1} H$, and each step starts from
-$z = M^{-1} r$ instead of the residual $r$.
-
-TNC's preconditioner is learned on the way, from information the
-algorithm produces anyway:
-
-- a diagonal $D$, starting at the identity. Each conjugate-gradient
-  step computes a pair $(v, Hv)$: a direction and how the gradient
-  changes along it. That is exactly what a quasi-Newton (BFGS) update
-  eats, and TNC keeps the diagonal of such an update, one per step:
-  $D_i \leftarrow D_i - r_i^2 / (v^T r) + (Hv)_i^2 / (v^T H v)$, with
-  $r$ standing in for $D v$. Too small a value is reset to 1.
-- the last outer step $s$ and the change of gradient $y$ it caused: a
-  BFGS update of $D^{-1}$ with this pair gives
-  $M^{-1} = (I - \rho s y^T) D^{-1} (I - \rho y s^T) + \rho s s^T$,
-  $\rho = 1/(y^T s)$, which is applied to a vector with a few dot
-  products and never formed.
-
-Nash calls this a limited-memory quasi-Newton preconditioner. TNC also
-folds in an older, accumulated pair; we keep the single pair.
-*/
-
-// M^-1, the preconditioner: a diagonal D of the Hessian, learned as
-// the conjugate gradients run, updated by the last step's BFGS pair.
-typedef struct {
-    int n;
-    double *diag;         // (n) D
-    double *next_diag;    // (n) D, updated during this direction
-    double *s, *y;        // (n) the last step and its gradient change
-    double ys;            // y . s
-    bool has_pair;        // false before the first step
-    double *hy;           // (n) D^-1 y
-} preconditioner;
-
-static void preconditioner_alloc(preconditioner *pc, int n)
-{
-    memset(pc, 0, sizeof *pc);
-    pc->n = n;
-    pc->diag = nn_alloc((size_t)n, sizeof(double));
-    pc->next_diag = nn_alloc((size_t)n, sizeof(double));
-    pc->s = nn_alloc((size_t)n, sizeof(double));
-    pc->y = nn_alloc((size_t)n, sizeof(double));
-    pc->hy = nn_alloc((size_t)n, sizeof(double));
-    for (int i = 0; i < n; i++)
-        pc->diag[i] = 1.0;
-}
-
-static void preconditioner_free(preconditioner *pc)
-{
-    free(pc->diag), free(pc->next_diag), free(pc->s), free(pc->y);
-    free(pc->hy);
-}
-
-// Before a direction: D^-1 y, and the diagonal that the BFGS update of
-// D with (s, y) gives, D_i - (D_i s_i)^2 / (s.Ds) + y_i^2 / (y.s), as
-// the starting point for this direction's diagonal.
-static void preconditioner_begin(preconditioner *pc)
-{
-    int n = pc->n;
-    memcpy(pc->next_diag, pc->diag, (size_t)n * sizeof(double));
-    if (!pc->has_pair)
-        return;
-    double sds = 0.0;
-    for (int i = 0; i < n; i++) {
-        sds += pc->s[i] * pc->diag[i] * pc->s[i];
-        pc->hy[i] = pc->y[i] / pc->diag[i];
-    }
-    for (int i = 0; i < n; i++) {
-        double ds = pc->diag[i] * pc->s[i];
-        pc->next_diag[i] += -ds * ds / sds + pc->y[i] * pc->y[i] / pc->ys;
-    }
-}
-
-// z = M^-1 r: D^-1 r, then one BFGS update of that inverse with (s, y)
-//     M^-1 = (I - s y^T / ys) D^-1 (I - y s^T / ys) + s s^T / ys.
-static void preconditioner_solve(preconditioner *pc, double *z,
-                                 const double *r)
-{
-    int n = pc->n;
-    for (int i = 0; i < n; i++)
-        z[i] = r[i] / pc->diag[i];
-    if (!pc->has_pair)
-        return;
-    double ys = pc->ys, rs = vec_dot(n, r, pc->s);
-    double rhy = vec_dot(n, r, pc->hy), yhy = vec_dot(n, pc->y, pc->hy);
-    double delta = (yhy / ys + 1.0) * rs / ys - rhy / ys;
-    double beta = -rs / ys;
-    for (int i = 0; i < n; i++)
-        z[i] += delta * pc->s[i] + beta * pc->hy[i];
-}
-
-// What one conjugate-gradient step teaches about the diagonal: the
-// diagonal of a BFGS update with the pair (v, Hv), r standing in for
-// D v. Too small a value is reset to 1.
-static void preconditioner_learn(preconditioner *pc, const double *v,
-                                 const double *hv, const double *r)
-{
-    int n = pc->n;
-    double vr = vec_dot(n, v, r), vhv = vec_dot(n, v, hv);
-    for (int i = 0; i < n; i++) {
-        double d = pc->next_diag[i] - r[i] * r[i] / vr
-                   + hv[i] * hv[i] / vhv;
-        pc->next_diag[i] = d > 1e-6 ? d : 1.0;
-    }
-}
-
-// After a step s with gradient change y: keep the pair when y.s > 0
-// (the curvature along s is positive), and the learned diagonal.
-static void preconditioner_end(preconditioner *pc, const double *s,
-                               const double *y)
-{
-    int n = pc->n;
-    memcpy(pc->diag, pc->next_diag, (size_t)n * sizeof(double));
-    pc->ys = vec_dot(n, y, s);
-    pc->has_pair = pc->ys > 0.0;
-    memcpy(pc->s, s, (size_t)n * sizeof(double));
-    memcpy(pc->y, y, (size_t)n * sizeof(double));
-}
-
-/**
-## The inner loop: truncated conjugate gradients
-
-Starting from $p = 0$, so that the residual $r = -g - Hp$ is $-g$, each
-step takes the preconditioned residual $z = M^{-1} r$, makes it
-conjugate to the previous direction, $v \leftarrow z + \beta v$ with
-$\beta = r^T z / (r^T z)_{\text{previous}}$, and moves to the minimum of
-the quadratic model along $v$:
-
-$$\alpha = \frac{r^T z}{v^T H v}, \qquad
-  p \leftarrow p + \alpha v, \qquad r \leftarrow r - \alpha H v.$$
-
-When to stop is the heart of the method:
-
-- **Nash's test.** The model's value $q(p) = g^T p + \tfrac12 p^T H p$
-  falls with every step. At a conjugate-gradient iterate $p^T H p =
-  -g^T p$, so $q = \tfrac12 (g^T p + r^T p)$, which is what the code
-  computes. Stop when the last step's relative gain, weighted by the
-  number of steps taken, is small: $(k+1)(1 - q_{k-1}/q_k) \le
-  \tfrac12$. Far from the minimum the model is crude and this ends the
-  loop after a few steps; closer in, where the model is accurate and
-  every step keeps gaining, it lets the loop run.
-- **No positive curvature** along $v$ ($v^T H v \le 0$, or nearly): the
-  model has no minimum in that direction, and the quadratic model is not
-  to be trusted. Stop with what we have; if that is nothing yet, step
-  along the preconditioned steepest descent $-M^{-1} g$.
-- $p$ stops pointing downhill ($g^T p > 0$): undo the last step, stop.
-- At most `--max-cg` products, and never so many that the line search
-  would find the budget empty. TNC's cap is $\min(50, n/2)$, 50 here;
-  ours is 10 by default. Late in a run Nash's test lets the loop go on,
-  and with a cap of 50 one direction can eat a sixth of the whole
-  budget; many cheaper directions spend it better on this problem, as
-  the comparison at the end of the chapter shows.
-*/
-
-typedef struct {
-    double *r, *z, *v, *hv;  // (n) each: residual, M^-1 r, direction, Hv
-} cg_work;
-
-// The search direction p[n] at x, from the truncated, preconditioned
-// conjugate gradients on H p = -g; at most max_cg Hessian products,
-// and never so many that no evaluation is left for the line search.
-// Returns the number of products made; *stop says what ended the loop.
-static int truncated_cg(double *p, const char **stop, const objective *obj,
-                        const double *x, const double *g,
-                        preconditioner *pc, int max_cg, cg_work *w)
-{
-    int n = obj->n, k;
-    *stop = "cap";
-    double gnorm = vec_norm(n, g), q_old = 0.0, rz_old = 1.0;
-    const double tiny = 1e-12;
-    preconditioner_begin(pc);
-    for (int i = 0; i < n; i++) {
-        w->r[i] = -g[i];              // the residual -g - H p at p = 0
-        w->v[i] = 0.0;
-        p[i] = 0.0;
-    }
-    for (k = 0; k < max_cg; k++) {
-        preconditioner_solve(pc, w->z, w->r);
-        double rz = vec_dot(n, w->r, w->z);
-        bool budget_left = *obj->passes + obj->hessian_passes + 2
-                           <= obj->max_passes;
-        if (rz / gnorm < tiny || !budget_left) {
-            *stop = budget_left ? "residual" : "budget";
-            if (k == 0)               // nothing learned: steepest descent
-                for (int i = 0; i < n; i++)
-                    p[i] = -g[i];
-            break;
-        }
-        double beta = k == 0 ? 0.0 : rz / rz_old;
-        for (int i = 0; i < n; i++)
-            w->v[i] = w->z[i] + beta * w->v[i];
-        obj->hessian_times(obj->model, w->hv, x, g, w->v);
-        double vhv = vec_dot(n, w->v, w->hv);
-        if (vhv / gnorm < tiny) {     // no positive curvature along v
-            *stop = "curvature";
-            if (k == 0) {
-                preconditioner_solve(pc, p, g);
-                for (int i = 0; i < n; i++)
-                    p[i] = -p[i];
-            }
-            k++;
-            break;
-        }
-        preconditioner_learn(pc, w->v, w->hv, w->r);
-        double alpha = rz / vhv;
-        for (int i = 0; i < n; i++) {
-            p[i] += alpha * w->v[i];
-            w->r[i] -= alpha * w->hv[i];
-        }
-        // the model's value q(p) = g.p + p.Hp / 2 = (g.p + r.p) / 2
-        double gp = vec_dot(n, g, p);
-        double q = 0.5 * (gp + vec_dot(n, w->r, p));
-        if ((k + 1) * (1.0 - q_old / q) <= 0.5) {   // Nash's test
-            *stop = "Nash";
-            k++;
-            break;
-        }
-        if (gp > 0.0) {               // not downhill: undo, stop
-            *stop = "uphill";
-            for (int i = 0; i < n; i++)
-                p[i] -= alpha * w->v[i];
-            k++;
-            break;
-        }
-        q_old = q;
-        rz_old = rz;
-    }
-    return k;
-}
-
-/**
-## The line search
-
-The direction $p$ is an approximate Newton step, so the natural step
-length is 1, but the model can be wrong, and the line search checks. It
-accepts a step $\alpha$ when the cost has fallen enough and the slope
-along $p$ has flattened enough (the strong Wolfe conditions),
-
-$$J(\theta + \alpha p) \le J(\theta) + \mu\, \alpha\, g^T p, \qquad
-  \big|\nabla J(\theta + \alpha p)^T p\big| \le \eta\, |g^T p|,$$
-
-with TNC's $\mu = 10^{-4}$ and $\eta = 0.25$. Every trial step costs an
-evaluation, cost and gradient together. While the trials still go
-steeply downhill the step grows fourfold; once a minimum is bracketed
-between two trials, the next trial is the minimum of the cubic through
-the two ends' values and slopes, kept away from the ends. TNC's Gill
-and Murray search (`getptc`) follows the same plan with more
-safeguards.
-*/
-
-// The minimizer of the cubic through (a, fa) and (b, fb) with slopes
-// da and db, kept inside [lo + 0.1 w, hi - 0.1 w] of the interval
-// (w its width); the midpoint when the cubic has no minimum there.
-static double cubic_step(double a, double fa, double da, double b,
-                         double fb, double db)
-{
-    double lo = a < b ? a : b, hi = a < b ? b : a, w = hi - lo;
-    double d1 = da + db - 3.0 * (fa - fb) / (a - b);
-    double disc = d1 * d1 - da * db;
-    double t = 0.5 * (a + b);
-    if (disc >= 0.0) {
-        double d2 = (b > a ? 1.0 : -1.0) * sqrt(disc);
-        double c = b - (b - a) * (db + d2 - d1) / (db - da + 2.0 * d2);
-        if (isfinite(c))
-            t = c;
-    }
-    if (t < lo + 0.1 * w)
-        t = lo + 0.1 * w;
-    if (t > hi - 0.1 * w)
-        t = hi - 0.1 * w;
-    return t;
-}
-
-enum { SEARCH_OK, SEARCH_FAILED, SEARCH_OUT_OF_BUDGET };
-
-typedef struct {
-    double *x_try, *g_try, *g_best;   // (n) each
-} search_work;
-
-// Along p from x (where the cost is *f and the gradient g, and
-// g.p < 0), find a step alpha with
-//     f(x + alpha p) <= f(x) + mu alpha g.p           (enough decrease)
-//     |g(x + alpha p).p| <= eta |g.p|                 (near the minimum)
-// trying alpha0 first and never more than alpha_max. On success x, f
-// and g move to the new point and *alpha says how far.
-static int line_search(double *x, double *f, double *g, double *alpha,
-                       const double *p, double alpha0, double alpha_max,
-                       const objective *obj, search_work *w)
-{
-    const double mu = 1e-4, eta = 0.25;     // TNC's defaults
-    int n = obj->n;
-    double f0 = *f, d0 = vec_dot(n, g, p);
-    if (!(d0 < 0.0))
-        return SEARCH_FAILED;
-    double lo = 0.0, f_lo = f0, d_lo = d0;  // best point so far
-    double hi = 0.0, f_hi = 0.0, d_hi = 0.0;
-    bool bracketed = false, accepted = false;
-    double a = alpha0;
-    for (int trial = 0; trial < 30; trial++) {
-        if (*obj->passes + 2 > obj->max_passes)
-            break;
-        for (int i = 0; i < n; i++)
-            w->x_try[i] = x[i] + a * p[i];
-        double fa = obj->value_and_gradient(obj->model, w->g_try,
-                                            w->x_try);
-        double da = vec_dot(n, w->g_try, p);
-        if (!isfinite(fa) || fa > f0 + mu * a * d0 || fa >= f_lo) {
-            hi = a, f_hi = fa, d_hi = da;   // too far: the minimum is
-            bracketed = true;               // between lo and a
-        } else {
-            if (fabs(da) <= -eta * d0)
-                accepted = true;
-            else if (da > 0.0) {            // passed the minimum
-                hi = lo, f_hi = f_lo, d_hi = d_lo;
-                bracketed = true;
-            }
-            lo = a, f_lo = fa, d_lo = da;
-            memcpy(w->g_best, w->g_try, (size_t)n * sizeof(double));
-            if (accepted)
-                break;
-        }
-        if (bracketed) {
-            if (!isfinite(f_hi))            // overflow: just shrink
-                a = lo + 0.1 * (hi - lo);
-            else
-                a = cubic_step(lo, f_lo, d_lo, hi, f_hi, d_hi);
-            if (fabs(hi - lo) <= 1e-12 * (1.0 + lo))
-                break;
-        } else {
-            if (a >= alpha_max)
-                break;
-            a = 4.0 * a < alpha_max ? 4.0 * a : alpha_max;
-        }
-    }
-    if (lo == 0.0)
-        return *obj->passes + 2 > obj->max_passes ? SEARCH_OUT_OF_BUDGET
-                                                   : SEARCH_FAILED;
-    for (int i = 0; i < n; i++)
-        x[i] += lo * p[i];
-    *f = f_lo;
-    memcpy(g, w->g_best, (size_t)n * sizeof(double));
-    *alpha = lo;
-    return SEARCH_OK;
-}
-
-/**
-## The outer loop
-
-The outer loop ties the parts together. Two details come from TNC.
-The first trial step is 1 unless that cannot be right: no cost is below
-zero, and a parabola that starts at $J$ with slope $g^T p$ and bottoms
-out at zero has its minimum at $\alpha = -2J / g^T p$, so when that is
-shorter it is tried first. And a step may not be longer than 10 (in the
-norm of $\alpha p$), a limit that grows a hundredfold whenever a step
-reaches it.
-
-After the line search come the stopping rules: the gradient vanished
-(status 0), the cost (1) or the weights (2) stopped changing, the budget
-is spent (3), the line search found no lower point (4). The step and the
-change of gradient then go to the preconditioner for the next
-direction.
-*/
-
-// Truncated Newton from x[n] (overwritten with the result), in the
-// manner of Nash's TNC. Prints one line per step when verbose.
-static void tnc_minimize(run_result *res, double *x, const objective *obj,
-                         int max_cg, bool verbose)
-{
-    int n = obj->n;
-    double *g = nn_alloc((size_t)n, sizeof *g);       // the gradient
-    double *g_old = nn_alloc((size_t)n, sizeof *g_old);
-    double *p = nn_alloc((size_t)n, sizeof *p);       // the direction
-    double *s = nn_alloc((size_t)n, sizeof *s);       // the step
-    cg_work cw = {nn_alloc((size_t)n, sizeof(double)),
-                  nn_alloc((size_t)n, sizeof(double)),
-                  nn_alloc((size_t)n, sizeof(double)),
-                  nn_alloc((size_t)n, sizeof(double))};
-    search_work sw = {nn_alloc((size_t)n, sizeof(double)),
-                      nn_alloc((size_t)n, sizeof(double)),
-                      nn_alloc((size_t)n, sizeof(double))};
-    preconditioner pc;
-    preconditioner_alloc(&pc, n);
-    const double eps = 2.220446049250313e-16;
-    const double gtol = 1e-8, ftol = sqrt(eps), xtol = sqrt(eps);
-    double step_max = 10.0;                           // TNC's stepmx
-
-    double f = obj->value_and_gradient(obj->model, g, x);
-    res->nit = 0;
-    trace_point(res, *obj->passes, f);
-    if (verbose)
-        printf("  nit  nfev    cost     |gradient|  cg  stopped by\n"
-               "  %3d  %4g  %.6f  %.3e\n", 0, *obj->passes / 2.0, f,
-               vec_norm(n, g));
-    for (;;) {
-        if (vec_norm(n, g) <= gtol) {
-            res->status = 0;
-            break;
-        }
-        if (*obj->passes + 2 > obj->max_passes) {
-            res->status = 3;
-            break;
-        }
-        const char *stop;
-        int cg = truncated_cg(p, &stop, obj, x, g, &pc, max_cg, &cw);
-        res->cg_steps += cg;
-        // the first trial step: 1, the Newton step, unless a straight
-        // line from f down to 0 (no cost is lower) is reached sooner
-        double gp = vec_dot(n, g, p), pnorm = vec_norm(n, p);
-        double alpha0 = 1.0;
-        if (2.0 * f <= -gp && f >= eps)
-            alpha0 = -2.0 * f / gp;
-        double alpha_max = step_max / (pnorm + eps);
-        if (alpha0 > alpha_max)
-            alpha0 = alpha_max;
-        double f_old = f, alpha = 0.0;
-        memcpy(g_old, g, (size_t)n * sizeof *g);
-        int found = line_search(x, &f, g, &alpha, p, alpha0, alpha_max,
-                                obj, &sw);
-        if (found != SEARCH_OK) {
-            res->status = found == SEARCH_OUT_OF_BUDGET ? 3 : 4;
-            break;
-        }
-        if (alpha >= 0.9 * alpha_max)
-            step_max *= 100.0;                  // allow longer steps
-        res->nit++;
-        trace_point(res, *obj->passes, f);
-        if (verbose)
-            printf("  %3d  %4g  %.6f  %.3e  %2d  %s\n", res->nit,
-                   *obj->passes / 2.0, f, vec_norm(n, g), cg, stop);
-        if (fabs(f_old - f) <= ftol * (1.0 + fabs(f))) {
-            res->status = 1;
-            break;
-        }
-        if (alpha * pnorm <= xtol * (1.0 + vec_norm(n, x))) {
-            res->status = 2;
-            break;
-        }
-        for (int i = 0; i < n; i++) {
-            s[i] = alpha * p[i];
-            g_old[i] = g[i] - g_old[i];        // y, the gradient change
-        }
-        preconditioner_end(&pc, s, g_old);
-    }
-    res->f = f;
-    res->passes = *obj->passes;
-    free(g), free(g_old), free(p), free(s);
-    free(cw.r), free(cw.z), free(cw.v), free(cw.hv);
-    free(sw.x_try), free(sw.g_try), free(sw.g_best);
-    preconditioner_free(&pc);
-}
-
-/**
-## Gradient descent, for contrast
-
-The same budget spent on plain gradient descent: $\theta \leftarrow
-\theta - \alpha \nabla J$, one evaluation per step, with a fixed step
-size `--lr`: 3 by default, about the best of the few sizes we tried
-(exercise 6 asks you to try others).
-*/
-
-// x -= rate * gradient, one evaluation per step, until the budget
-// is spent.
-static void gradient_descent(run_result *res, double *x,
-                             const objective *obj, double rate)
-{
-    int n = obj->n;
-    double *g = nn_alloc((size_t)n, sizeof *g);
-    double f = obj->value_and_gradient(obj->model, g, x);
-    trace_point(res, *obj->passes, f);
-    res->nit = 0;
-    res->status = 3;
-    while (*obj->passes + 2 <= obj->max_passes) {
-        for (int i = 0; i < n; i++)
-            x[i] -= rate * g[i];
-        f = obj->value_and_gradient(obj->model, g, x);
-        res->nit++;
-        trace_point(res, *obj->passes, f);
-        if (!isfinite(f)) {
-            res->status = 6;
-            break;
-        }
-    }
-    res->f = f;
-    res->passes = *obj->passes;
-    free(g);
-}
 
 /**
 ## The trainer as an objective
@@ -1782,6 +1151,8 @@ static void trainer_free(trainer *t)
     free(t->state_at), free(t->theta_step), free(t->grad_step);
 }
 
+static void watch_step(void *model, const tnc_step *step);  // below
+
 static objective trainer_objective(trainer *t, int evals)
 {
     return (objective){
@@ -1789,19 +1160,21 @@ static objective trainer_objective(trainer *t, int evals)
         .value_and_gradient = model_value_and_gradient,
         .hessian_times = model_hessian_times,
         .passes = &t->passes, .max_passes = 2L * evals,
-        .hessian_passes = t->hessian == HESSIAN_FD ? 2 : 4};
+        .hessian_passes = t->hessian == HESSIAN_FD ? 2 : 4,
+        .on_step = t->watch ? watch_step : NULL};
 }
 
 /**
 ## Accuracy
 
 The network's answer for an image is the digit whose output is largest,
-the seed's `np.argmax(h, axis=1) + 1` (the `+ 1` for its labels 1 to
+the tutorial's `np.argmax(h, axis=1) + 1` (the `+ 1` for its labels 1 to
 10); accuracy is the fraction of images answered correctly.
 */
 
 // The digit the network finds most likely for each image, into
-// predicted[set->m]; returns the fraction that match the labels.
+// predicted[set->m] (unless NULL); returns the fraction that match the
+// labels.
 static double accuracy(int *predicted, network *net, const double *theta,
                        const digit_set *set)
 {
@@ -1812,7 +1185,8 @@ static double accuracy(int *predicted, network *net, const double *theta,
         for (int d = 1; d < net->size.n_out; d++)
             if (MAT_AT(net->probs, d, i) > MAT_AT(net->probs, best, i))
                 best = d;
-        predicted[i] = best;
+        if (predicted)
+            predicted[i] = best;
         right += best == set->labels[i];
     }
     return (double)right / set->m;
@@ -1821,19 +1195,24 @@ static double accuracy(int *predicted, network *net, const double *theta,
 /**
 ## Figures
 
-The seed's `plot_hidden_layer` shows what each hidden unit looks for:
-its 784 weights, arranged as the 28x28 image they multiply. (The seed
-transposes each one because Octave stored its images column by column;
-MNIST's bytes are row by row, so we do not.) The other figures show
-test digits with the network's answers, the confusion between digits,
-and the cost against the evaluations spent by each method. Images go to
-gnuplot as a grid of grey values; the rest is ordinary plotting.
+The tutorial's `plot_hidden_layer` shows what each hidden unit looks
+for: its 400 weights, arranged as the 20x20 image they multiply. (The
+tutorial transposes each one because Octave stored the course's images
+column by column; MNIST's bytes are row by row, so we do not.) Where
+the tutorial lets every tile pick its own grey scale, we use one scale
+for all 25, symmetric about zero, with a key: zero is the same white in
+every tile, red is positive and blue negative, and two tiles can be
+compared. The other figures show test digits with the network's
+answers, the confusion between digits (in the same form as chapter
+9's), and the cost against the evaluations spent by each method. In
+`--plot dumb` the images become characters; the confusion matrix is the
+table the program prints anyway.
 */
 
 // Rows x cols tiles of side x side pixels as one image for gnuplot's
 // `with image`: a 1-pixel gap around each tile and `below` more pixels
-// under it (room for a label). Tile t's pixels, scaled to 0..1, are
-// tiles[t * side * side ...]. Gaps are NaN, which gnuplot leaves blank.
+// under it (room for a label). Tile t's pixels are tiles[t * side *
+// side ...]. Gaps are NaN, which gnuplot leaves blank.
 static void plot_tiles(plot *p, const char *name, const double *tiles,
                        int n_tiles, int rows, int cols, int side, int below)
 {
@@ -1859,84 +1238,84 @@ static void plot_tiles(plot *p, const char *name, const double *tiles,
 
 static void image_style(plot *p)
 {
-    plot_cmd(p, "unset xtics");
-    plot_cmd(p, "unset ytics");
-    plot_cmd(p, "unset colorbox");
-    plot_cmd(p, "unset key");
-    plot_cmd(p, "unset border");
+    plot_cmd(p, "unset xtics; unset ytics; unset key; unset border");
     plot_cmd(p, "set size ratio -1");
-    plot_cmd(p, "set palette gray negative");  // 0 white, 1 black
-    plot_cmd(p, "set cbrange [0:1]");
-    plot_cmd(p, "set margins 0, 0, 0, 2");
 }
 
-// The seed's plot_hidden_layer: each hidden unit's weights on the 784
-// pixels as a picture, scaled to its own range (dark = large).
+// The tutorial's plot_hidden_layer: each hidden unit's weights on the
+// pixels as a picture, all on one colour scale symmetric about zero.
+// In dumb mode, the first three units in characters.
 static void draw_hidden_units(plotter *pl, const double *theta,
                               layer_sizes s, int side)
 {
-    if (s.n_in != side * side)
-        return;
     matrix Theta1, Theta2;
     deserialize(&Theta1, &Theta2, theta, s);
     int cols = (int)ceil(sqrt(s.n_hidden));
     int rows = (s.n_hidden + cols - 1) / cols;
     double *tiles = nn_alloc((size_t)s.n_hidden * s.n_in, sizeof *tiles);
-    for (int h = 0; h < s.n_hidden; h++) {
-        double lo = INFINITY, hi = -INFINITY;
+    double reach = 1e-300;                  // the largest |weight|
+    for (int h = 0; h < s.n_hidden; h++)
         for (int k = 1; k <= s.n_in; k++) {
-            double w = MAT_AT(Theta1, h, k);
-            lo = w < lo ? w : lo;
-            hi = w > hi ? w : hi;
+            tiles[(size_t)h * s.n_in + k - 1] = MAT_AT(Theta1, h, k);
+            reach = fmax(reach, fabs(MAT_AT(Theta1, h, k)));
         }
-        for (int k = 1; k <= s.n_in; k++)
-            tiles[(size_t)h * s.n_in + k - 1] =
-                (MAT_AT(Theta1, h, k) - lo) / (hi - lo + 1e-300);
-    }
-    plot *p = plot_begin(pl, "hidden-units", 5, 5.3);
+    plot *p = plot_begin(pl, "hidden-units", 5.6, 5);
     image_style(p);
     plot_tiles(p, "$units", tiles, s.n_hidden, rows, cols, side, 0);
+    plot_cmd(p, "set palette defined (-1 '#2166ac', 0 'white', "
+             "1 '#b2182b')");
+    plot_cmd(p, "set cbrange [%g:%g]", -reach, reach);
+    plot_cmd(p, "set cblabel 'weight'; set colorbox");
     plot_cmd(p, "set title 'the %d hidden units: weights on each pixel'",
              s.n_hidden);
     plot_cmd(p, "plot $units with image");
+    enum { SHOWN = 3 };                     // side by side in 80 columns
+    int shown = s.n_hidden < SHOWN ? s.n_hidden : SHOWN;
+    int width = shown * (side + 1);
+    int *cells = nn_alloc((size_t)side * width, sizeof *cells);
+    for (int r = 0; r < side; r++)
+        for (int c = 0; c < width; c++) {
+            int h = c / (side + 1), k = c % (side + 1);
+            double w = k < side ? tiles[(size_t)h * s.n_in + r * side + k]
+                                / reach : 0.0;
+            cells[r * width + c] = k == side ? -1
+                                 : w < -0.5 ? 0 : w < -0.15 ? 1
+                                 : w <= 0.15 ? -1 : w <= 0.5 ? 2 : 3;
+        }
+    char title[64];
+    snprintf(title, sizeof title, "hidden units 1-%d of %d", shown,
+             s.n_hidden);
+    plot_ascii_cells(p, title, cells, side, width, "=-+#",
+                     "= below -r/2  - below -0.15 r  + above 0.15 r  "
+                     "# above r/2  (r: the largest |weight|)");
     plot_end(p);
+    free(cells);
     free(tiles);
 }
 
-// Test digits with the network's answer under each: an evenly spaced
-// sample, then mistakes spread over it (in red: "answer (label)").
+// Test digits with the network's answer under each: the first 30 of
+// the test set, then its first 10 mistakes (in red: "label as answer",
+// as in chapter 9). Black ink on white paper.
 static void draw_predictions(plotter *pl, const digit_set *test,
                              const int *predicted, int side)
 {
-    enum { COLS = 10, ROWS = 4, BELOW = 9 };
-    if (test->inputs.rows != side * side + 1)
-        return;
-    int picked[COLS * ROWS], n = 0;
-    for (int k = 0; k < (ROWS - 1) * COLS && k < test->m; k++)
-        picked[n++] = (int)((long)k * test->m / ((ROWS - 1) * COLS));
-    // the last row: mistakes spread over the whole test set, which is
-    // in digit order, so that they are not all misread zeros
-    int mistakes = 0;
-    for (int i = 0; i < test->m; i++)
-        mistakes += predicted[i] != test->labels[i];
-    // mistake number k * mistakes / COLS, for k = 0, 1, ..., COLS - 1
-    int next = 0;
-    for (int i = 0, seen = 0; i < test->m && n < COLS * ROWS; i++)
-        if (predicted[i] != test->labels[i]) {
-            if (seen == (long)next * mistakes / COLS) {
-                picked[n++] = i;
-                next++;
-            }
-            seen++;
-        }
+    enum { COLS = 10, SAMPLE = 30, BELOW = 9 };
+    int picked[SAMPLE + COLS], n = 0;
+    for (int i = 0; i < test->m && n < SAMPLE; i++)
+        picked[n++] = i;
+    for (int i = 0; i < test->m && n < SAMPLE + COLS; i++)
+        if (predicted[i] != test->labels[i])
+            picked[n++] = i;
     int rows = (n + COLS - 1) / COLS, pixels = side * side;
     double *tiles = nn_alloc((size_t)n * pixels, sizeof *tiles);
     for (int t = 0; t < n; t++)
         for (int k = 0; k < pixels; k++)
             tiles[(size_t)t * pixels + k] =
                 MAT_AT(test->inputs, k + 1, picked[t]);
-    plot *p = plot_begin(pl, "predictions", 6.5, 3.4);
+    plot *p = plot_begin(pl, "predictions", 6.5, 0.85 * rows);
     image_style(p);
+    plot_cmd(p, "unset colorbox; set palette gray negative");
+    plot_cmd(p, "set cbrange [0:1]; set margins 0, 0, 0, 2");
     plot_tiles(p, "$digits", tiles, n, rows, COLS, side, BELOW);
     int height = rows * (side + 1 + BELOW) + 1;
     for (int t = 0; t < n; t++) {
@@ -1945,56 +1324,72 @@ static void draw_predictions(plotter *pl, const digit_set *test,
         double y = height - 1
                    - ((t / COLS) * (side + 1 + BELOW) + side + 1 + 4.5);
         if (predicted[i] != test->labels[i])
-            plot_cmd(p, "set label '%d (%d)' at %g,%g center front "
-                     "textcolor rgb '#d62728'", predicted[i],
-                     test->labels[i], x, y);
+            plot_cmd(p, "set label '%d as %d' at %g,%g center front "
+                     "textcolor rgb '#d62728'", test->labels[i],
+                     predicted[i], x, y);
         else
-            plot_cmd(p, "set label '%d' at %g,%g center front", predicted[i],
-                     x, y);
+            plot_cmd(p, "set label '%d' at %g,%g center front",
+                     predicted[i], x, y);
     }
     plot_cmd(p, "plot $digits with image");
+    enum { SHOWN = 3 };
+    int width = SHOWN * (side + 1);
+    double *strip = nn_alloc((size_t)side * width, sizeof *strip);
+    for (int r = 0; r < side; r++)
+        for (int c = 0; c < width && c / (side + 1) < n; c++)
+            strip[r * width + c] = c % (side + 1) == side ? 0.0
+                : tiles[(size_t)(c / (side + 1)) * pixels + r * side
+                        + c % (side + 1)];
+    char title[80];
+    snprintf(title, sizeof title, "test digits 1-3, answers %d %d %d",
+             predicted[0], n > 1 ? predicted[1] : 0,
+             n > 2 ? predicted[2] : 0);
+    plot_ascii_image(p, title, strip, side, width, 0.0, 1.0);
     plot_end(p);
+    free(strip);
     free(tiles);
 }
 
-// counts[label][answer] as a 10 x 10 picture, the counts written in.
-static void draw_confusion(plotter *pl, const int counts[10][10])
+// counts[label][answer] as a 10 x 10 picture in chapter 9's form: each
+// cell coloured by its share of the row, the count written in.
+static void draw_confusion(plotter *pl, const int counts[10][10],
+                           int n_test)
 {
-    double cells[100];
-    int most = 1;
-    for (int i = 0; i < 100; i++)
-        most = counts[i / 10][i % 10] > most ? counts[i / 10][i % 10]
-                                             : most;
-    for (int i = 0; i < 100; i++)      // a log scale shows the rare
-        cells[i] = log1p(counts[i / 10][i % 10]) / log1p(most);
-    plot *p = plot_begin(pl, "confusion", 5, 4.6);
-    plot_grid(p, "$cells", cells, 10, 10, 0, 9, 0, 9);
-    plot_cmd(p, "set palette defined (0 'white', 1 '#1f77b4')");
-    plot_cmd(p, "set cbrange [0:1]");
-    plot_cmd(p, "unset colorbox");
-    plot_cmd(p, "set size ratio -1");
-    plot_cmd(p, "set xrange [-0.5:9.5]");
-    plot_cmd(p, "set yrange [9.5:-0.5]");
-    plot_cmd(p, "set xtics 0,1,9 scale 0");
-    plot_cmd(p, "set ytics 0,1,9 scale 0");
-    plot_cmd(p, "set xlabel 'the network''s answer'");
-    plot_cmd(p, "set ylabel 'the label'");
-    plot_cmd(p, "set title 'test images: label against answer'");
-    for (int i = 0; i < 100; i++)
-        if (counts[i / 10][i % 10] > 0)
-            plot_cmd(p, "set label '%d' at %d,%d center front "
-                     "font ',8' textcolor rgb '%s'", counts[i / 10][i % 10],
-                     i % 10, i / 10, cells[i] > 0.6 ? "white" : "black");
-    plot_cmd(p, "unset key");
-    plot_cmd(p, "plot $cells with image");
+    double count[100], share[100];
+    for (int l = 0; l < 10; l++) {
+        int row_total = 0;
+        for (int a = 0; a < 10; a++)
+            row_total += counts[l][a];
+        for (int a = 0; a < 10; a++) {
+            count[l * 10 + a] = counts[l][a];
+            share[l * 10 + a] = row_total > 0
+                                ? (double)counts[l][a] / row_total : 0.0;
+        }
+    }
+    plot *p = plot_begin(pl, "confusion", 5, 4.4);
+    plot_grid(p, "$share", share, 10, 10, 0, 9, 0, 9);
+    plot_grid(p, "$count", count, 10, 10, 0, 9, 0, 9);
+    plot_cmd(p, "set xlabel 'predicted'; set ylabel 'true label'");
+    plot_cmd(p, "set xrange [-0.5:9.5]; set yrange [9.5:-0.5]");
+    plot_cmd(p, "set xtics 1 scale 0; set ytics 1 scale 0");
+    plot_cmd(p, "set size ratio -1; unset key");
+    plot_cmd(p, "set palette defined (0 'white', 0.1 '#c6dbef', "
+             "1 '#2171b5')");
+    plot_cmd(p, "set cbrange [0:1]; set cblabel 'share of the row'");
+    plot_cmd(p, "set title 'the 400-25-10 net on %d test images'",
+             n_test);
+    plot_cmd(p, "plot $share with image pixels, $count using 1:2:"
+             "($3 > 0 ? sprintf('%%d', $3) : '') with labels font ',8'");
+    plot_ascii_note(p, "confusion matrix: the table printed above");
     plot_end(p);
 }
 
-// The cost after each step of every run, against evaluations spent.
+// The cost after each step of every run, against evaluations spent,
+// on a log scale with ticks at 1, 2 and 5 times the powers of ten.
 static void draw_costs(plotter *pl, const run_result *runs,
-                       const char *const *names, int n_runs)
+                       const char *const *names, int n_runs, int evals)
 {
-    plot *p = plot_begin(pl, "cost-vs-evaluations", 6, 3.8);
+    plot *p = plot_begin(pl, "cost-vs-evaluations", 6.5, 4.2);
     char name[16];
     for (int r = 0; r < n_runs; r++) {
         snprintf(name, sizeof name, "$run%d", r);
@@ -2002,25 +1397,27 @@ static void draw_costs(plotter *pl, const run_result *runs,
                 runs[r].n_trace);
     }
     plot_cmd(p, "set logscale y");
-    plot_cmd(p, "set ytics 2");
-    plot_cmd(p, "set mytics 2");
+    plot_cmd(p, "set ytics ('0.1' 0.1, '0.2' 0.2, '0.5' 0.5, '1' 1, "
+             "'2' 2, '5' 5, '10' 10, '20' 20)");
+    plot_cmd(p, "set xrange [0:%d]", evals);
     plot_cmd(p, "set xlabel 'evaluations of cost and gradient (or their "
              "equivalent)'");
-    plot_cmd(p, "set ylabel 'cost J (training images)'");
-    plot_cmd(p, "set key top right");
-    plot_cmd(p, "set grid ytics mytics");
+    plot_cmd(p, "set ylabel 'cost J on the training images'");
+    plot_cmd(p, "set key top right box opaque");
+    plot_cmd(p, "set grid ytics xtics");
     // the first two runs nearly coincide: the first is drawn as a wide
     // pale band under the second, so that both stay visible
-    const char *styles[] = {"lw 6 lc rgb '#9ecae1' pt 7 ps 1.2",
+    const char *styles[] = {"lw 7 lc rgb '#9ecae1' pt 7 ps 1.3",
                             "lw 1.5 lc rgb '#d62728' pt 5 ps 0.5",
-                            "lw 1.5 lc rgb '#2ca02c' pt 9 ps 0.6",
-                            "lw 1.5 lc rgb '#9467bd' pt 6 ps 0.6 dt 2",
-                            "lw 1.5 lc rgb '#7f7f7f' pt -1"};
-    char command[1024] = "plot";
+                            "lw 1.5 lc rgb '#2ca02c' pt 9 ps 0.7",
+                            "lw 2 lc rgb '#9467bd' pt 6 ps 0.7 dt 2",
+                            "lw 1.5 lc rgb '#7f7f7f' pt -1",
+                            "lw 2 lc rgb '#ff7f0e' pt 4 ps 0.6 dt 4"};
+    char command[1536] = "plot";
     for (int r = 0; r < n_runs; r++) {
-        char part[160];
+        char part[200];
         snprintf(part, sizeof part, "%s $run%d with linespoints "
-                 "%s title '%s'", r ? "," : "", r, styles[r % 5],
+                 "%s title '%s'", r ? "," : "", r, styles[r % 6],
                  names[r]);
         strncat(command, part, sizeof command - strlen(command) - 1);
     }
@@ -2028,20 +1425,67 @@ static void draw_costs(plotter *pl, const run_result *runs,
     plot_end(p);
 }
 
+// The network as a Graphviz diagram, from its own sizes: one node for
+// each layer (with its count) and its bias unit, an edge for each
+// weight matrix, labelled with its shape.
+static void draw_network(plotter *pl, layer_sizes s, int side)
+{
+    FILE *dot = plot_diagram_begin(pl, "network");
+    if (!dot)
+        return;
+    fprintf(dot,
+            "digraph network {\n"
+            "  graph [fontname=\"DejaVu Sans\", fontsize=11, rankdir=LR,"
+            " nodesep=0.25, ranksep=0.6];\n"
+            "  node [fontname=\"DejaVu Sans\", fontsize=11, shape=circle,"
+            " style=filled, fillcolor=\"#e8eef7\", color=\"#4a6fa5\"];\n"
+            "  edge [color=\"#666666\", arrowsize=0.6, fontname=\"DejaVu "
+            "Sans\", fontsize=9];\n");
+    fprintf(dot, "  image [shape=box, label=\"%dx%d image\"];\n", side,
+            side);
+    fprintf(dot, "  inputs [shape=box, height=1.6, label=\"%d inputs\\n"
+            "(pixel / 255)\"];\n", s.n_in);
+    fprintf(dot, "  hidden [shape=box, height=1.1, label=\"%d hidden\\n"
+            "sigmoid\"];\n", s.n_hidden);
+    fprintf(dot, "  outputs [shape=box, height=0.8, label=\"%d outputs\\n"
+            "sigmoid\"];\n", s.n_out);
+    fprintf(dot, "  bias1 [label=\"1\", width=0.3, fixedsize=true];\n"
+            "  bias2 [label=\"1\", width=0.3, fixedsize=true];\n");
+    fprintf(dot, "  image -> inputs [label=\"row by row\"];\n");
+    fprintf(dot, "  inputs -> hidden [label=\"Theta1\\n%d x %d\"];\n",
+            s.n_hidden, s.n_in + 1);
+    fprintf(dot, "  bias1 -> hidden;\n");
+    fprintf(dot, "  hidden -> outputs [label=\"Theta2\\n%d x %d\"];\n",
+            s.n_out, s.n_hidden + 1);
+    fprintf(dot, "  bias2 -> outputs;\n");
+    fprintf(dot, "  { rank=same; inputs; bias1; }\n"
+            "  { rank=same; hidden; bias2; }\n");
+    fprintf(dot, "  label=\"%d + %d = %d weights\";\n",
+            s.n_hidden * (s.n_in + 1), s.n_out * (s.n_hidden + 1),
+            count_params(s));
+    fprintf(dot, "}\n");
+    plot_diagram_end(pl, dot);
+}
+
 /**
 ## The program
 
-`main` reads the flags, runs the checks on the small network, loads and
-splits the digits, draws the initial weights, compares the three kinds
-of Hessian product at those weights, and then trains: first the method
-chosen by `--optimizer` and `--hessian`, step by step; then, from the
-same start and with the same budget, the other methods for comparison.
+`main` reads the flags, runs the checks, loads the digits, draws the
+initial weights, compares the three kinds of Hessian product at those
+weights, and then trains: first the method chosen by `--optimizer` and
+`--hessian`, step by step; then, from the same start and with the same
+budget, the other methods for comparison; and, with `--compare-scipy`
+(the book's run), SciPy's TNC. A few helpers keep `main` short.
+
+While a method trains, a progress line on the terminal shows the
+evaluations spent and the cost, and in a window (`--plot window`) the
+chosen method's cost is drawn as it falls.
 */
 
 // Print a finished run the way scipy.optimize.minimize reports one.
 static void print_result(const run_result *r)
 {
-    printf(" message: %s\n", status_message(r->status));
+    printf(" message: %s\n", tnc_status_message(r->status));
     printf(" success: %s\n", r->status <= 2 ? "True" : "False");
     printf("  status: %d\n", r->status);
     printf("     fun: %.6f\n", r->f);
@@ -2058,23 +1502,73 @@ typedef struct {
     double train_acc, test_acc, seconds;
 } method;
 
+// What a run shows while it trains: the table of its iterations (for
+// the chosen method), the progress line, and in window mode a live
+// curve of the cost (live is NULL elsewhere).
+typedef struct watcher {
+    progress bar;
+    bool table;              // print a line per outer iteration
+    plot *live;
+    const char *label;
+    double *evals, *cost;    // (capacity) the curve so far
+    int n, capacity;
+    double last_draw;        // nn_seconds() of the last frame
+} watcher;
+
+static void watch_step(void *model, const tnc_step *s)
+{
+    trainer *t = model;
+    watcher *w = t->watch;
+    if (w->table) {
+        progress_clear(&w->bar);
+        if (s->nit == 0)
+            printf("  nit  nfev    cost     |gradient|  cg  stopped by\n"
+                   "  %3d  %4g  %.6f  %.3e\n", 0, s->evals, s->f,
+                   s->gnorm);
+        else
+            printf("  %3d  %4g  %.6f  %.3e  %2d  %s\n", s->nit, s->evals,
+                   s->f, s->gnorm, s->cg, s->stop ? s->stop : "");
+    }
+    progress_update(&w->bar, (long)s->evals, "cost %.4f", s->f);
+    if (!w->live || w->n >= w->capacity)
+        return;
+    w->evals[w->n] = s->evals;
+    w->cost[w->n++] = s->f;
+    if (nn_seconds() - w->last_draw < 0.2)
+        return;
+    w->last_draw = nn_seconds();
+    plot_frame_begin(w->live);
+    plot_xy(w->live, "$cost", w->evals, w->cost, w->n);
+    plot_cmd(w->live, "plot $cost with linespoints pt 7 ps 0.5 "
+             "title '%s'", w->label);
+    plot_frame_end(w->live, w->label);
+}
+
 // One training run from theta0 with a fresh trainer; the trained
-// weights are left in theta[count_params(size)].
+// weights are left in theta[count_params(size)]. With a watcher the
+// run shows its progress.
 static void train(method *m, double *theta, const double *theta0,
                   const digit_set *train_set, layer_sizes size,
-                  double lambda, int evals, double rate, bool verbose)
+                  double lambda, int evals, double rate, watcher *watch)
 {
     trainer t;
     trainer_init(&t, train_set, size, lambda, m->hessian);
+    t.watch = watch;
     objective obj = trainer_objective(&t, evals);
     memcpy(theta, theta0, (size_t)t.n * sizeof *theta);
     run_result_alloc(&m->result, obj.max_passes);
+    if (watch) {
+        progress_start(&watch->bar, m->label, evals);
+        watch->label = m->label;
+    }
     double start = nn_seconds();
     if (m->newton)
-        tnc_minimize(&m->result, theta, &obj, m->max_cg, verbose);
+        tnc_minimize(&m->result, theta, &obj, m->max_cg);
     else
         gradient_descent(&m->result, theta, &obj, rate);
     m->seconds = nn_seconds() - start;
+    if (watch)
+        progress_end(&watch->bar);
     trainer_free(&t);
 }
 
@@ -2115,14 +1609,13 @@ static void compare_products(const digit_set *train_set, layer_sizes size,
     trainer_evaluate(&t, g, theta);
     t.hessian = HESSIAN_GN;
     hessian_exact(&t, gn, theta, v);
-    if (train_set->by_image.start) {      // the lists against mat_gemm
+    if (train_set->ink.by_col.start) {    // the lists against mat_gemm
         digit_set plain = *train_set;
-        memset(&plain.by_image, 0, sizeof plain.by_image);
-        memset(&plain.by_pixel, 0, sizeof plain.by_pixel);
+        memset(&plain.ink, 0, sizeof plain.ink);
         trainer d;
         trainer_init(&d, &plain, size, lambda, HESSIAN_FD);
         trainer_evaluate(&d, plain_g, theta);
-        mat_blas_threads(train_set->threads);  // as many as the lists
+        mat_blas_threads(train_set->ink.threads);  // as many as the lists
         for (int k = 0; k < TRIES; k++) {
             double t0 = nn_seconds();
             trainer_evaluate(&d, spare, theta);
@@ -2141,9 +1634,9 @@ static void compare_products(const digit_set *train_set, layer_sizes size,
     fprintf(stderr, "time: one evaluation %.1f ms, finite-difference "
             "product %.1f ms, exact product %.1f ms\n", best[0] * 1e3,
             best[1] * 1e3, best[2] * 1e3);
-    if (train_set->by_image.start)
+    if (train_set->ink.by_col.start)
         fprintf(stderr, "time: one evaluation with mat_gemm %.1f ms (%d "
-                "threads each)\n", best[3] * 1e3, train_set->threads);
+                "threads each)\n", best[3] * 1e3, train_set->ink.threads);
     free(g), free(v), free(fd), free(exact), free(gn), free(plain_g);
     free(spare);
     trainer_free(&t);
@@ -2195,41 +1688,343 @@ static void confusion_matrix(int counts[10][10], const digit_set *test,
     }
 }
 
+// The data: the first n_train / 10 of each digit of the training file
+// and the first n_test test images, shrunk to side x side; with ink
+// lists unless dense. Prints what it took. CLI_CONTINUE, or the status
+// main returns after one line on stderr.
+static int load_digits(digit_set *train_set, digit_set *test_set,
+                       const char *data, int n_train, int n_test,
+                       int side, int hidden, const cli_common *common)
+{
+    idx_dataset d;
+    char err[512];
+    if (idx_load_dataset(&d, data, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", common->program, err);
+        return 2;
+    }
+    int from = d.train_images.rows, status = CLI_CONTINUE;
+    if (!d.has_test)
+        status = cli_error(common, "--data %s: no test set (t10k-images-"
+                           "idx3-ubyte, t10k-labels-idx1-ubyte); for MNIST "
+                           "run make deps", data);
+    else if (d.train_images.cols != from)
+        status = cli_error(common, "--data %s: the images are %dx%d; this "
+                           "chapter needs square ones", data, from,
+                           d.train_images.cols);
+    else if (d.test_images.rows != from || d.test_images.cols != from)
+        status = cli_error(common, "--data %s: the test images are %dx%d, "
+                           "the training images %dx%d: they must match",
+                           data, d.test_images.rows, d.test_images.cols,
+                           from, from);
+    else if (side > from)
+        status = cli_error(common, "--size %d: larger than the images "
+                           "(%dx%d)", side, from, from);
+    int *pick = nn_alloc((size_t)d.train_labels.count
+                         + (size_t)d.test_labels.count, sizeof *pick);
+    int m = 0, m_test = 0;
+    if (status == CLI_CONTINUE) {
+        m = pick_digits(pick, &d.train_labels, n_train, true);
+        m_test = pick_digits(pick + m, &d.test_labels, n_test, false);
+        // the inputs and their ink lists (8 + 24 bytes an entry at
+        // most), and the network's 13 matrices of (hidden + 1) rows
+        // for the training images twice and the test images once
+        size_t entries = nn_size_mul((size_t)m + (size_t)m_test,
+                                     (size_t)side * side + 1);
+        size_t values = nn_size_mul((size_t)hidden + 1,
+                                    nn_size_mul(13, 2 * (size_t)m
+                                                    + (size_t)m_test));
+        status = cli_check_memory(common,
+                                  nn_size_add(nn_size_mul(entries, 32),
+                                              nn_size_mul(values, 8)),
+                                  "--train, --size or --hidden");
+    }
+    if (status == CLI_CONTINUE) {
+        take_digits(train_set, &d.train_images, &d.train_labels, pick, m,
+                    side);
+        take_digits(test_set, &d.test_images, &d.test_labels, pick + m,
+                    m_test, side);
+        printf("%s: %d training and %d test images of %dx%d, %s %dx%d\n",
+               data, d.train_images.count, d.test_images.count, from,
+               from, side == from ? "kept at" : "area-averaged to", side,
+               side);
+        if (m % 10 == 0)
+            printf("training on %d (the first %d of each digit), testing "
+                   "on %d\n", m, m / 10, m_test);
+        else
+            printf("training on %d (the first %d or %d of each digit), "
+                   "testing on %d\n", m, m / 10, m / 10 + 1, m_test);
+    }
+    free(pick);
+    idx_free_dataset(&d);
+    return status;
+}
+
+// Everything a training run needs, shared by the helpers of main.
+typedef struct {
+    digit_set train, test;
+    layer_sizes size;
+    int side, evals;
+    double lambda, rate;
+    double *theta0;          // (count_params(size)) the start
+    network net_train;       // for the accuracy on each set
+    network net_test;
+    const cli_common *common;
+    plotter *pl;
+} experiment;
+
+// The checks every run starts with (the area averaging on synthetic
+// images, the derivatives on the course's small network) and the
+// first and last of the initial weights.
+static void print_checks(const double *theta0, int n, uint32_t seed)
+{
+    double scale[4];
+    scaling_check(scale);
+    printf("area averaging, largest difference from the known "
+           "averages: constant %.1e, left 7 columns %.1e, one pixel "
+           "%.1e, 2x2 blocks %.1e\n", scale[0], scale[1], scale[2],
+           scale[3]);
+    printf("gradient check, lambda = 0: relative difference %.3e\n",
+           gradient_check(0.0));
+    printf("gradient check, lambda = 3: relative difference %.3e\n",
+           gradient_check(3.0));
+    printf("Hessian check, lambda = 3: relative difference %.3e\n",
+           hessian_check(3.0, false));
+    printf("initial weights, np.random.seed(%u); uniform(-0.5, 0.5, %d):"
+           " first %.17g %.17g, last %.17g\n", (unsigned)seed, n,
+           theta0[0], theta0[1], theta0[n - 1]);
+}
+
+// A finished run's costs through cli_check_loss: CLI_CONTINUE, or 1
+// after one line when the run diverged.
+static int check_run(const experiment *e, const method *m)
+{
+    const run_result *r = &m->result;
+    char where[64];
+    for (int k = 0; k < r->n_trace; k++) {
+        snprintf(where, sizeof where, "%s, step %d", m->label, k);
+        int status = cli_check_loss(e->common, r->trace_cost[k],
+                                    r->trace_cost[0], where,
+                                    m->newton ? "lower --lambda"
+                                              : "lower --lr");
+        if (status != CLI_CONTINUE)
+            return status;
+    }
+    return CLI_CONTINUE;
+}
+
+// Train one method, then its accuracies. The chosen method prints its
+// iterations as it goes and draws live; the others show progress only.
+static int run_method(experiment *e, method *m, double *theta,
+                      int *predicted_test, bool chosen)
+{
+    int capacity = e->evals + 2;
+    watcher w = {.table = chosen,
+                 .live = chosen ? plot_live_begin(e->pl, "cost-live", 6,
+                                                  4) : NULL,
+                 .capacity = capacity,
+                 .evals = nn_alloc((size_t)capacity, sizeof(double)),
+                 .cost = nn_alloc((size_t)capacity, sizeof(double))};
+    if (chosen)
+        printf("\ntraining: %s\n", m->label);
+    double cpu = (double)clock();
+    train(m, theta, e->theta0, &e->train, e->size, e->lambda, e->evals,
+          e->rate, &w);
+    fprintf(stderr, "time: %s: %.3f s wall, %.3f s CPU\n", m->label,
+            m->seconds, ((double)clock() - cpu) / CLOCKS_PER_SEC);
+    plot_end(w.live);
+    free(w.evals), free(w.cost);
+    m->train_acc = accuracy(NULL, &e->net_train, theta, &e->train);
+    m->test_acc = accuracy(predicted_test, &e->net_test, theta, &e->test);
+    return check_run(e, m);
+}
+
+// What the chosen method learned: its result in minimize's words, the
+// accuracies, the border weights, the confusion table and the figures.
+static void report_chosen(experiment *e, const method *m,
+                          const double *theta, const int *predicted)
+{
+    int counts[10][10];
+    print_result(&m->result);
+    printf("training accuracy: %.4f\n", m->train_acc);
+    printf("test accuracy: %.4f\n", m->test_acc);
+    print_blank_pixels(theta, e->theta0, &e->train, e->size);
+    printf("\n");
+    confusion_matrix(counts, &e->test, predicted);
+    draw_hidden_units(e->pl, theta, e->size, e->side);
+    draw_predictions(e->pl, &e->test, predicted, e->side);
+    draw_confusion(e->pl, (const int(*)[10])counts, e->test.m);
+}
+
+// The table of every method, and the figure of their costs.
+static void report_methods(experiment *e, const method *methods,
+                           int n_methods)
+{
+    printf("\nthe same start, the same budget of %d evaluations:\n",
+           e->evals);
+    printf("  %-33s %4s %5s %5s %9s %6s %6s\n", "method", "nit", "nfev",
+           "H v", "cost", "train", "test");
+    const char *names[8];
+    run_result runs[8];
+    for (int k = 0; k < n_methods && k < 8; k++) {
+        const method *m = &methods[k];
+        printf("  %-33s %4d %5g %5d %9.6f %6.4f %6.4f\n", m->label,
+               m->result.nit, m->result.passes / 2.0, m->result.cg_steps,
+               m->result.f, m->train_acc, m->test_acc);
+        names[k] = m->label;
+        runs[k] = m->result;
+    }
+    draw_costs(e->pl, runs, names, n_methods < 8 ? n_methods : 8,
+               e->evals);
+}
+
+/**
+### Handing the same problem to SciPy
+
+`--compare-scipy` runs SciPy's TNC on exactly this problem. The program
+writes the training and test images as the network reads them, their
+labels, the initial weights, $\lambda$ and the budget into a temporary
+file, and runs `chapters/08-tnc-mnist/scipy_tnc.py` with Debian's
+`python3` (or `$NN_PYTHON`). The script computes the same cost as
+`evaluate` does, in NumPy, and hands it to `minimize(method='TNC',
+jac=True, options={'maxfun': ...})` with TNC's other settings at their
+defaults; it prints its results as `key value` lines, which this
+function reads back and prints beside the chapter's own. SciPy's
+starting cost is printed too: it must be the chapter's, or the two are
+not solving the same problem.
+*/
+
+// The file scipy_tnc.py reads: a magic, six int32 sizes, lambda, then
+// the images (one per row, bias first), the labels, and the start.
+static int write_problem(FILE *f, const experiment *e)
+{
+    const digit_set *sets[2] = {&e->train, &e->test};
+    int32_t head[6] = {e->train.m, e->test.m, e->size.n_in,
+                       e->size.n_hidden, e->size.n_out, e->evals};
+    bool ok = fwrite("CH8TNC01", 1, 8, f) == 8
+              && fwrite(head, sizeof head, 1, f) == 1
+              && fwrite(&e->lambda, sizeof e->lambda, 1, f) == 1;
+    for (int s = 0; s < 2 && ok; s++) {
+        const digit_set *set = sets[s];
+        for (int i = 0; i < set->m && ok; i++) {
+            int32_t label = set->labels[i];
+            for (int p = 0; p < set->inputs.rows && ok; p++)
+                ok = fwrite(&MAT_AT(set->inputs, p, i), sizeof(double), 1,
+                            f) == 1;
+            ok = ok && fwrite(&label, sizeof label, 1, f) == 1;
+        }
+    }
+    size_t n = (size_t)count_params(e->size);
+    ok = ok && fwrite(e->theta0, sizeof(double), n, f) == n;
+    return ok ? 0 : -1;
+}
+
+// SciPy's TNC on the same problem, beside the chapter's methods[0..k).
+// CLI_CONTINUE, or 1 after one line on stderr when SciPy cannot run.
+static int compare_with_scipy(const experiment *e, const method *methods,
+                              int n_methods)
+{
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    const char *python = getenv("NN_PYTHON") ? getenv("NN_PYTHON")
+                                             : "python3";
+    char path[512], command[1400], line[256], version[32] = "?";
+    snprintf(path, sizeof path, "%s/ch8-scipy-XXXXXX", tmp);
+    int fd = mkstemp(path);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+    if (!f || write_problem(f, e) != 0 || fclose(f) != 0) {
+        fprintf(stderr, "%s: --compare-scipy: cannot write %s\n",
+                e->common->program, path);
+        remove(path);
+        return 1;
+    }
+    snprintf(command, sizeof command, "'%s' '%s/chapters/08-tnc-mnist/"
+             "scipy_tnc.py' '%s'", python, NN_SOURCE_DIR, path);
+    FILE *pipe = popen(command, "r");
+    double v[9] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    const char *keys[9] = {"start", "fun", "nit", "nfev", "train", "test",
+                           "wall", "cpu", "maxcg"};
+    while (pipe && fgets(line, sizeof line, pipe))
+        for (int k = 0; k < 9; k++) {
+            size_t len = strlen(keys[k]);
+            if (strncmp(line, keys[k], len) == 0 && line[len] == ' ')
+                v[k] = strtod(line + len + 1, NULL);
+            if (strncmp(line, "scipy ", 6) == 0)
+                sscanf(line + 6, "%31s", version);
+        }
+    int closed = pipe ? pclose(pipe) : -1;
+    remove(path);
+    if (closed != 0 || isnan(v[1]) || isnan(v[5])) {
+        fprintf(stderr, "%s: --compare-scipy: %s on scipy_tnc.py failed; "
+                "is SciPy installed (make deps)?\n", e->common->program,
+                python);
+        return 1;
+    }
+    printf("\nSciPy %s, minimize(method='TNC', jac=True, "
+           "options={'maxfun': %d}), CG cap %g:\n", version, e->evals,
+           v[8]);
+    printf("  cost at the start: %.6f (this chapter's: %.6f)\n", v[0],
+           methods[0].result.trace_cost[0]);
+    printf("  %-33s %4s %5s %9s %6s %6s\n", "method", "nit", "nfev",
+           "cost", "train", "test");
+    printf("  %-33s %4g %5g %9.6f %6.4f %6.4f\n", "SciPy's TNC", v[2],
+           v[3], v[1], v[4], v[5]);
+    for (int k = 0; k < n_methods; k++)
+        printf("  %-33s %4d %5g %9.6f %6.4f %6.4f\n", methods[k].label,
+               methods[k].result.nit, methods[k].result.passes / 2.0,
+               methods[k].result.f, methods[k].train_acc,
+               methods[k].test_acc);
+    fprintf(stderr, "time: SciPy's TNC: %.3f s wall, %.3f s CPU\n", v[6],
+            v[7]);
+    return CLI_CONTINUE;
+}
+
 int main(int argc, char **argv)
 {
-    int evals = 300, hidden = 25, n_train = 5000, max_cg = 10;
+    int evals = 300, hidden = 25, n_train = 5000, max_cg = 10, side = 20;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = cores < 1 ? 1 : cores > 16 ? 16 : (int)cores;
     double lambda = 1.0, rate = 3.0;
     const char *data = "mnist", *hessian = "exact", *optimizer = "tnc";
-    bool gradcheck_only = false, no_compare = false, dense = false;
+    bool checks_only = false, no_compare = false, dense = false;
+    bool scipy = false;
     cli_option options[] = {
-        {"--evals", CLI_INT, &evals, "budget of cost+gradient "
-         "evaluations (SciPy's maxfun)", .min = 2, .max = 100000},
-        {"--lambda", CLI_DOUBLE, &lambda, "L2 weight lambda", .min = 0,
-         .max = 1e6},
-        {"--hidden", CLI_INT, &hidden, "hidden units", .min = 1,
+        {.name = "--evals", .type = CLI_INT, .value = &evals,
+         .help = "budget of cost+gradient evaluations (maxfun)",
+         .min = 2, .max = 100000},
+        {.name = "--lambda", .type = CLI_DOUBLE, .value = &lambda,
+         .help = "L2 weight lambda (0: the tutorial's cost)", .max = 1e6},
+        {.name = "--hidden", .type = CLI_INT, .value = &hidden,
+         .help = "hidden units", .min = 1, .max = 1000},
+        {.name = "--train", .type = CLI_INT, .value = &n_train,
+         .help = "training images, a tenth of each digit", .min = 10,
+         .max = 60000},
+        {.name = "--size", .type = CLI_INT, .value = &side,
+         .help = "image side to shrink to (28: MNIST's)", .min = 2,
+         .max = 4096},
+        {.name = "--data", .type = CLI_STRING, .value = &data,
+         .arg = "DIR", .help = "mnist, fashion, or a directory of IDX"},
+        {.name = "--optimizer", .type = CLI_CHOICE, .value = &optimizer,
+         .help = "truncated Newton or gradient descent",
+         .choices = "tnc|gd"},
+        {.name = "--hessian", .type = CLI_CHOICE, .value = &hessian,
+         .help = "H v: finite differences, exact, Gauss-Newton",
+         .choices = "fd|exact|gn"},
+        {.name = "--max-cg", .type = CLI_INT, .value = &max_cg,
+         .help = "CG steps per direction, at most (TNC: 50)", .min = 1,
          .max = 1000},
-        {"--train", CLI_INT, &n_train, "training images (as many again "
-         "test)", .min = 1, .max = 5000},
-        {"--data", CLI_STRING, &data, "mnist, fashion, or a directory "
-         "of IDX files", .min = 0},
-        {"--optimizer", CLI_CHOICE, &optimizer, "truncated Newton or "
-         "gradient descent", .choices = "tnc|gd"},
-        {"--hessian", CLI_CHOICE, &hessian, "Hessian products: finite "
-         "differences, exact, Gauss-Newton", .choices = "fd|exact|gn"},
-        {"--max-cg", CLI_INT, &max_cg, "conjugate-gradient steps per "
-         "direction, at most (TNC: 50)", .min = 1, .max = 1000},
-        {"--lr", CLI_DOUBLE, &rate, "gradient descent's step size",
-         .min = 0, .max = 1e3, .open_min = true},
-        {"--gradcheck", CLI_FLAG, &gradcheck_only, "only check the "
-         "gradient and the Hessian product, then stop", .min = 0},
-        {"--no-compare", CLI_FLAG, &no_compare, "train with the chosen "
-         "method only", .min = 0},
-        {"--dense", CLI_FLAG, &dense, "multiply the images with mat_gemm, "
-         "zeros and all", .min = 0},
-        {"--threads", CLI_INT, &threads, "threads for the products with "
-         "the images (default: the cores)", .min = 1, .max = 16},
+        {.name = "--lr", .type = CLI_DOUBLE, .value = &rate,
+         .help = "gradient descent's step size", .max = 1e3,
+         .open_min = true},
+        {.name = "--gradcheck", .type = CLI_FLAG, .value = &checks_only,
+         .help = "only run the checks, then stop"},
+        {.name = "--no-compare", .type = CLI_FLAG, .value = &no_compare,
+         .help = "train with the chosen method only"},
+        {.name = "--compare-scipy", .type = CLI_FLAG, .value = &scipy,
+         .help = "run SciPy's TNC on the same problem too"},
+        {.name = "--dense", .type = CLI_FLAG, .value = &dense,
+         .help = "multiply the images with mat_gemm, zeros and all"},
+        {.name = "--threads", .type = CLI_INT, .value = &threads,
+         .help = "threads for the ink lists (default: the cores)",
+         .min = 1, .max = 16},
     };
     cli_common common;
     int status = cli_parse(&common, options, CLI_COUNT(options), argc,
@@ -2240,74 +2035,44 @@ int main(int argc, char **argv)
         evals = evals < 30 ? evals : 30;
         n_train = n_train < 500 ? n_train : 500;
     }
-
-    // the derivatives first: nothing else is worth running if wrong
-    double check0 = gradient_check(0.0), check3 = gradient_check(3.0);
-    double hcheck = hessian_check(3.0, false);
-    if (gradcheck_only) {
-        printf("gradient check, lambda = 0: relative difference %.3e\n",
-               check0);
-        printf("gradient check, lambda = 3: relative difference %.3e\n",
-               check3);
-        printf("Hessian check, lambda = 3: relative difference %.3e\n",
-               hcheck);
-        return 0;
-    }
-
-    idx_dataset d;
-    char err[512];
-    if (idx_load_dataset(&d, data, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", common.program, err);
-        return 2;
-    }
-    digit_set train_set, test_set;
-    int m = split_digits(&train_set, &test_set, &d, n_train);
-    if (m < 1) {
-        idx_free_dataset(&d);
-        return cli_error(&common, "--data %s: too few images to split "
-                         "(at least 2 are needed)", data);
-    }
     plotter pl;
-    if (plot_init(&pl, common.plot, common.out) != 0) {
-        idx_free_dataset(&d);
-        return 2;
-    }
-    int side = d.train_images.rows == d.train_images.cols
-                   ? d.train_images.rows : 0;
-    layer_sizes size = {d.train_images.rows * d.train_images.cols, hidden,
-                        10};
-    printf("%s: %d images of %dx%d; training on %d, testing on %d\n",
-           data, d.train_images.count, d.train_images.rows,
-           d.train_images.cols, train_set.m, test_set.m);
-    idx_free_dataset(&d);
-    if (!dense) {
-        build_ink_lists(&train_set, hidden, threads);
-        build_ink_lists(&test_set, hidden, threads);
-        // the products left to the BLAS are small: its threads would
-        // only compete with ours for the processors
-        mat_blas_threads(1);
-        printf("inked inputs: %.1f%% of the training images' inputs\n",
-               100.0 * train_set.by_image.start[m]
-                   / ((double)m * (size.n_in + 1)));
-    }
-    int n = count_params(size);
-    printf("network %d-%d-%d: %d weights; lambda = %g; budget %d "
-           "evaluations\n", size.n_in, size.n_hidden, size.n_out, n,
-           lambda, evals);
-    printf("gradient check, lambda = 0: relative difference %.3e\n",
-           check0);
-    printf("gradient check, lambda = 3: relative difference %.3e\n",
-           check3);
-    printf("Hessian check, lambda = 3: relative difference %.3e\n",
-           hcheck);
-
-    // the seed's start: np.random.seed(0); uniform(-0.5, 0.5, n)
-    rng r;
+    experiment e = {.size = {side * side, hidden, 10}, .side = side,
+                    .evals = evals, .lambda = lambda, .rate = rate,
+                    .common = &common, .pl = &pl};
+    int n = count_params(e.size);
+    rng r;                  // the tutorial's start: uniform(-0.5, 0.5)
     rng_seed(&r, common.seed);
-    double *theta0 = nn_alloc((size_t)n, sizeof *theta0);
-    double *theta = nn_alloc((size_t)n, sizeof *theta);
-    rng_fill_uniform(&r, theta0, (size_t)n, -0.5, 0.5);
-    compare_products(&train_set, size, lambda, theta0);
+    e.theta0 = nn_alloc((size_t)n, sizeof *e.theta0);
+    rng_fill_uniform(&r, e.theta0, (size_t)n, -0.5, 0.5);
+    if (!checks_only)
+        status = load_digits(&e.train, &e.test, data, n_train,
+                             common.quick ? 1000 : 10000, side, hidden,
+                             &common);
+    if (status == CLI_CONTINUE && plot_init(&pl, common.plot, common.out))
+        status = 2;
+    if (status != CLI_CONTINUE) {
+        free(e.theta0);
+        return status;
+    }
+    if (!dense && !checks_only) {
+        ink_build(&e.train.ink, e.train.inputs, hidden, threads);
+        ink_build(&e.test.ink, e.test.inputs, hidden, threads);
+        mat_blas_threads(1);    // small products: BLAS threads would
+                                // only compete with the lists' threads
+        printf("inked inputs: %.1f%% of the training images' inputs\n",
+               100.0 * ink_density(&e.train.ink));
+    }
+    printf("network %d-%d-%d: %d weights; lambda = %g; budget %d "
+           "evaluations\n", e.size.n_in, hidden, 10, n, lambda, evals);
+    print_checks(e.theta0, n, common.seed);
+    if (checks_only) {
+        free(e.theta0);
+        return plot_close(&pl) == 0 ? 0 : 1;
+    }
+    draw_network(&pl, e.size, side);
+    e.net_train = network_alloc(e.size, e.train.m);
+    e.net_test = network_alloc(e.size, e.test.m);
+    compare_products(&e.train, e.size, lambda, e.theta0);
 
     enum { METHODS = 5 };
     method methods[METHODS] = {
@@ -2321,62 +2086,31 @@ int main(int argc, char **argv)
          .hessian = HESSIAN_FD, .max_cg = 50},
         {.label = "gradient descent", .newton = false},
     };
-    int chosen = strcmp(optimizer, "gd") == 0          ? 4
-                 : strcmp(hessian, "fd") == 0          ? 0
-                 : strcmp(hessian, "gn") == 0          ? 2
-                                                       : 1;
-    int *predicted = nn_alloc((size_t)m, sizeof *predicted);
-    network net = network_alloc(size, m);   // for train and test alike
-    int counts[10][10];
-    for (int k = 0; k < METHODS; k++) {
-        int which = (chosen + k) % METHODS;  // the chosen method first
-        method *run = &methods[which];
+    int chosen = strcmp(optimizer, "gd") == 0 ? 4
+                 : strcmp(hessian, "fd") == 0 ? 0
+                 : strcmp(hessian, "gn") == 0 ? 2 : 1;
+    int *predicted = nn_alloc((size_t)e.test.m, sizeof *predicted);
+    double *theta = nn_alloc((size_t)n, sizeof *theta);
+    for (int k = 0; k < METHODS && status == CLI_CONTINUE; k++) {
+        method *m = &methods[(chosen + k) % METHODS];  // chosen first
         if (k > 0 && no_compare)
             break;
-        if (k == 0)
-            printf("\ntraining: %s\n", run->label);
-        train(run, theta, theta0, &train_set, size, lambda, evals, rate,
-              k == 0);
-        fprintf(stderr, "time: %s: %.3f s\n", run->label, run->seconds);
-        run->train_acc = accuracy(predicted, &net, theta, &train_set);
-        run->test_acc = accuracy(predicted, &net, theta, &test_set);
-        if (k > 0)
-            continue;
-        print_result(&run->result);
-        printf("training accuracy: %.4f\n", run->train_acc);
-        printf("test accuracy: %.4f\n", run->test_acc);
-        print_blank_pixels(theta, theta0, &train_set, size);
-        printf("\n");
-        confusion_matrix(counts, &test_set, predicted);
-        draw_hidden_units(&pl, theta, size, side);
-        draw_predictions(&pl, &test_set, predicted, side);
-        draw_confusion(&pl, (const int(*)[10])counts);
+        status = run_method(&e, m, theta, predicted, k == 0);
+        if (k == 0 && status == CLI_CONTINUE)
+            report_chosen(&e, m, theta, predicted);
     }
-    if (!no_compare) {
-        printf("\nthe same start, the same budget of %d evaluations:\n",
-               evals);
-        printf("  %-33s %4s %5s %5s %9s %6s %6s\n", "method", "nit",
-               "nfev", "H v", "cost", "train", "test");
-        const char *names[METHODS];
-        run_result runs[METHODS];
-        for (int k = 0; k < METHODS; k++) {
-            method *run = &methods[k];
-            printf("  %-33s %4d %5g %5d %9.6f %6.4f %6.4f\n", run->label,
-                   run->result.nit, run->result.passes / 2.0,
-                   run->result.cg_steps, run->result.f, run->train_acc,
-                   run->test_acc);
-            names[k] = run->label;
-            runs[k] = run->result;
-        }
-        draw_costs(&pl, runs, names, METHODS);
-    }
+    if (status == CLI_CONTINUE && !no_compare)
+        report_methods(&e, methods, METHODS);
+    if (status == CLI_CONTINUE && scipy && !no_compare)
+        status = compare_with_scipy(&e, methods, METHODS - 1);
+    if (plot_close(&pl) != 0 && status == CLI_CONTINUE)
+        status = 1;
     for (int k = 0; k < METHODS; k++)
         run_result_free(&methods[k].result);
-    free(predicted), free(theta0), free(theta);
-    network_free(&net);
-    free_digits(&train_set);
-    free_digits(&test_set);
-    return 0;
+    free(predicted), free(theta), free(e.theta0);
+    network_free(&e.net_train), network_free(&e.net_test);
+    free_digits(&e.train), free_digits(&e.test);
+    return status == CLI_CONTINUE ? 0 : status;
 }
 
 /**
@@ -2426,7 +2160,7 @@ eleven evaluations or a little more: ten Hessian products and the line
 search's trial steps, mostly just one, because the Newton step of
 length 1 is good. Most of the budget goes into Hessian products, and
 the outer iterations are few: that is what `maxiter: 300` really
-bought in the seed.
+bought in the tutorial.
 
 ![What the 25 hidden units look for: each unit's weights on the 784
 pixels, light for negative and dark for positive, each scaled to its
@@ -2507,11 +2241,11 @@ evaluation through `mat_gemm`, zeros and all.
 ## Against SciPy
 
 `bench/tnc-mnist.sh` runs this program and `bench/peers/tnc_mnist.py`
-side by side: the seed's NumPy code at 784 inputs, with the same even
+side by side: the tutorial's NumPy code at 784 inputs, with the same even
 and odd split, the same initial weights and
 `minimize(method='TNC', options={'maxfun': 300})`, and prints both
 results, their training times and the ratio (`make bench` runs it).
-The C program does less work per evaluation: the seed computes the
+The C program does less work per evaluation: the tutorial computes the
 forward pass twice per evaluation, once in `cost` and once in
 `gradient`; both of its passes over the images multiply every zero
 pixel; and its Hessian products are whole evaluations, exponentials and

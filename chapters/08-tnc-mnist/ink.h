@@ -1,0 +1,62 @@
+/* ink.h - products with a matrix of images that skip its zeros.
+
+   What it does: a matrix a of images, one image per column (row 0 the
+   bias input 1, then the pixels), is mostly zeros: blank paper. ink_build
+   lists its nonzeros twice, by column (each image's inked pixels) and by
+   row (the images in which each pixel is inked), and the two products a
+   network needs with a are then sums over those lists alone:
+
+       ink_times(z, W, ink)          z  = W a        (the forward pass)
+       ink_times_add_t(dW, dz, ink)  dW += dz a^T    (the weights' gradient)
+
+   The results are the sums mat_gemm computes, without their zero terms:
+   equal up to the order of the additions. --threads shares the lists
+   out; each list is always summed by one thread in one order, so the
+   bytes of the result do not depend on the number of threads.
+
+   Failure: none. A thread that cannot be started leaves its share to the
+   calling thread. Memory comes from nn_alloc, which stops the program
+   with one line when memory runs out.
+
+   Memory: ink_build allocates the lists and a scratch area for products
+   with at most max_outputs rows of W; ink_free releases them (and zeroes
+   the struct, so freeing twice is harmless). The matrix a is not kept:
+   the lists are a copy of its nonzeros. */
+#ifndef CH8_INK_H
+#define CH8_INK_H
+
+#include "matrix.h"
+
+// The nonzeros of a matrix as lists: list j holds start[j+1] - start[j]
+// entries (index, value).
+typedef struct {
+    int n_lists;        // columns (by column) or rows (by row)
+    int *start;         // (n_lists + 1)
+    int *index;         // (entries): a row, or a column
+    double *value;      // (entries): its value
+} ink_lists;
+
+typedef struct {
+    int rows, cols;     // the shape of the matrix a described
+    int max_outputs;    // the most rows of W a product may have
+    ink_lists by_col;   // each image's inked inputs (index: the row)
+    ink_lists by_row;   // each input's inked images (index: the column)
+    int threads;        // how many threads share a product
+    double *scratch;    // (2 * strips * 13 * max(rows, cols))
+} ink_matrix;
+
+// The lists of a's nonzeros, a (rows, cols); products with W of up to
+// max_outputs rows, shared by `threads` threads (1 to 16).
+void ink_build(ink_matrix *ink, matrix a, int max_outputs, int threads);
+void ink_free(ink_matrix *ink);
+
+// The share of a's entries that are not zero, 0 to 1.
+double ink_density(const ink_matrix *ink);
+
+// z = W a. z is (n_out, cols), W is (n_out, rows), n_out <= max_outputs.
+void ink_times(matrix z, matrix W, const ink_matrix *ink);
+
+// dW += dz a^T. dW is (n_out, rows), dz is (n_out, cols).
+void ink_times_add_t(matrix dW, matrix dz, const ink_matrix *ink);
+
+#endif
