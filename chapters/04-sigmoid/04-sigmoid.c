@@ -575,15 +575,10 @@ it a trickle of gradient, and it takes a great many passes for that
 trickle to turn the S around; in the table, $w$ has turned positive by
 the next row after the plateau.
 
-The figure below draws the push on $z$ for a toxic bean, the size of
-$\partial e / \partial z$, for each loss.
-*/
-
-/**
-It is the reason for the race's result, drawn as functions: for a toxic
-bean ($y = 1$), $|\partial e / \partial z|$ against the neuron's belief
-$a$, which is $2(1 - a)\cdot a(1 - a)$ for the squared error and
-$1 - a$ for the cross-entropy.
+The reason for the race's result is best seen drawn as functions: for
+a toxic bean ($y = 1$), the push on $z$, $|\partial e / \partial z|$,
+against the neuron's belief $a$, which is $2(1 - a)\cdot a(1 - a)$ for
+the squared error and $1 - a$ for the cross-entropy.
 */
 
 static void draw_push(plotter *pl)
