@@ -11,10 +11,19 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/runs"
 "$program" --plot file --out "$tmp/figures/01-rosenblatt" \
     > "$tmp/runs/01-rosenblatt.txt" || { echo "FAIL: the run failed"; exit 1; }
+# the diagrams: the ones the run wrote, and the hand-drawn ones
+sh tools/book-dot.sh --dir "$tmp/figures/01-rosenblatt" \
+    || { echo "FAIL: a diagram the run wrote is not valid DOT"; exit 1; }
+for dot in figures/diagrams/*.dot; do
+    [ -e "$dot" ] || continue
+    sh tools/book-dot.sh "$dot" "$tmp/figures/diagrams/$(basename "$dot" .dot)" \
+        || { echo "FAIL: $dot is not valid DOT"; exit 1; }
+done
 printf '```{.include file="chapters/01-rosenblatt/01-rosenblatt.c"}\n```\n' \
     > "$tmp/book.md"
 NN_RUNS_DIR="$tmp/runs" NN_FIGURES_DIR="$tmp/figures" \
 pandoc "$tmp/book.md" --from markdown --lua-filter tools/weave.lua \
+    --metadata bibliography=book/references.bib --citeproc \
     --to html5 --standalone --self-contained --mathml \
     --metadata title=smoke --output "$tmp/book.html" \
     || { echo "FAIL: pandoc failed"; exit 1; }

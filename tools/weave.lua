@@ -22,6 +22,7 @@ build/figures). Paths are relative to the directory pandoc runs in.
 
 local runs_dir = os.getenv("NN_RUNS_DIR") or "build/runs"
 local figures_dir = os.getenv("NN_FIGURES_DIR") or "build/figures"
+local source_links = os.getenv("NN_SOURCE_LINKS") or ""
 
 local function fail(message)
   io.stderr:write("weave: " .. message .. "\n")
@@ -188,10 +189,17 @@ local function run_box(attr)
   local number = chapter:match("^(%w%d)%-") or chapter
   local source = "chapters/" .. chapter .. "/" .. chapter .. ".c"
   if not exists(source) then fail("run box: no source " .. source) end
+  -- The source link must travel with the output: the HTML site carries
+  -- a highlighted copy (NN_SOURCE_LINKS=site); a single file, the EPUB
+  -- and the PDF name the file in the repository instead.
+  local source_text = "`" .. source .. "` in the book's repository"
+  if source_links == "site" then
+    source_text = "[`" .. chapter .. ".c`](source/" .. chapter .. ".c.html)"
+  end
   local markdown = "**Run this chapter:** `make run-" .. number
     .. "` opens its plots in a window; `build/bin/" .. chapter
     .. " --plot dumb` draws them in the terminal; `--help` lists the "
-    .. "flags. Source: [`" .. chapter .. ".c`](../" .. source .. ")."
+    .. "flags. Source: " .. source_text .. "."
   local div = pandoc.Div(pandoc.read(markdown, "markdown").blocks,
                          {class = "runbox"})
   return div
@@ -218,7 +226,15 @@ weave = {
   Image = function(image)
     local path = figure_path(image.src)
     if path then
-      if not exists(path) then fail("missing figure: " .. path) end
+      if not exists(path) then
+        local dot = path:gsub("%.%w+$", ".dot")
+        if exists(dot) then
+          fail("missing figure: " .. path .. " (" .. dot .. " was never "
+               .. "rendered: sh tools/book-dot.sh --dir "
+               .. dot:match("^(.*)/") .. ")")
+        end
+        fail("missing figure: " .. path)
+      end
       image.src = path
       return image
     end
@@ -304,7 +320,8 @@ local function appendix_letters(doc)
   for _, block in ipairs(doc.blocks) do
     if block.t == "RawBlock" and block.text:match("\\appendix") then
       in_appendix = true
-    elseif in_appendix and block.t == "Header" then
+    elseif in_appendix and block.t == "Header"
+        and not block.classes:includes("backmatter") then
       block.classes:insert("unnumbered")
       if block.level == 1 then
         letter = letter + 1
@@ -316,5 +333,184 @@ local function appendix_letters(doc)
   return doc
 end
 
-return {weave, {Pandoc = unique_identifiers}, {Pandoc = appendix_letters},
+-- Citations: every [@key] must be in the bibliography. Pandoc's citeproc
+-- (which runs after this filter) only warns about a missing key, so the
+-- weave checks them first and stops, naming each missing key and the
+-- chapter that cites it.
+local function bibliography_keys(meta)
+  local files = meta.bibliography
+  if not files then return nil end
+  -- one file (a string, or Inlines whose items are Str...) or a list
+  if type(files) == "string"
+      or (type(files[1]) == "table" and files[1].t ~= nil) then
+    files = {files}
+  end
+  local keys = {}
+  for _, file in ipairs(files) do
+    local path = pandoc.utils.stringify(file)
+    local text = read_file(path, "bibliography")
+    for key in text:gmatch("@%a+%s*{%s*([^,%s]+)%s*,") do
+      keys[key] = true
+    end
+  end
+  return keys
+end
+
+local function check_citations(doc)
+  local keys = bibliography_keys(doc.meta)
+  local missing, chapter = {}, "the start"
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.level == 1 then
+      chapter = "#" .. block.identifier
+    end
+    block:walk({Cite = function(cite)
+      for _, citation in ipairs(cite.citations) do
+        if not keys or not keys[citation.id] then
+          missing[#missing + 1] = "@" .. citation.id .. " (in " .. chapter
+                                  .. ")"
+        end
+      end
+    end})
+  end
+  if #missing > 0 then
+    fail((keys and "citation key not in the bibliography: "
+          or "citations but no bibliography: ")
+         .. table.concat(missing, ", ")
+         .. (keys and " - add a BibTeX entry to book/references.bib" or ""))
+  end
+  return nil
+end
+
+-- The index: every term the glossary defines (its "Terms" list), found
+-- where each chapter first uses it. LaTeX gets \index{term} there and
+-- prints a real index with page numbers (\printindex, set up in
+-- tools/book-header.tex); other formats get an anchor there and an
+-- "Index" section listing each term with links to those places. The
+-- index goes where book.md has a block ```{.index}```.
+local function glossary_terms(doc)
+  local terms, in_glossary = {}, false
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.level == 1 then
+      in_glossary = block.identifier == "app-glossary"
+    elseif in_glossary and block.t == "DefinitionList" then
+      for _, item in ipairs(block.content) do
+        local plain = true
+        for _, inline in ipairs(item[1]) do
+          if inline.t == "Math" or inline.t == "Code" then plain = false end
+        end
+        local name = pandoc.utils.stringify(item[1])
+        if plain and name ~= "" then
+          local words = {}
+          for variant in name:gsub("%b()", ""):gmatch("[^,]+") do
+            variant = variant:gsub("^%s+", ""):gsub("%s+$", "")
+            if variant ~= "" then words[#words + 1] = variant:lower() end
+          end
+          terms[#terms + 1] = {name = name, words = words, places = {}}
+        end
+      end
+    end
+  end
+  return terms
+end
+
+local function escape_pattern(text)
+  return (text:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0"))
+end
+
+local function mentions(text, words)
+  for _, word in ipairs(words) do
+    local pattern = "%f[%w]" .. escape_pattern(word):gsub(" ", "%%s+")
+                    .. "%f[%W]"
+    if text:find(pattern) then return true end
+  end
+  return false
+end
+
+local function latex_index_key(name)
+  -- makeindex's special characters are quoted with "
+  return (name:gsub('[!@|"]', '"%0'))
+end
+
+local function glossary_index(doc)
+  local terms = glossary_terms(doc)
+  if #terms == 0 then return nil end
+  local chapter, title, in_glossary, anchors = nil, nil, false, 0
+  local done = {}   -- done[term][chapter]: already marked in this chapter
+  local function mark(par)
+    if not chapter or in_glossary then return nil end
+    local text = pandoc.utils.stringify(par):lower()
+    local marks = {}
+    for t, term in ipairs(terms) do
+      done[t] = done[t] or {}
+      if not done[t][chapter] and mentions(text, term.words) then
+        done[t][chapter] = true
+        if is_latex() then
+          marks[#marks + 1] = pandoc.RawInline("latex", "\\index{"
+                                .. latex_index_key(term.name) .. "}")
+        else
+          anchors = anchors + 1
+          local id = "idx-" .. anchors
+          marks[#marks + 1] = pandoc.Span({}, {id = id})
+          term.places[#term.places + 1] = {id = id, title = title}
+        end
+      end
+    end
+    if #marks == 0 then return nil end
+    for k = #marks, 1, -1 do par.content:insert(1, marks[k]) end
+    return par
+  end
+  local index_at
+  for i, block in ipairs(doc.blocks) do
+    if block.t == "Header" and block.level == 1 then
+      -- an index entry names the chapter by its short title
+      chapter = block.identifier
+      title = pandoc.utils.stringify(block):gsub(":.*$", "")
+      in_glossary = block.classes:includes("backmatter")
+                    or block.identifier == "app-glossary"
+    elseif block.t == "CodeBlock" and block.classes:includes("index") then
+      index_at = i
+    elseif block.t ~= "CodeBlock" and block.t ~= "Header" then
+      -- (walk visits what is inside its element: wrap it to visit it too)
+      doc.blocks[i] = pandoc.Div({block}):walk({Para = mark, Plain = mark})
+                      .content[1]
+    end
+  end
+  if not index_at then return doc end
+  local out
+  if is_latex() then
+    out = {pandoc.RawBlock("latex", "\\printindex")}
+  else
+    out = {pandoc.Header(1, "Index", {id = "book-index",
+                                       class = "unnumbered backmatter"})}
+    local items = {}
+    for _, term in ipairs(terms) do
+      if #term.places > 0 then
+        local inlines = pandoc.List({pandoc.Str(term.name)})
+        for k, place in ipairs(term.places) do
+          inlines:insert(pandoc.Str(k == 1 and ": " or ", "))
+          inlines:insert(pandoc.Link(place.title, "#" .. place.id))
+        end
+        items[#items + 1] = {pandoc.Plain(inlines)}
+      end
+    end
+    table.sort(items, function(a, b)
+      return pandoc.utils.stringify(a):lower()
+             < pandoc.utils.stringify(b):lower()
+    end)
+    out[2] = pandoc.Div({pandoc.BulletList(items)}, {class = "book-index"})
+  end
+  local blocks = {}
+  for i, block in ipairs(doc.blocks) do
+    if i == index_at then
+      for _, b in ipairs(out) do blocks[#blocks + 1] = b end
+    else
+      blocks[#blocks + 1] = block
+    end
+  end
+  doc.blocks = blocks
+  return doc
+end
+
+return {weave, {Pandoc = check_citations}, {Pandoc = glossary_index},
+        {Pandoc = unique_identifiers}, {Pandoc = appendix_letters},
         {Pandoc = chapter_navigation}}

@@ -43,3 +43,16 @@ expect_failure "empty selection" "matched nothing"
 printf '/**\nnever closed\n' > "$tmp/open.c"
 printf '```{.include file="%s"}\n```\n' "$tmp/open.c" > "$tmp/broken.md"
 expect_failure "unclosed prose" "never closed"
+printf 'As shown [@nosuchkey2099].\n' > "$tmp/broken.md"
+expect_failure "missing citation key" "nosuchkey2099"
+printf -- '---\nbibliography: book/references.bib\n---\n[@lecun1998; @nokey1]\n' \
+    > "$tmp/broken.md"
+expect_failure "key not in the bibliography" "@nokey1"
+printf 'digraph { a -> }\n' > "$tmp/bad.dot"
+if sh tools/book-dot.sh "$tmp/bad.dot" "$tmp/bad" 2> "$tmp/err"; then
+    echo "FAIL: a bad DOT file was rendered"; exit 1
+fi
+grep -q "bad DOT file $tmp/bad.dot" "$tmp/err" || {
+    echo "FAIL: bad DOT: message lacks the file name:"; cat "$tmp/err"
+    exit 1; }
+echo "ok: bad DOT file: $(tail -n 1 "$tmp/err")"

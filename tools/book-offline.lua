@@ -1,0 +1,15 @@
+--[[ book-offline.lua - the HTML site, the single-file HTML and the EPUB
+link nowhere outside themselves: a web address (in a reference, say)
+stays readable as text but is not a link. Runs after --citeproc, so it
+sees the references' URLs too. The PDF keeps its links. ]]
+
+function Link(link)
+  if not link.target:match("^%a[%w+.-]*:") then return nil end
+  local shown = pandoc.utils.stringify(link.content)
+  local address = link.target:gsub("^mailto:", "")
+  local inlines = link.content
+  if shown ~= address then
+    inlines:insert(pandoc.Str(" (" .. address .. ")"))
+  end
+  return pandoc.Span(inlines, {class = "url"})
+end
