@@ -722,7 +722,7 @@ static void draw_map(plotter *pl, const char *stem, const char *title,
     plot_cmd(p, "set xrange [%g:%g]", r.w_lo, r.w_hi);
     plot_cmd(p, "set yrange [%g:%g]", r.b_lo, r.b_hi);
     plot_cmd(p, "set size ratio -1");
-    plot_cmd(p, "set key top right box opaque samplen 2");
+    plot_cmd(p, "set key bottom right box opaque samplen 2");
     ascii_map(p, title, ew, eb, n_ellipse, paths, n_paths, w_star, b_star,
               r);
     for (int f = 0; f < n_frames; f++) {
