@@ -1,0 +1,1232 @@
+/**
+# Shipping a trainer {#app-shipping}
+
+Chapter 9's program teaches two networks, but it is also a tool: it
+trains on two cores, in single precision, saves what it learned, reads
+it back, classifies a picture you drew, and measures how fast it runs
+against what the machine can do. None of that is machine learning, and
+all of it is what turns a lesson into a program people use. This
+appendix is that part of the program. It is not a program of its own:
+chapter 9's file includes it (`#include "shipping.c"`, just before its
+`main`), so every name of the chapter is in scope here, and the tests
+that run chapter 9 run this code too.
+
+## Single precision, and numbers too small for it
+
+The chapters before this one computed in `double`: 64 bits, about
+sixteen significant digits. Chapter 9 computes in `float`: 32 bits,
+about seven. For its networks that pays twice over. A vector
+instruction holds twice as many floats as doubles, so every
+multiply-add loop does twice the work per instruction; and an array of
+floats is half the size, so twice as much of it fits in the processor's
+caches, and memory delivers it twice as fast. Training loses nothing by
+it: stochastic gradient descent follows a gradient that is uncertain in
+its first or second digit, because each batch is a random sample of the
+data, and a rounding error in the seventh digit is lost in that noise.
+Deep-learning frameworks train in single precision (or less) for the
+same reasons. Checking gradients is different: a central difference
+subtracts two nearly equal losses, and float keeps too few digits of
+their difference, so the tests build the chapter a second time with
+`real` as `double` (`build/bin/09-lenet5-double`) for the gradient
+check.
+
+One more detail of floating point matters for speed. Numbers below
+$2^{-126}$, about $10^{-38}$, are *denormal*: the exponent has run out
+and the leading digits are zero. Many processors handle them in slow
+microcode, tens of times slower than a normal multiply, and a network's
+gradients and momentum buffers can decay into that range. We tell the
+processor to *flush* them: to treat denormal inputs as zero and to
+round denormal results to zero. For a network, $10^{-38}$ is zero
+anyway. The setting lives in a register of each thread (MXCSR on x86),
+so every thread sets it for itself.
+*/
+#include <pthread.h>
+#include <unistd.h>
+
+#include "weights.h"
+
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+
+// Denormals to zero, in this thread: FTZ (bit 15) and DAZ (bit 6).
+static void flush_denormals(void)
+{
+#if defined(__SSE__) || defined(__x86_64__)
+    _mm_setcsr(_mm_getcsr() | 0x8040);
+#endif
+}
+
+/**
+## Two cores, and sums in a fixed order
+
+Chapter 9 cuts each batch into slices, one per worker
+(`worker_slice`), and each worker computes its slice's gradient into a
+block of its own. Here the workers become threads. With `--threads T`
+the batch is cut into $T$ equal slices; each thread runs its slice
+with its own activations and gradient block, reading the shared
+parameters, which nobody writes until all threads are done. Then the
+$T$ gradient blocks are added, always in the order thread 0, 1, 2, ...,
+and the optimizer takes one step. Floating-point addition is not
+associative, so a different grouping of the same numbers could change
+the last digits; with a fixed partition and a fixed order, the same
+seed and the same thread count give the same bits, run after run. (A
+different thread count groups the sums differently, and so ends a
+little differently.)
+
+The threads are plain POSIX threads, started for each batch and joined
+at its end; the calling thread does slice 0 itself. The matrix library
+must not start threads of its own inside ours, so we tell OpenBLAS to
+stay on one thread.
+*/
+
+static void *worker_thread(void *arg)
+{
+    flush_denormals();                    // this thread's own setting
+    worker_slice(arg);
+    return NULL;
+}
+
+static batch_totals run_workers(worker *team, int n_workers,
+                                const unsigned char *pixels,
+                                const unsigned char *labels,
+                                const int *rows, int count, bool train,
+                                unsigned char *predicted)
+{
+    pthread_t threads[MAX_THREADS];
+    bool started[MAX_THREADS] = {false};
+    for (int t = 0; t < n_workers; t++) {
+        int first = (int)((long)count * t / n_workers);
+        int end = (int)((long)count * (t + 1) / n_workers);
+        worker *wk = &team[t];
+        wk->pixels = pixels, wk->labels = labels;
+        wk->rows = rows + first, wk->count = end - first;
+        wk->train = train;
+        wk->scale = (real)1 / (real)count;
+        wk->predicted = predicted ? predicted + first : NULL;
+    }
+    for (int t = 1; t < n_workers; t++)
+        started[t] = pthread_create(&threads[t], NULL, worker_thread,
+                                    &team[t]) == 0;
+    worker_slice(&team[0]);
+    for (int t = 1; t < n_workers; t++) {
+        if (started[t])
+            pthread_join(threads[t], NULL);
+        else
+            worker_slice(&team[t]);   // no thread to be had: do it here
+    }
+    batch_totals all = {0, 0};
+    size_t n_params = team[0].m->n_params;
+    for (int t = 0; t < n_workers; t++) {      // in a fixed order
+        all.loss += team[t].loss;
+        all.correct += team[t].correct;
+        if (train && t > 0)
+            for (size_t i = 0; i < n_params; i++)
+                team[0].grads[i] += team[t].grads[i];
+    }
+    return all;
+}
+
+// The bytes a team of n_workers needs for model m (SIZE_MAX when the
+// sum overflows).
+static size_t team_bytes(const model *m, int n_workers)
+{
+    size_t group = (size_t)group_size(m);
+    size_t per = nn_size_add(nn_size_add(2 * m->acts_per_image,
+                                         m->cols_per_image),
+                             m->dcols_per_image);
+    size_t each = nn_size_add(m->n_params, nn_size_mul(group, per));
+    return nn_size_mul(nn_size_mul(each, sizeof(real)),
+                       (size_t)n_workers);
+}
+
+static void team_alloc(worker *team, int n_workers, const model *m,
+                       const real *params)
+{
+    for (int t = 0; t < n_workers; t++) {
+        worker *wk = &team[t];
+        memset(wk, 0, sizeof *wk);
+        wk->m = m;
+        wk->params = params;
+        wk->group = group_size(m);
+        wk->grads = nn_alloc(m->n_params, sizeof(real));
+        wk->acts = nn_alloc(m->acts_per_image * wk->group, sizeof(real));
+        wk->dacts = nn_alloc(m->acts_per_image * wk->group, sizeof(real));
+        wk->cols = nn_alloc(m->cols_per_image * wk->group + 1,
+                            sizeof(real));
+        wk->dcols = nn_alloc(m->dcols_per_image * wk->group + 1,
+                             sizeof(real));
+    }
+}
+
+static void team_free(worker *team, int n_workers)
+{
+    for (int t = 0; t < n_workers; t++) {
+        free(team[t].grads), free(team[t].acts), free(team[t].dacts);
+        free(team[t].cols), free(team[t].dcols);
+    }
+}
+
+/**
+## The weights file
+
+A trained network is its parameter block, so saving it means writing
+that block, and a header that lets the loader refuse anything else. The
+format is small and fixed, every number little-endian whatever the
+machine:
+
+| bytes | contents |
+|---|---|
+| 4 | the magic `NN09` |
+| 4 | format version, 1 |
+| 4 | the network: 0 the dense net, 1 LeNet-5 |
+| 4 | $L$, the number of layers with parameters |
+| $16 L$ | per layer: kernel rows and columns, inputs, outputs |
+| $4 P$ | the $P$ parameters, as 32-bit floats, in the block's order |
+
+A dense layer's "kernel" is $1 \times 1$. The bytes are made and
+checked by a unit of their own, `weights.c` (its contract is in
+`weights.h`), which knows nothing of networks and uses only the C
+library, so that a fuzzer can feed it millions of broken files
+(`tests/fuzz_weights.c`). It checks the magic number, the version, that
+every shape is possible, that exactly $4P$ bytes of weights follow
+(fewer: the file is truncated; more: something else is appended), and
+that every weight is a finite number. The program then checks that the
+shapes are those of the network it builds for the data at hand. Any
+failure is one line naming the file and what is wrong, and exit status
+2.
+
+Saving must not leave half a file behind. The weights go first to a
+temporary file beside the target, which is renamed over the target only
+once every byte is written and the file is closed: a rename within a
+directory is atomic, so the target is either the old file or the whole
+new one. The temporary file is created before training starts, so that
+a path that cannot be written fails at once, not after an hour of
+training.
+*/
+
+static const char *const network_names[] = {"mlp", "lenet5"};
+
+// The shape a parameter layer is stored with: (k, k, inputs, outputs).
+static void layer_shape(uint32_t shape[4], const layer *L)
+{
+    uint32_t k = L->kind == CONV ? (uint32_t)L->kernel : 1;
+    shape[0] = shape[1] = k;
+    shape[2] = (uint32_t)L->c;
+    shape[3] = (uint32_t)L->oc;
+}
+
+typedef struct {             // a weights file on its way to disk
+    const char *path;        // the target
+    char temp[4096];         // the temporary file beside it
+    FILE *f;                 // open on temp, or NULL
+} saver;
+
+// Create the temporary file for path. 0, or -1 with err.
+static int saver_open(saver *s, const char *path, char *err,
+                      size_t err_size)
+{
+    s->path = path;
+    s->f = NULL;
+    int n = snprintf(s->temp, sizeof s->temp, "%s.tmp-XXXXXX", path);
+    if (n < 0 || (size_t)n >= sizeof s->temp) {
+        snprintf(err, err_size, "--save: the path is too long");
+        return -1;
+    }
+    int fd = mkstemp(s->temp);
+    if (fd < 0 || !(s->f = fdopen(fd, "wb"))) {
+        snprintf(err, err_size, "--save %.200s: cannot write there: %s",
+                 path, strerror(errno));
+        if (fd >= 0)
+            close(fd), unlink(s->temp);
+        return -1;
+    }
+    return 0;
+}
+
+// Give up: remove the temporary file.
+static void saver_abort(saver *s)
+{
+    if (s->f) {
+        fclose(s->f);
+        unlink(s->temp);
+        s->f = NULL;
+    }
+}
+
+// Write model m's params and rename the file into place. 0, or -1 with
+// err (and no file left behind).
+static int saver_commit(saver *s, const model *m, const real *params,
+                        char *err, size_t err_size)
+{
+    weights_file w = {.n_params = m->n_params};
+    for (uint32_t i = 0; i < 2; i++)
+        if (strcmp(m->name, network_names[i]) == 0)
+            w.network = i;
+    for (int l = 0; l < m->n_layers; l++)
+        if (m->layers[l].kind == DENSE || m->layers[l].kind == CONV)
+            layer_shape(w.shape[w.n_layers++], &m->layers[l]);
+    w.params = nn_alloc(m->n_params, sizeof *w.params);
+    for (size_t i = 0; i < m->n_params; i++)
+        w.params[i] = (float)params[i];
+    size_t size = 0;
+    unsigned char *bytes = weights_encode(&w, &size);
+    free(w.params);
+    bool ok = bytes && fwrite(bytes, 1, size, s->f) == size;
+    free(bytes);
+    ok = fflush(s->f) == 0 && ok;
+    ok = fclose(s->f) == 0 && ok;
+    s->f = NULL;
+    if (!ok || rename(s->temp, s->path) != 0) {
+        snprintf(err, err_size, "%.200s: cannot write the weights: %s",
+                 s->path, strerror(errno));
+        unlink(s->temp);
+        return -1;
+    }
+    return 0;
+}
+
+// Read weights from path into a model for h x w images: *params is
+// allocated (caller frees). 0, or -1 with one line in err.
+static int weights_load(model *m, real **params, const char *path, int h,
+                        int w, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%.200s: cannot open: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    enum { MAX_SIZE = 64 << 20 };         // far above both networks
+    unsigned char *bytes = nn_alloc(MAX_SIZE + 1, 1);
+    size_t size = fread(bytes, 1, MAX_SIZE + 1, f);
+    int failed = ferror(f);
+    fclose(f);
+    weights_file file;
+    int status = -1;
+    if (failed)
+        snprintf(err, err_size, "%.200s: cannot read", path);
+    else if (size > MAX_SIZE)
+        snprintf(err, err_size, "%.200s: larger than %d MB, not a weights "
+                 "file of this chapter", path, MAX_SIZE >> 20);
+    else
+        status = weights_decode(&file, bytes, size, path, err, err_size);
+    free(bytes);
+    if (status != 0)
+        return -1;
+    if (file.network > 1) {
+        snprintf(err, err_size, "%.200s: unknown network number %u (0 is "
+                 "mlp, 1 is lenet5)", path, file.network);
+        weights_free(&file);
+        return -1;
+    }
+    status = model_named(m, network_names[file.network], h, w, err,
+                         err_size);
+    uint32_t expected = 0;
+    for (int l = 0; l < m->n_layers && status == 0; l++) {
+        uint32_t want[4];
+        if (m->layers[l].kind != DENSE && m->layers[l].kind != CONV)
+            continue;
+        layer_shape(want, &m->layers[l]);
+        if (expected < file.n_layers
+            && memcmp(want, file.shape[expected], sizeof want) != 0) {
+            const uint32_t *got = file.shape[expected];
+            snprintf(err, err_size, "%.200s: layer %u has shape "
+                     "%ux%ux%ux%u in the file, but %s's is %ux%ux%ux%u",
+                     path, expected + 1, got[0], got[1], got[2], got[3],
+                     m->name, want[0], want[1], want[2], want[3]);
+            status = -1;
+        }
+        expected++;
+    }
+    if (status == 0 && expected != file.n_layers) {
+        snprintf(err, err_size, "%.200s: %u layers with parameters, but "
+                 "%s has %u", path, file.n_layers, m->name, expected);
+        status = -1;
+    }
+    if (status == 0) {
+        *params = nn_alloc(m->n_params, sizeof **params);
+        for (size_t i = 0; i < m->n_params; i++)
+            (*params)[i] = file.params[i];
+    }
+    weights_free(&file);
+    return status;
+}
+
+/**
+## Classifying one image
+
+`--classify WHAT` runs a single image through the network, after
+training or with weights saved earlier (`--load FILE`). WHAT is either
+an index into the test set or a PGM file, the simplest grey image
+format (`P5` binary or `P2` text; most image programs can write it),
+which must have the size of the data set's images, $28 \times 28$ for
+MNIST. MNIST digits are light strokes on a dark ground; a picture whose
+border is mostly light is taken to be dark ink on light paper and
+inverted first. The program draws the image in characters, so that you
+can see what it saw, and then prints the ten probabilities that
+`predict` gives.
+*/
+
+/**
+Classifying a single image needs only the forward pass and the
+softmax, not the workers' batches: `forward_one` runs one image of
+bytes through the network with room of its own, and `predict` keeps
+just the ten probabilities. The figures use the first to look at a
+feature map.
+*/
+
+// Run one image (n_inputs bytes, 0..255) forward; acts is
+// (acts_per_image) and holds every layer's output afterwards, the
+// probabilities last.
+static void forward_one(const model *m, const real *params,
+                        const unsigned char *pixels, real *acts)
+{
+    const layer *last = &m->layers[m->n_layers - 1];
+    real *cols = nn_alloc(m->cols_per_image + 1, sizeof *cols);
+    unsigned char label = 0;                  // unused: no loss wanted
+    for (size_t j = 0; j < m->n_inputs; j++)
+        acts[j] = pixels[j] / (real)255;
+    model_forward(m, acts, cols, params, 1);
+    softmax_xent_forward(acts + m->probs, acts + last->out, &label, 1,
+                         N_CLASSES);
+    free(cols);
+}
+
+// probs (N_CLASSES) for one image of n_inputs bytes.
+static void predict(const model *m, const real *params,
+                    const unsigned char *pixels, real *probs)
+{
+    real *acts = nn_alloc(m->acts_per_image, sizeof *acts);
+    forward_one(m, params, pixels, acts);
+    memcpy(probs, acts + m->probs, N_CLASSES * sizeof *probs);
+    free(acts);
+}
+
+// Next number in a PGM header, skipping blanks and # comments; -1 if none.
+static long pgm_number(FILE *f)
+{
+    int ch = fgetc(f);
+    while (ch == '#' || ch == ' ' || ch == '\t' || ch == '\n'
+           || ch == '\r') {
+        if (ch == '#')
+            while (ch != '\n' && ch != EOF)
+                ch = fgetc(f);
+        ch = fgetc(f);
+    }
+    long v = -1;
+    for (; ch >= '0' && ch <= '9' && v < 100000; ch = fgetc(f))
+        v = (v < 0 ? 0 : 10 * v) + (ch - '0');
+    return v;           // the character after the number is consumed
+}
+
+// A rows x cols PGM into px, scaled to 0..255. 0, or -1 with err.
+static int pgm_read(unsigned char *px, int rows, int cols,
+                    const char *path, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%.200s: cannot open: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    char magic[2] = {0, 0};
+    bool ok = fread(magic, 1, 2, f) == 2 && magic[0] == 'P'
+           && (magic[1] == '5' || magic[1] == '2');
+    long width = ok ? pgm_number(f) : -1, height = pgm_number(f);
+    long maxval = pgm_number(f);
+    if (!ok || width < 1 || height < 1 || maxval < 1 || maxval > 255) {
+        snprintf(err, err_size, "%.200s: not a PGM image (P5 or P2, "
+                 "maxval at most 255)", path);
+        fclose(f);
+        return -1;
+    }
+    if (width != cols || height != rows) {
+        snprintf(err, err_size, "%.200s: the image is %ldx%ld; --classify "
+                 "needs %dx%d, like the data set's", path, width, height,
+                 cols, rows);
+        fclose(f);
+        return -1;
+    }
+    for (int i = 0; i < rows * cols && ok; i++) {
+        long v = magic[1] == '5' ? fgetc(f) : pgm_number(f);
+        ok = v >= 0 && v <= maxval;
+        px[i] = ok ? (unsigned char)((v * 255 + maxval / 2) / maxval) : 0;
+    }
+    fclose(f);
+    if (!ok) {
+        snprintf(err, err_size, "%.200s: truncated or bad pixel values",
+                 path);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {               // one image to classify
+    char name[300];            // "test image 17" or the file's name
+    int rows, cols;
+    unsigned char *px;         // (rows * cols), a light digit on dark
+    unsigned char label;       // the true label, if known
+    bool known;
+} query;
+
+// --classify WHAT: a test-set index or a PGM file. Checked before any
+// training, so that a typo costs nothing. 0, or -1 with err; on success
+// q->px is allocated (free it).
+static int query_read(query *q, const char *what, const digits *d,
+                      char *err, size_t err_size)
+{
+    memset(q, 0, sizeof *q);
+    int rows = d->rows, cols = d->cols;
+    q->rows = rows, q->cols = cols;
+    q->px = nn_alloc((size_t)rows * cols, 1);
+    char *end;
+    long index = strtol(what, &end, 10);
+    if (*what >= '0' && *what <= '9' && *end == '\0') {
+        if (index < 0 || index >= d->n_test) {
+            snprintf(err, err_size, "--classify: no test image %.20s "
+                     "(there are %d, numbered 0 to %d)", what, d->n_test,
+                     d->n_test - 1);
+            free(q->px);
+            q->px = NULL;
+            return -1;
+        }
+        memcpy(q->px, d->test_x + (size_t)index * rows * cols,
+               (size_t)rows * cols);
+        q->label = d->test_y[index];
+        q->known = true;
+        snprintf(q->name, sizeof q->name, "test image %ld, labelled %d",
+                 index, q->label);
+        return 0;
+    }
+    if (pgm_read(q->px, rows, cols, what, err, err_size) != 0) {
+        free(q->px);
+        q->px = NULL;
+        return -1;
+    }
+    long border = 0;
+    for (int i = 0; i < cols; i++)
+        border += q->px[i] + q->px[(size_t)(rows - 1) * cols + i];
+    for (int i = 0; i < rows; i++)
+        border += q->px[(size_t)i * cols] + q->px[(size_t)i * cols
+                                                  + cols - 1];
+    bool inverted = border > 127L * 2 * (rows + cols);  // light: paper
+    if (inverted)
+        for (int i = 0; i < rows * cols; i++)
+            q->px[i] = (unsigned char)(255 - q->px[i]);
+    snprintf(q->name, sizeof q->name, "%.200s%s", what,
+             inverted ? " (inverted: it was dark on light)" : "");
+    return 0;
+}
+
+static void classify(const query *q, const model *m, const real *params)
+{
+    printf("\n%s:\n", q->name);
+    for (int y = 0; y < q->rows; y++) {   // the image, in characters
+        printf("  |");
+        for (int x = 0; x < q->cols; x++)
+            putchar(" .:-=+*#%@"[q->px[y * q->cols + x] * 10 / 256]);
+        printf("|\n");
+    }
+    real p[N_CLASSES];
+    predict(m, params, q->px, p);
+    int guess = 0;
+    for (int k = 1; k < N_CLASSES; k++)
+        guess = p[k] > p[guess] ? k : guess;
+    printf("prediction: %d (probability %.4f)%s\n", guess, p[guess],
+           !q->known ? "" : guess == q->label ? ", right" : ", wrong");
+    printf("probabilities:");
+    for (int k = 0; k < N_CLASSES; k++)
+        printf(" %d:%.3f", k, p[k]);
+    printf("\n");
+}
+
+/**
+## How fast could it be?
+
+Every training epoch reports on stderr its rate of arithmetic in
+billions of floating-point operations per second, *GFLOP/s*.
+`model_build` counts the operations of one training step per image: a
+multiply-add is two, a dense layer costs $2 \cdot n_{in} \cdot n_{out}$
+forward and twice that backward (for $\delta W$ and $\delta x$), a
+convolution the same with one column per output pixel. The first layer
+needs no $\delta x$, since nobody wants the gradient of the pixels.
+Only the products are counted, as is the custom: ReLU, pooling and
+copying do one or two operations per number where the products do
+hundreds, so the count says how much useful arithmetic was done, and
+time spent on anything else shows up as a lower rate. Two
+measurements put that rate in perspective. `--peak` times one large
+matrix product ($2048 \times 2048$ times $2048 \times 2048$, 17 billion
+operations) with OpenBLAS on `--threads` threads: close to the most
+arithmetic this machine can do per second, since a large product is
+the friendliest work there is for a processor. `--time-conv` times
+LeNet-5's forward and backward pass over a batch of 64 images, on one
+thread, with the six-loop convolution and with im2col. The book's run
+printed:
+
+```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
+```
+
+and, for the last epoch of each of our recipe's runs on two threads:
+
+```{.output file="09-lenet5" stream="stderr" grep="(ours) epoch 15/15"}
+```
+
+The last line of the first block is a large product on the same
+thread: the rate a processor reaches when the work suits it. These
+networks are small. LeNet-5's first layer has 6 filters of 25 weights,
+and a matrix product with six rows cannot keep a vector unit busy the
+way a $1024 \times 1024$ product does; batches of 32 images
+add a cost per step (adding the gradient blocks, the optimizer's pass
+over all parameters) that large batches spread over more images.
+`bench/lenet5.sh` (run by `make bench`) times the same networks
+against PyTorch on the same machine; its numbers depend on the machine
+and how busy it is, so they are not printed in this book.
+*/
+
+static int measure_peak(int threads, bool quick)
+{
+    int n = quick ? 256 : 2048;
+    real *a = nn_alloc((size_t)n * n, sizeof(real));
+    real *b = nn_alloc((size_t)n * n, sizeof(real));
+    real *c = nn_alloc((size_t)n * n, sizeof(real));
+    for (size_t i = 0; i < (size_t)n * n; i++)
+        a[i] = (real)(i % 7) / 7, b[i] = (real)(i % 5) / 5;
+    mat_blas_threads(threads);
+    gemm(c, 1, a, false, b, false, 0, n, n, n);        // warm up
+    int reps = 0;
+    double start = nn_seconds(), seconds;
+    do {
+        gemm(c, 1, a, false, b, false, 0, n, n, n);
+        reps++;
+        seconds = nn_seconds() - start;
+    } while (seconds < 1.0 && !quick);
+    mat_blas_threads(1);
+    printf("peak: %dx%d matrix product in %s on %d thread%s: "
+           "%.1f GFLOP/s\n", n, n, REAL_NAME, threads,
+           threads == 1 ? "" : "s", 2.0 * n * n * n * reps / seconds / 1e9);
+    free(a), free(b), free(c);
+    return 0;
+}
+
+static void time_conv(const digits *d, const model *lenet)
+{
+    enum { N = 64 };
+    model m = *lenet;
+    real *params = nn_alloc(m.n_params, sizeof(real));
+    rng r;
+    rng_seed(&r, 0);
+    model_init(&m, params, &r);
+    worker one;
+    team_alloc(&one, 1, &m, params);
+    int rows[N], n = d->n_train < N ? d->n_train : N;
+    for (int i = 0; i < n; i++)
+        rows[i] = i;
+    const char *how[] = {"six loops", "im2col + gemm (the default)"};
+    double first = 0;
+    fprintf(stderr, "time-conv: LeNet-5 forward and backward, a batch of "
+            "%d images, one thread:\n", n);
+    for (int way = 0; way < 2; way++) {
+        m.conv_loops = way == 0;
+        int reps = 0;
+        double start = nn_seconds(), seconds;
+        do {
+            run_workers(&one, 1, d->train_x, d->train_y, rows, n, true,
+                        NULL);
+            reps++;
+            seconds = nn_seconds() - start;
+        } while (seconds < 0.3);
+        double per_image = seconds / reps / n;
+        if (way == 0)
+            first = per_image;
+        fprintf(stderr, "time-conv: %-30s %7.1f us per image %5.1fx, "
+                "%5.1f GFLOP/s\n", how[way], per_image * 1e6,
+                first / per_image, m.flops_per_image / per_image / 1e9);
+    }
+    team_free(&one, 1);
+    free(params);
+    enum { SIDE = 1024 };                 // and a large product, 1 thread
+    real *a = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
+    real *b = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
+    real *c = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
+    gemm(c, 1, a, false, b, false, 0, SIDE, SIDE, SIDE);    // warm up
+    double start = nn_seconds();
+    gemm(c, 1, a, false, b, false, 0, SIDE, SIDE, SIDE);
+    double seconds = nn_seconds() - start;
+    fprintf(stderr, "time-conv: for comparison, a %dx%d matrix product: "
+            "%5.1f GFLOP/s\n", SIDE, SIDE,
+            2.0 * SIDE * SIDE * SIDE / seconds / 1e9);
+    free(a), free(b), free(c);
+}
+
+/**
+## The figures
+
+Five figures come out of a run. The pipeline is drawn from the model's
+own table, with the shape of every tensor a layer hands on. The
+training curves put every run side by side. For LeNet-5, the six
+filters of the first layer are drawn as $5 \times 5$ images (red for
+positive weights, blue for negative), each above the *feature map* it
+makes from one test digit, after the ReLU: the map is bright where the
+filter found its pattern. The confusion matrix counts, for every label
+(row), which answer the network gave (column); its diagonal is the
+correct answers, and its colours are on a log scale so that the rare
+confusions show. Last, test images the network got wrong, each with
+its answer and, in brackets, the label. The last two follow chapter 8's
+convention, so the two chapters' pictures can be laid side by side.
+*/
+
+// The network as a Graphviz pipeline: each layer a box, each arrow the
+// shape of the tensor it carries.
+static void draw_network(plotter *pl, const model *m)
+{
+    FILE *dot = plot_diagram_begin(pl, "network");
+    if (!dot)
+        return;
+    fprintf(dot, "digraph %s {\n  graph [fontname=\"DejaVu Sans\", "
+            "fontsize=11, rankdir=LR, nodesep=0.25, ranksep=0.35];\n"
+            "  node [fontname=\"DejaVu Sans\", fontsize=11, shape=box, "
+            "style=\"rounded,filled\", fillcolor=\"#e8eef7\", "
+            "color=\"#4a6fa5\"];\n  edge [color=\"#666666\", "
+            "arrowsize=0.6, fontname=\"DejaVu Sans\", fontsize=9];\n",
+            m->name);
+    fprintf(dot, "  l0 [label=\"image\", shape=plaintext, "
+            "style=\"\"];\n");
+    char shape[32], name[32];
+    snprintf(shape, sizeof shape, "%dx%dx%d", m->h, m->w, m->c);
+    for (int l = 0; l <= m->n_layers; l++) {   // node l + 1 is layer l
+        const layer *L = &m->layers[l < m->n_layers ? l : 0];
+        if (l < m->n_layers)
+            layer_name(name, sizeof name, L);
+        else
+            snprintf(name, sizeof name, "softmax");
+        fprintf(dot, "  l%d [label=\"%s\"];\n  l%d -> l%d "
+                "[label=\"%s\"];\n", l + 1, name, l, l + 1, shape);
+        if (l < m->n_layers && L->oh == 1 && L->ow == 1)
+            snprintf(shape, sizeof shape, "%d", L->oc);
+        else if (l < m->n_layers)
+            snprintf(shape, sizeof shape, "%dx%dx%d", L->oh, L->ow,
+                     L->oc);
+    }
+    fprintf(dot, "}\n");
+    plot_diagram_end(pl, dot);
+}
+
+static bool is_keras(const run *R)
+{
+    return strcmp(R->rc.name, "keras") == 0;
+}
+
+// Both panels into p: the training loss on a log scale, and the test
+// accuracy zoomed to where the runs end (the last epochs of every run
+// in view, the early ones entering from below).
+static void draw_curves(plot *p, const run *runs, int n_runs)
+{
+    double low = 1;
+    for (int r = 0; r < n_runs; r++) {
+        int n = runs[r].epochs_done;
+        double *epoch = nn_alloc((size_t)n + 1, sizeof *epoch);
+        for (int e = 0; e < n; e++)
+            epoch[e] = e + 1;
+        const double *cols[] = {epoch, runs[r].loss, runs[r].train_acc,
+                                runs[r].test_acc};
+        char name[16];
+        snprintf(name, sizeof name, "$run%d", r);
+        plot_columns(p, name, cols, 4, n);
+        free(epoch);
+        if (n > 0)
+            low = fmin(low, runs[r].test_acc[n - 1]);
+    }
+    low = floor(100 * low - 2) / 100;          // a margin below the ends
+    plot_cmd(p, "set multiplot layout 1,2");
+    plot_cmd(p, "set xlabel 'epoch'");
+    plot_cmd(p, "set grid");
+    for (int panel = 0; panel < 2; panel++) {
+        if (panel == 0) {
+            plot_cmd(p, "set logscale y");
+            plot_cmd(p, "set ylabel 'training loss (log scale)'");
+            plot_cmd(p, "set key top right");
+        } else {
+            plot_cmd(p, "unset logscale y");
+            plot_cmd(p, "set ylabel 'test accuracy'");
+            plot_cmd(p, "set yrange [%g:1]", low < 0 ? 0 : low);
+            plot_cmd(p, "unset key");
+        }
+        char cmd[2048] = "plot ";
+        for (int r = 0; r < n_runs; r++) {
+            const run *R = &runs[r];
+            bool lenet = strcmp(R->m.name, "lenet5") == 0;
+            char one[256];
+            snprintf(one, sizeof one, "%s$run%d using 1:%d with lines "
+                     "lw 2 lc %d dt %d title '%s, %s'", r ? ", " : "", r,
+                     panel == 0 ? 2 : 4, lenet ? 7 : 6,
+                     is_keras(R) ? 2 : 1, lenet ? "LeNet-5" : "dense",
+                     is_keras(R) ? "Keras recipe" : "our recipe");
+            strncat(cmd, one, sizeof cmd - strlen(cmd) - 1);
+        }
+        plot_cmd(p, "%s", cmd);
+    }
+    plot_cmd(p, "unset multiplot");
+}
+
+// A w x h image as an inline data block, row 0 at the top.
+static void plot_image(plot *p, const char *name, const double *v, int w,
+                       int h)
+{
+    plot_grid(p, name, v, w, h, 0, w - 1, 0, h - 1);
+}
+
+static void draw_filters(plotter *pl, const run *R, const digits *d)
+{
+    const model *m = &R->m;
+    const layer *conv = &m->layers[0], *relu = &m->layers[1];
+    if (conv->kind != CONV || relu->kind != RELU)
+        return;
+    plot *p = plot_begin(pl, "filters", 7.5, 2.5);
+    if (!p)
+        return;
+    int row = 0;                          // the first test 7, if any
+    while (row < d->n_test - 1 && d->test_y[row] != 7)
+        row++;
+    real *acts = nn_alloc(m->acts_per_image, sizeof *acts);
+    forward_one(m, R->params, d->test_x + (size_t)row * m->n_inputs,
+                acts);
+    int k = conv->kernel, f = conv->oc, side = relu->oh;
+    size_t pixels = m->n_inputs, taps = (size_t)k * k;
+    size_t area = (size_t)relu->oh * relu->ow;
+    double *digit = nn_alloc(pixels, sizeof *digit);
+    double *filter = nn_alloc(taps, sizeof *filter);
+    double *map = nn_alloc(area, sizeof *map);
+    for (size_t i = 0; i < pixels; i++)
+        digit[i] = d->test_x[(size_t)row * pixels + i] / 255.0;
+    plot_image(p, "$digit", digit, m->w, m->h);
+    plot_ascii_image(p, "a test digit", digit, m->h, m->w, 0, 1);
+    double reach = 0;                     // one colour scale for all
+    for (size_t i = 0; i < taps * f; i++)
+        reach = fmax(reach, fabs((double)R->params[conv->weights + i]));
+    for (int o = 0; o < f; o++) {
+        char name[32];
+        for (size_t i = 0; i < taps; i++)
+            filter[i] = R->params[conv->weights + o * taps + i];
+        snprintf(name, sizeof name, "$filter%d", o);
+        plot_image(p, name, filter, k, k);
+        double top = 1e-9;
+        for (size_t i = 0; i < area; i++) {
+            map[i] = acts[relu->out + o * area + i];
+            top = fmax(top, map[i]);
+        }
+        snprintf(name, sizeof name, "$map%d", o);
+        plot_image(p, name, map, relu->ow, side);
+        if (o == 0)
+            plot_ascii_image(p, "feature map 1 (after ReLU)", map, side,
+                             relu->ow, 0, top);
+    }
+    free(acts), free(digit), free(filter), free(map);
+    plot_cmd(p, "set multiplot layout 2,%d margins 0.01,0.99,0.02,0.9 "
+             "spacing 0.01,0.08", f + 1);
+    plot_cmd(p, "unset xtics; unset ytics; unset key; unset colorbox");
+    plot_cmd(p, "unset border; set size ratio -1; set yrange [] reverse");
+    plot_cmd(p, "set palette gray");
+    plot_cmd(p, "set title 'test digit'");
+    plot_cmd(p, "plot $digit with image pixels");
+    plot_cmd(p, "set palette defined (-1 '#2166ac', 0 'white', "
+             "1 '#b2182b')");
+    plot_cmd(p, "set cbrange [%g:%g]", -reach, reach);
+    for (int o = 0; o < f; o++) {
+        plot_cmd(p, "set title 'filter %d'", o + 1);
+        plot_cmd(p, "plot $filter%d with image pixels", o);
+    }
+    plot_cmd(p, "set multiplot next");
+    plot_cmd(p, "set palette gray; set cbrange [*:*]");
+    for (int o = 0; o < f; o++) {
+        plot_cmd(p, "set title 'map %d'", o + 1);
+        plot_cmd(p, "plot $map%d with image pixels", o);
+    }
+    plot_cmd(p, "unset multiplot");
+    plot_end(p);
+}
+
+// counts[label][answer] as a 10 x 10 picture on a log scale with a key,
+// the counts written in (chapter 8's convention).
+static void draw_confusion(plotter *pl, const run *R, const digits *d)
+{
+    plot *p = plot_begin(pl, "confusion", 5, 4.6);
+    if (!p)
+        return;
+    enum { K = N_CLASSES };
+    double count[K * K] = {0};
+    int cells[K * K], most = 1;
+    for (int i = 0; i < d->n_test; i++)
+        count[d->test_y[i] * K + R->predicted[i]] += 1;
+    for (int i = 0; i < K * K; i++) {
+        most = count[i] > most ? (int)count[i] : most;
+        cells[i] = count[i] == 0 ? -1 : count[i] < 10 ? 0
+                 : count[i] < 100 ? 1 : 2;
+    }
+    plot_grid(p, "$count", count, K, K, 0, K - 1, 0, K - 1);
+    plot_ascii_cells(p, "label (row) against answer (column)", cells, K,
+                     K, ".o#", ". 1-9 images   o 10-99   # 100 or more");
+    plot_cmd(p, "set palette defined (0 'white', 1 '#1f77b4')");
+    plot_cmd(p, "set logscale cb; set cbrange [1:%d]", most);
+    plot_cmd(p, "set cblabel 'images (log scale)'");
+    plot_cmd(p, "set size ratio -1");
+    plot_cmd(p, "set xrange [-0.5:9.5]; set yrange [9.5:-0.5]");
+    plot_cmd(p, "set xtics 0,1,9 scale 0; set ytics 0,1,9 scale 0");
+    plot_cmd(p, "set xlabel 'the network''s answer'");
+    plot_cmd(p, "set ylabel 'the label'");
+    plot_cmd(p, "set title '%s: %d test images, label against answer'",
+             strcmp(R->m.name, "lenet5") == 0 ? "LeNet-5" : "dense net",
+             d->n_test);
+    for (int i = 0; i < K * K; i++)
+        if (count[i] > 0)
+            plot_cmd(p, "set label '%d' at %d,%d center front font ',8' "
+                     "textcolor rgb '%s'", (int)count[i], i % K, i / K,
+                     log(count[i]) > 0.6 * log(most) ? "white" : "black");
+    plot_cmd(p, "unset key");
+    plot_cmd(p, "plot $count using 1:2:($3 > 0 ? $3 : NaN) with image");
+    plot_end(p);
+}
+
+// The first 40 test images the network got wrong, black on white, each
+// with "answer (label)" under it in red, as chapter 8 shows them.
+static void draw_mistakes(plotter *pl, const run *R, const digits *d)
+{
+    enum { COLS = 10, ROWS = 4, GAP = 12 };
+    int th = d->rows, tw = d->cols;
+    int wrong[COLS * ROWS], n = 0;
+    for (int i = 0; i < d->n_test && n < COLS * ROWS; i++)
+        if (R->predicted[i] != d->test_y[i])
+            wrong[n++] = i;
+    if (n == 0)
+        return;
+    plot *p = plot_begin(pl, "mistakes", 7.5, 0.9 * ((n + 9) / 10) + 0.5);
+    if (!p)
+        return;
+    char list[512] = "";
+    for (int t = 0; t < n && t < 12; t++) {
+        char one[32];
+        snprintf(one, sizeof one, "%s%d (%d)", t ? ", " : "",
+                 R->predicted[wrong[t]], d->test_y[wrong[t]]);
+        strncat(list, one, sizeof list - strlen(list) - 1);
+    }
+    plot_ascii_note(p, "mistakes, answer (label): %s ... (the images: "
+                    "--plot file)", list);
+    int rows = (n + COLS - 1) / COLS;
+    int width = COLS * tw + (COLS - 1) * 4, height = rows * (th + GAP);
+    double *mosaic = nn_alloc((size_t)width * height, sizeof *mosaic);
+    for (int i = 0; i < width * height; i++)
+        mosaic[i] = 1;                                // white paper
+    for (int t = 0; t < n; t++) {
+        int x0 = (t % COLS) * (tw + 4), y0 = (t / COLS) * (th + GAP);
+        const unsigned char *px = d->test_x + (size_t)wrong[t] * tw * th;
+        for (int y = 0; y < th; y++)
+            for (int x = 0; x < tw; x++)              // dark ink
+                mosaic[(size_t)(y0 + y) * width + x0 + x] =
+                    1 - px[y * tw + x] / 255.0;
+    }
+    plot_image(p, "$mosaic", mosaic, width, height);
+    for (int t = 0; t < n; t++)
+        plot_cmd(p, "set label %d '%d (%d)' at %d,%d center front "
+                 "font ',9' textcolor rgb '#d62728'", t + 1,
+                 R->predicted[wrong[t]], d->test_y[wrong[t]],
+                 (t % COLS) * (tw + 4) + tw / 2,
+                 (t / COLS) * (th + GAP) + th + GAP / 2);
+    plot_cmd(p, "unset xtics; unset ytics; unset border; unset key");
+    plot_cmd(p, "unset colorbox; set palette gray");
+    plot_cmd(p, "set size ratio -1; set xrange [-0.5:%d.5]; "
+             "set yrange [%d.5:-0.5]", width - 1, height - 1);
+    plot_cmd(p, "set margins 0,0,0,0");
+    plot_cmd(p, "plot $mosaic with image");
+    plot_end(p);
+    free(mosaic);
+}
+
+/**
+## The program
+
+`main` reads the flags, loads the data, and trains the chosen networks
+with the chosen recipes, each from the same seed. It prints each
+network's summary and, for each run, a line per epoch and a result
+line; then it draws, saves, classifies and checks as asked.
+*/
+
+typedef struct {
+    cli_common common;
+    const char *which, *data, *recipes, *schedule;
+    const char *save, *load, *image, *gradcheck;
+    recipe ours;
+    int threads;
+    bool peak, time_conv, check;
+} settings;
+
+static int parse_flags(settings *s, int argc, char **argv)
+{
+    *s = (settings){
+        .which = "both", .data = "mnist", .recipes = "ours",
+        .schedule = "linear", .threads = 2,
+        .ours = {.name = "ours", .epochs = 15, .batch = 32, .lr = 0.02,
+                 .momentum = 0.9, .decay = true},
+    };
+    cli_option options[] = {
+        {.name = "--model", .type = CLI_CHOICE, .value = &s->which,
+         .help = "the dense net, LeNet-5, or both",
+         .choices = "mlp|lenet5|both"},
+        {.name = "--data", .type = CLI_STRING, .value = &s->data,
+         .help = "mnist, fashion, or an IDX directory", .arg = "DIR"},
+        {.name = "--recipe", .type = CLI_CHOICE, .value = &s->recipes,
+         .help = "ours (flags below), keras, both",
+         .choices = "ours|keras|both"},
+        {.name = "--epochs", .type = CLI_INT, .value = &s->ours.epochs,
+         .help = "passes over the training set", .min = 1, .max = 10000},
+        {.name = "--batch", .type = CLI_INT, .value = &s->ours.batch,
+         .help = "images per step", .min = 1, .max = 60000},
+        {.name = "--lr", .type = CLI_DOUBLE, .value = &s->ours.lr,
+         .help = "learning rate", .max = 10, .open_min = true},
+        {.name = "--momentum", .type = CLI_DOUBLE,
+         .value = &s->ours.momentum, .help = "momentum, 0: plain SGD",
+         .max = 0.999},
+        {.name = "--schedule", .type = CLI_CHOICE, .value = &s->schedule,
+         .help = "the learning rate over time",
+         .choices = "linear|constant"},
+        {.name = "--threads", .type = CLI_INT, .value = &s->threads,
+         .help = "threads that share each batch", .min = 1,
+         .max = MAX_THREADS},
+        {.name = "--save", .type = CLI_STRING, .value = &s->save,
+         .help = "write the last network's weights", .arg = "FILE"},
+        {.name = "--load", .type = CLI_STRING, .value = &s->load,
+         .help = "read weights instead of training", .arg = "FILE"},
+        {.name = "--classify", .type = CLI_STRING, .value = &s->image,
+         .help = "a test index or a PGM image", .arg = "WHAT"},
+        {.name = "--gradcheck", .type = CLI_STRING, .value = &s->gradcheck,
+         .help = "a layer, mlp, lenet5 or all", .arg = "NAME"},
+        {.name = "--check", .type = CLI_FLAG, .value = &s->check,
+         .help = "fail unless MNIST's accuracy targets are met"},
+        {.name = "--peak", .type = CLI_FLAG, .value = &s->peak,
+         .help = "measure the matrix product's rate"},
+        {.name = "--time-conv", .type = CLI_FLAG, .value = &s->time_conv,
+         .help = "time the convolution two ways"},
+    };
+    int status = cli_parse(&s->common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 9: a dense net and LeNet-5 on "
+                           "digits");
+    s->ours.decay = strcmp(s->schedule, "linear") == 0;
+    if (s->common.quick && s->ours.epochs > 2)
+        s->ours.epochs = 2;
+    return status;
+}
+
+static void print_result(const run *R, const digits *d, const char *how)
+{
+    printf("result: %s (%s) test accuracy %.4f (%d/%d), loss %.6f\n",
+           R->m.name, how, (double)R->test_correct / d->n_test,
+           R->test_correct, d->n_test, R->test_loss);
+}
+
+static void run_alloc(run *R, const model *m, const recipe *rc,
+                      int n_test)
+{
+    memset(R, 0, sizeof *R);
+    R->m = *m;
+    R->rc = *rc;
+    R->params = nn_alloc(R->m.n_params, sizeof(real));
+    R->loss = nn_alloc((size_t)rc->epochs, sizeof(double));
+    R->train_acc = nn_alloc((size_t)rc->epochs, sizeof(double));
+    R->test_acc = nn_alloc((size_t)rc->epochs, sizeof(double));
+    R->predicted = nn_alloc((size_t)n_test, 1);
+}
+
+static void run_free(run *R)
+{
+    free(R->params), free(R->loss), free(R->train_acc);
+    free(R->test_acc), free(R->predicted);
+}
+
+// Every network and recipe asked for, trained from the same seed into
+// runs[*n_runs ...]. 0, or the status to exit with.
+static int train_all(run *runs, int *n_runs, const settings *s,
+                     const model nets[2], const digits *d, plotter *pl)
+{
+    recipe keras = keras_recipe;
+    if (s->common.quick)
+        keras.epochs = 2;
+    int status = 0;
+    for (int net = 0; net < 2 && status == 0; net++) {
+        const char *name = nets[net].name;
+        if (strcmp(s->which, "both") != 0 && strcmp(s->which, name) != 0)
+            continue;
+        printf("\n");
+        model_summary(&nets[net]);
+        for (int k = 0; k < 2 && status == 0; k++) {
+            const recipe *rc = k == 0 ? &keras : &s->ours;
+            if (strcmp(s->recipes, "both") != 0
+                && strcmp(s->recipes, rc->name) != 0)
+                continue;
+            run *R = &runs[(*n_runs)++];
+            run_alloc(R, &nets[net], rc, d->n_test);
+            long steps = (long)rc->epochs
+                       * ((d->n_train + rc->batch - 1) / rc->batch);
+            printf("\ntraining %s (%s): lr %g%s, momentum %g, batch %d, "
+                   "%d epochs, %ld steps\n", name, rc->name, rc->lr,
+                   rc->decay ? " down to 0" : "", rc->momentum, rc->batch,
+                   rc->epochs, steps);
+            worker team[MAX_THREADS];
+            team_alloc(team, s->threads, &R->m, R->params);
+            plot *live = plot_live_begin(pl, "curves-live", 7.5, 3.2);
+            status = train(R, d, team, s->threads, &s->common, live);
+            plot_end(live);
+            team_free(team, s->threads);
+            if (status == 0)
+                print_result(R, d, rc->name);
+        }
+    }
+    return status;
+}
+
+/**
+`--check` holds the book run to this chapter's promises on MNIST: our
+recipe reaches 99.0% of the test digits with LeNet-5 and 98.0% with the
+dense net, and the tutorial's recipe lands within two points of the
+figures the tutorial reports (96% and 98%). The book's run uses it, so
+a change that costs accuracy fails the build of the book.
+*/
+
+static int check_targets(const run *runs, int n_runs, const digits *d)
+{
+    int failed = 0;
+    for (int r = 0; r < n_runs; r++) {
+        const run *R = &runs[r];
+        bool lenet = strcmp(R->m.name, "lenet5") == 0;
+        double acc = (double)R->test_correct / d->n_test;
+        double low = is_keras(R) ? (lenet ? 0.96 : 0.94)
+                                 : (lenet ? 0.990 : 0.980);
+        double high = is_keras(R) ? (lenet ? 1.00 : 0.98) : 1;
+        bool ok = acc >= low && acc <= high;
+        failed += !ok;
+        printf("check: %s (%s) test accuracy %.4f, target %.3f to %.3f: "
+               "%s\n", R->m.name, R->rc.name, acc, low, high,
+               ok ? "ok" : "MISSED");
+    }
+    return failed ? 1 : 0;
+}
+
+// After training (or loading): figures, the weights file, one image,
+// the checks. 0, or the status to exit with.
+static int finish(const settings *s, const run *runs, int n_runs,
+                  const digits *d, plotter *pl, saver *sv, const query *q)
+{
+    const run *last = &runs[n_runs - 1], *lenet = NULL;
+    for (int r = 0; r < n_runs; r++)
+        if (strcmp(runs[r].m.name, "lenet5") == 0)
+            lenet = &runs[r];
+    draw_network(pl, lenet ? &lenet->m : &last->m);
+    plot *curves = s->load ? NULL : plot_begin(pl, "curves", 7.5, 3.2);
+    draw_curves(curves, runs, n_runs);
+    plot_end(curves);
+    if (lenet)
+        draw_filters(pl, lenet, d);
+    draw_confusion(pl, last, d);
+    draw_mistakes(pl, last, d);
+    char err[512];
+    if (s->save && saver_commit(sv, &last->m, last->params, err,
+                                sizeof err) != 0)
+        return cli_error(&s->common, "%s", err);
+    if (s->save)
+        printf("saved %s (%s)\n", s->save, last->m.name);
+    if (s->image)
+        classify(q, &last->m, last->params);
+    return s->check ? check_targets(runs, n_runs, d) : 0;
+}
+
+// --load: the file's network, evaluated on the test set.
+static int load_run(run *R, const settings *s, const digits *d)
+{
+    char err[512];
+    memset(R, 0, sizeof *R);
+    if (weights_load(&R->m, &R->params, s->load, d->rows, d->cols, err,
+                     sizeof err) != 0)
+        return cli_error(&s->common, "%s", err);
+    R->rc = s->ours;
+    R->predicted = nn_alloc((size_t)d->n_test, 1);
+    printf("loaded %s\n", s->load);
+    model_summary(&R->m);
+    worker team[MAX_THREADS];
+    team_alloc(team, s->threads, &R->m, R->params);
+    evaluate(R, team, s->threads, d);
+    team_free(team, s->threads);
+    print_result(R, d, "loaded");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    settings s;
+    int status = parse_flags(&s, argc, argv);
+    if (status != CLI_CONTINUE)
+        return status;
+    flush_denormals();
+#ifdef OPENBLAS_SEQUENTIAL
+    mat_blas_threads(1);                  // our threads, not BLAS's
+#endif
+    if (s.gradcheck) {
+        rng r;
+        rng_seed(&r, s.common.seed);
+        return gradcheck(s.gradcheck, &r);
+    }
+    if (s.peak)
+        return measure_peak(s.threads, s.common.quick);
+
+    digits d;
+    char err[512];
+    if (digits_load(&d, s.data, s.common.quick, err, sizeof err) != 0)
+        return cli_error(&s.common, "%s", err);
+    model nets[2];
+    size_t bytes = 0;
+    for (int net = 0; net < 2; net++) {
+        if (model_named(&nets[net], network_names[net], d.rows, d.cols,
+                        err, sizeof err) != 0) {
+            digits_free(&d);
+            return cli_error(&s.common, "%s", err);
+        }
+        bytes = nn_size_add(bytes, team_bytes(&nets[net], s.threads));
+    }
+    plotter pl;
+    query q = {.px = NULL};
+    saver sv = {.f = NULL};
+    if (cli_check_memory(&s.common, bytes, "--threads") != CLI_CONTINUE
+        || plot_init(&pl, s.common.plot, s.common.out) != 0) {
+        digits_free(&d);
+        return 2;
+    }
+    if ((s.image && query_read(&q, s.image, &d, err, sizeof err) != 0)
+        || (s.save && saver_open(&sv, s.save, err, sizeof err) != 0)) {
+        digits_free(&d);
+        free(q.px);
+        return cli_error(&s.common, "%s", err);
+    }
+    printf("data: %s, %d training and %d test images of %dx%d\n", s.data,
+           d.n_train, d.n_test, d.rows, d.cols);
+    printf("threads: %d\n", s.threads);
+    if (s.time_conv)
+        time_conv(&d, &nets[1]);
+
+    run runs[4];
+    int n_runs = 0;
+    if (s.load)
+        status = load_run(&runs[n_runs++], &s, &d);
+    else
+        status = train_all(runs, &n_runs, &s, nets, &d, &pl);
+    if (status == 0 && n_runs > 0)
+        status = finish(&s, runs, n_runs, &d, &pl, &sv, &q);
+    saver_abort(&sv);                     // a no-op once committed
+    for (int r = 0; r < n_runs; r++)
+        run_free(&runs[r]);
+    digits_free(&d);
+    free(q.px);
+    plot_close(&pl);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: cannot write the results to stdout\n",
+                s.common.program);
+        return status ? status : 1;
+    }
+    return status;
+}
