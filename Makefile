@@ -1,18 +1,6 @@
-# Neural Networks from Scratch in C - the front door.
-#
-#   make            build every chapter program into build/bin/
-#   make test       run the CTest suite (installs what is missing first)
-#   make book       build/book.html and build/book.pdf from a real run
-#   make epub       build/book.epub (EPUB3, math as MathML)
-#   make run-01     run chapter 1 with a live plot window (ARGS="...")
-#   make check-01   check your answers to chapter 1's exercises
-#   make deps       install the Debian packages the book needs
-#   make fuzz       fuzz the IDX reader for FUZZ_SECONDS (default 60)
-#   make bench      the side-by-side speed runs in bench/
-#   make clean      remove build/
-#
-# BUILD=dir picks another build directory; CMAKE_FLAGS adds cmake options
-# (CI passes -DNN_WERROR=ON).
+# Neural Networks from Scratch in C - the front door. `make help` lists
+# the targets. BUILD=dir picks another build directory; CMAKE_FLAGS adds
+# cmake options (CI passes -DNN_WERROR=ON); JOBS sets the parallelism.
 
 BUILD ?= build
 CMAKE_FLAGS ?=
@@ -31,69 +19,112 @@ BOOK_SOURCES := book.md $(wildcard book/*) $(wildcard chapters/*/*.c) \
 PANDOC_COMMON := --from markdown --lua-filter tools/weave.lua \
                  --number-sections --toc --toc-depth 2
 
-.PHONY: all programs test book html pdf epub deps deps-test deps-book \
-        clean fuzz bench bench-deps
+.PHONY: all help programs test book html pdf epub deps deps-test \
+        deps-html deps-book deps-fuzz clean fuzz bench bench-deps
 .SECONDEXPANSION:
 
 all: programs
 
+help:
+	@echo 'make                  build every chapter program into $(BUILD)/bin/'
+	@echo 'make run-NN           run chapter NN (run-1 = run-01; ARGS="--quick ...")'
+	@echo 'make check-NN         check your exercises (EXERCISE=k ANSWER=x)'
+	@echo 'make test             install what is missing, build, run every test'
+	@echo 'make book             the HTML and the PDF book from a real run'
+	@echo 'make html             the HTML book only (no LaTeX needed)'
+	@echo 'make pdf              the PDF book (pandoc + LaTeX)'
+	@echo 'make epub             the EPUB 3 book'
+	@echo 'make deps             install everything (packages, MNIST); silent if done'
+	@echo 'make deps-test        only what make test needs (deps-html, deps-book,'
+	@echo '                      deps-fuzz: what those targets need)'
+	@echo 'make fuzz             fuzz every tests/fuzz_*.c for FUZZ_SECONDS (60)'
+	@echo 'make bench            the side-by-side speed runs in bench/'
+	@echo 'make clean            remove $(BUILD)/'
+	@echo 'Chapters: $(CHAPTERS)' | fold -s -w 76
+
 $(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) > /dev/null
 
 programs: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 deps:
-	@sh tools/deps.sh
-
+	@sh tools/deps.sh all
 deps-test:
 	@sh tools/deps.sh test
-
+deps-html:
+	@sh tools/deps.sh html
 deps-book:
 	@sh tools/deps.sh book
+deps-fuzz:
+	@sh tools/deps.sh fuzz
 
 test: deps-test
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
-# The book: build the programs, then (in a second make, so that it sees
-# the fresh binaries' times) re-run only the chapters whose program or
-# book.args changed, and weave.
-book: deps-book programs
-	@$(MAKE) --no-print-directory html pdf
+# The book. The rules (one run per chapter, each program built on its
+# own, diagrams, pandoc) live in tools/book.mk; here only what each
+# target needs installed first. `html` needs no LaTeX.
+book: html pdf
+html: deps-html
+pdf: deps-book $(BUILD)/book.pdf
+epub: deps-html $(BUILD)/book.epub
 
-html: $(BUILD)/book.html
-pdf: $(BUILD)/book.pdf
-epub: deps-test programs
-	@$(MAKE) --no-print-directory $(BUILD)/book.epub
-
-# The book rules (book runs, HTML, PDF, EPUB) live in tools/book.mk.
 include tools/book.mk
 
-# make run-01 ARGS="--lr 0.5": a chapter with its plots in a window (or
-# in the terminal when there is no display).
-run-%: programs
-	@chapter=$$(ls -d chapters/$*-* chapters/$* 2>/dev/null | head -n 1); \
-	if [ -z "$$chapter" ]; then \
-	  echo "no chapter '$*' (have: $(CHAPTERS))" >&2; exit 2; fi; \
-	$(BUILD)/bin/$$(basename $$chapter) $(ARGS)
+# make run-01 ARGS="--lr 0.5": build that chapter's program only, quietly
+# (the build's log is shown only if it fails), then run it: what you see
+# is what the program prints. run-1 means run-01. The program's own exit
+# status is not passed on as make's (make would add an "Error 1" banner
+# to a message the program already gave): call build/bin/NN-name
+# directly when a script needs the status.
+FIND_CHAPTER = n=$*; case $$n in [0-9]) n=0$$n ;; a[0-9]) n=A$${n\#a} ;; \
+  esac; chapter=$$(ls -d chapters/$$n-* chapters/$$n 2>/dev/null \
+                   | head -n 1); \
+  if [ -z "$$chapter" ]; then \
+    echo "no chapter '$*' (have: $(CHAPTERS))" >&2; exit 2; fi; \
+  name=$$(basename $$chapter); \
+  mkdir -p $(BUILD); \
+  [ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) $(CMAKE_FLAGS) \
+    > $(BUILD)/configure.log 2>&1 || { cat $(BUILD)/configure.log >&2; \
+    exit 1; }; \
+  cmake --build $(BUILD) --target $$name -j $(JOBS) \
+    > $(BUILD)/build-$$name.log 2>&1 \
+  || { cat $(BUILD)/build-$$name.log >&2; \
+       echo "building $$name failed (the log above)" >&2; exit 1; }
+
+run-%:
+	@$(FIND_CHAPTER); \
+	$(BUILD)/bin/$$name $(ARGS); exit 0
 
 # make check-04: does your change to chapter 4 reach its exercises' goals?
 # EXERCISE=k checks one exercise, ANSWER=x gives it the number you found.
-check-%: programs
-	@chapter=$$(ls -d chapters/$*-* chapters/$* 2>/dev/null | head -n 1); \
-	if [ -z "$$chapter" ] || [ ! -f "$$chapter/check.sh" ]; then \
-	  echo "no exercise checks for chapter '$*'" >&2; exit 2; fi; \
-	BIN=$(BUILD)/bin/$$(basename $$chapter) sh $$chapter/check.sh \
-	    "$(EXERCISE)" "$(ANSWER)"
+# The verdict lines are check.sh's; a "not yet" ends with one summary
+# line, and make itself succeeds (no "Error 1" banner after a verdict:
+# `sh chapters/NN-name/check.sh` gives the status 0/1/2 to scripts).
+check-%:
+	@$(FIND_CHAPTER); \
+	if [ ! -f "$$chapter/check.sh" ]; then \
+	  echo "no exercise checks for chapter '$*'" >&2; exit 0; fi; \
+	BIN=$(BUILD)/bin/$$name sh $$chapter/check.sh "$(EXERCISE)" \
+	  "$(ANSWER)"; status=$$?; \
+	case $$status in \
+	0) ;; \
+	1) echo "check-$*: not yet - change the code or the answer and" \
+	        "run it again" ;; \
+	*) echo "check-$*: usage (see the line above)" ;; \
+	esac; exit 0
 
-fuzz: deps
-	@sh tools/fuzz.sh
+FUZZ_SECONDS ?= 60
+FUZZ_DIR ?= $(CURDIR)/$(BUILD)/fuzz
+fuzz: deps-fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_DIR=$(FUZZ_DIR) sh tools/fuzz.sh
 
 bench-deps:
 	@NN_DEPS_EXTRA="python3-numpy python3-scipy python3-sklearn \
-	  python3-torch time" sh tools/deps.sh
+	  python3-torch time" sh tools/deps.sh test
 
 bench: bench-deps programs
 	@for script in bench/*.sh; do sh "$$script" || exit 1; done

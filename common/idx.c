@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,12 +227,12 @@ typedef struct {
     FILE *file;
     int gzip;               // 1: inflate what the file holds
     z_stream z;             // the inflater; z.next_in points into `in`
-    unsigned char in[1 << 16];
     int at_end;             // the file has no more bytes to give
     int done;               // gzip: the last member ended cleanly
     size_t garbage;         // gzip: bytes after the end of the gzip data
     int truncated;          // gzip: the file ended inside the data
     const char *problem;    // what went wrong reading, or NULL
+    unsigned char in[1 << 15];  // last: source_open zeroes what is above
 } source;
 
 static void refill(source *s)
@@ -262,7 +263,7 @@ static const char *file_kind(mode_t mode)
 static int source_open(source *s, const char *path,
                        char *err, size_t err_size)
 {
-    memset(s, 0, sizeof *s);
+    memset(s, 0, offsetof(source, in));
     int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
         return fail(err, err_size, path, "cannot open: %s",

@@ -7,7 +7,7 @@
 //      cap); a success must describe the input exactly, a failure must
 //      leave *out empty and give a message naming the input;
 //   2. the file readers, on the same bytes written to a temporary file:
-//      zlib's gzread reads them plainly unless they start with the gzip
+//      the reader reads them plainly unless they start with the gzip
 //      magic 1f 8b, so for plain inputs the verdict and the bytes must
 //      equal the memory parser's; gzip inputs exercise the gzip paths;
 //   3. the file readers again, on the input gzipped: again the verdict

