@@ -1860,7 +1860,7 @@ static void draw_hidden_lines(plotter *pl, const char *stem,
     plot *p = plot_begin(pl, stem, 7.2, 2.7);
     plot_labelled_points(p, "pts", d->X, d->Y);
     for (int m = 0; m < n_nets; m++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "o%d", m);
         plot_grid_and_contour(p, name, nets[m].answers, d->plane, 0.5);
         for (int k = 0; k < nets[m].n_hidden; k++) {
