@@ -69,7 +69,8 @@ negative (its mean is $0.05$), and a line through the origin can only
 absorb it by tilting: the best such line is steeper than $1.2$. Chapter
 2 computes exactly how much steeper. The toolkit's generator is NumPy's
 own Mersenne Twister, so with seed 0 the C program sees the very beans
-the Python program sees. `data_beans` in
+the tutorial's Python program sees after `np.random.seed(0)` (the
+tutorial itself does not seed, so each of its runs draws other beans). `data_beans` in
 `common/data.c` is five lines long.
 */
 

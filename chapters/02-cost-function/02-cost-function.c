@@ -394,9 +394,9 @@ static void draw_surface(plotter *pl, const double *errors, int n_w,
 
 The defaults are the tutorial's: 100 beans, weights from $0$ to $3$ in
 steps of $0.01$. The generator is seeded with `--seed` (default 0), so
-these are the same hundred beans as in chapter 1 and in the tutorial's
-Python. The whole chapter runs in milliseconds, so `--quick` changes
-nothing here.
+these are the same hundred beans as in chapter 1 (and in the tutorial's
+Python, seeded with `np.random.seed(0)`). The whole chapter runs in
+milliseconds, so `--quick` changes nothing here.
 */
 int main(int argc, char **argv)
 {
