@@ -59,3 +59,10 @@ run 3 1450; want 1 '^exercise 3: not yet - .* still'
 run 3 1470; want 1 '^exercise 3: not yet - .* already'
 run 5; want 1 '^exercise 5: not yet'
 run 6; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)
+# A run that would need more memory than the budget is refused before it
+# starts, with one line naming the flags to lower.
+add_test(NAME ch04_memory_budget
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "lower --beans or --epochs"
+                 -- env NN_MEMORY_BUDGET=1M ${CHAPTER_BIN} --epochs 1000000
+                 --plot none)

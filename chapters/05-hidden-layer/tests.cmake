@@ -91,3 +91,10 @@ add_test(NAME ch05_dumb_maps
          COMMAND ${EXPECT} --match "^x 1, o 0, [.] net says 1"
                  --match "^[|][ .ox]{24}[|]"
                  -- ${CHAPTER_BIN} --quick --plot dumb --deep-epochs 2)
+# A run that would need more memory than the budget is refused before it
+# starts, with one line naming the flags to lower.
+add_test(NAME ch05_memory_budget
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "lower --points or --beans"
+                 -- env NN_MEMORY_BUDGET=1M ${CHAPTER_BIN} --points 100000
+                 --plot none)
