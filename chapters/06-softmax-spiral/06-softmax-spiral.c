@@ -8,12 +8,16 @@ classifier draws straight boundaries and gets about half the points
 right; a network with one hidden layer of ReLU units bends its
 boundaries along the arms and gets nearly all of them.
 
-The chapter follows the spiral case study of Stanford's CS231n course,
-as retold by the two tutorials it is based on, and it is faithful to
-them to the last bit: the same generator, the same draws in the same
-order, so the C program starts from exactly the weights the NumPy
-program starts from and prints the same first losses. At the end we make
-the training loop fast, and say how.
+The chapter follows the spiral case study of Stanford's CS231n course
+[@karpathy-cs231n], as retold by the two tutorials it is based on, and
+it is faithful to them to the last bit: the same generator, the same
+draws in the same order, so the C program starts from exactly the
+weights the NumPy program starts from and prints the same first losses.
+An optional section near the end makes the training loop fast, and
+says how.
+
+*What you need:* gradient descent and the chain rule from chapters 3
+to 5, and matrix products (the toolkit's `mat_mul`, appendix A1).
 
 ```{.run chapter="06-softmax-spiral"}
 ```
@@ -251,15 +255,16 @@ static double model_forward(matrix probs, matrix hidden, matrix X,
     return data_loss + reg_loss;
 }
 
-// m[i][j] = 0 wherever gate[i][j] <= 0: the ReLU's gradient, 1[z > 0].
-static void relu_backward(matrix m, matrix gate)
+// dz += dh o 1[h > 0]: the gradient through the ReLU h = max(0, z),
+// from the gradient dh with respect to its output. dz, dh, h are (n, h).
+static void relu_backward(matrix dz, matrix dh, matrix h)
 {
-    for (size_t i = 0; i < mat_size(m); i++)
-        if (gate.data[i] <= 0.0)
-            m.data[i] = 0.0;
+    for (size_t i = 0; i < mat_size(dz); i++)
+        dz.data[i] += h.data[i] > 0.0 ? dh.data[i] : 0.0;
 }
 
 // out[j] += sum_i m[i][j]: the gradient of a bias added to every row.
+// (The toolkit's mat_sum_rows overwrites out; a backward pass adds.)
 static void add_column_sums(matrix out, matrix m)
 {
     for (int i = 0; i < m.rows; i++)
@@ -268,11 +273,12 @@ static void add_column_sums(matrix out, matrix m)
 }
 
 // Backward pass: adds dL/dparameters into grads (laid out like m).
-// dscores (n, K) and dhidden (n, h) are scratch; X, y, hidden and probs
-// are the forward pass's.
+// dscores (n, K), dhidden (n, h) and dz (n, h) are scratch; X, y, hidden
+// and probs are the forward pass's.
 static void model_backward(model *grads, matrix dscores, matrix dhidden,
-                           matrix X, const int *y, matrix hidden,
-                           matrix probs, const model *m, double reg)
+                           matrix dz, matrix X, const int *y,
+                           matrix hidden, matrix probs, const model *m,
+                           double reg)
 {
     mat_copy(dscores, probs);               // dL/dscores = (p - y) / n
     for (int i = 0; i < X.rows; i++)
@@ -286,9 +292,10 @@ static void model_backward(model *grads, matrix dscores, matrix dhidden,
         mat_gemm(grads->W2, 1.0, hidden, true, dscores, false, 1.0);
         add_column_sums(grads->b2, dscores);
         mat_mul_nt(dhidden, dscores, m->W2);    // dhidden = dS W2^T
-        relu_backward(dhidden, hidden);         // only where z > 0
-        mat_gemm(grads->W, 1.0, X, true, dhidden, false, 1.0);
-        add_column_sums(grads->b, dhidden);
+        mat_scale(dz, 0.0);
+        relu_backward(dz, dhidden, hidden);     // dz: only where z > 0
+        mat_gemm(grads->W, 1.0, X, true, dz, false, 1.0);
+        add_column_sums(grads->b, dz);
         mat_axpy(grads->W2, reg, m->W2);        // + reg W2
     }
     mat_axpy(grads->W, reg, m->W);              // + reg W
@@ -323,13 +330,14 @@ static double accuracy(matrix probs, const int *y)
 
 // Scratch for a forward and backward pass of either model on n points.
 typedef struct {
-    matrix hidden, probs, dscores, dhidden;   // (n, h), (n, K) x 2, (n, h)
+    matrix hidden, probs, dscores;   // (n, h), (n, K), (n, K)
+    matrix dhidden, dz;              // (n, h), (n, h)
 } scratch;
 
 static scratch scratch_alloc(int n, int hidden)
 {
     scratch s = {mat_alloc(n, hidden), mat_alloc(n, K), mat_alloc(n, K),
-                 mat_alloc(n, hidden)};
+                 mat_alloc(n, hidden), mat_alloc(n, hidden)};
     return s;
 }
 
@@ -339,31 +347,61 @@ static void scratch_free(scratch *s)
     mat_free(&s->probs);
     mat_free(&s->dscores);
     mat_free(&s->dhidden);
+    mat_free(&s->dz);
 }
 
-// Train with the plain matrix code. losses[iterations] receives the loss
-// of every iteration. Returns false (after saying so) if it diverged.
-static bool train_reference(model *m, matrix X, const int *y,
-                            int iterations, double step, double reg,
-                            int print_every, double *losses)
+// What every training loop does with each iteration's loss: keep it,
+// print it every `print_every` iterations, keep the progress line up and
+// stop a diverging run.
+typedef struct {
+    double *losses;        // [iterations]: every iteration's loss
+    int print_every;
+    const char *hint;      // which flag to lower if the loss diverges
+    const cli_common *common;
+    progress bar;
+    double first_loss;
+} monitor;
+
+// Record the loss of iteration `it`: CLI_CONTINUE, or 1 (after one line
+// on stderr) if the loss diverged.
+static int monitor_loss(monitor *mo, int it, double loss)
+{
+    mo->losses[it] = loss;
+    mo->first_loss = it == 0 ? loss : mo->first_loss;
+    if (it % 50 == 0)
+        progress_update(&mo->bar, it, "loss %.4f", loss);
+    if (it % mo->print_every == 0) {
+        progress_clear(&mo->bar);
+        printf("iteration %d: loss %f\n", it, loss);
+    }
+    char where[32];
+    snprintf(where, sizeof where, "iteration %d", it);
+    return cli_check_loss(mo->common, loss, mo->first_loss, where,
+                          mo->hint);
+}
+
+// Train with the plain matrix code, every loss into mo. 0, or 1 if the
+// loss diverged.
+static int train_reference(model *m, matrix X, const int *y,
+                           int iterations, double step, double reg,
+                           monitor *mo)
 {
     scratch s = scratch_alloc(X.rows, m->hidden);
     model grads = model_alloc(m->inputs, m->hidden, m->classes);
-    bool ok = true;
-    for (int it = 0; it < iterations && ok; it++) {
+    int status = CLI_CONTINUE;
+    progress_start(&mo->bar, "training", iterations);
+    for (int it = 0; it < iterations && status == CLI_CONTINUE; it++) {
         double loss = model_forward(s.probs, s.hidden, X, y, m, reg);
-        losses[it] = loss;
-        if (it % print_every == 0)
-            printf("iteration %d: loss %f\n", it, loss);
-        ok = isfinite(loss);
+        status = monitor_loss(mo, it, loss);
         memset(grads.block, 0, grads.size * sizeof(double));
-        model_backward(&grads, s.dscores, s.dhidden, X, y, s.hidden,
+        model_backward(&grads, s.dscores, s.dhidden, s.dz, X, y, s.hidden,
                        s.probs, m, reg);
         sgd_step(m, &grads, step);
     }
+    progress_end(&mo->bar);
     model_free(&grads);
     scratch_free(&s);
-    return ok;
+    return status == CLI_CONTINUE ? 0 : status;
 }
 
 /**
@@ -398,8 +436,8 @@ static double gradient_check(model *m, matrix X, const int *y, double reg)
     scratch s = scratch_alloc(X.rows, m->hidden);
     model grads = model_alloc(m->inputs, m->hidden, m->classes);
     model_forward(s.probs, s.hidden, X, y, m, reg);
-    model_backward(&grads, s.dscores, s.dhidden, X, y, s.hidden, s.probs,
-                   m, reg);
+    model_backward(&grads, s.dscores, s.dhidden, s.dz, X, y, s.hidden,
+                   s.probs, m, reg);
     double diff = 0.0, norm_g = 0.0, norm_n = 0.0;   // squared lengths
     for (size_t i = 0; i < m->size; i++) {
         double saved = m->block[i];
@@ -505,9 +543,47 @@ static void draw_data(plotter *pl, matrix X, const int *y)
     plot_cmd(p, "set size ratio -1");
     plot_cmd(p, "set xlabel 'x_1'; set ylabel 'x_2'");
     plot_cmd(p, "set xrange [-1:1]; set yrange [-1:1]");
-    plot_cmd(p, "set key outside right top");
+    plot_cmd(p, "set key below horizontal");
     plot_points(p, "plot");
     plot_end(p);
+}
+
+// The terminal form of a regions figure (--plot dumb): the predicted
+// class of every cell of the box lo..hi, the points on top.
+static void draw_cells(plot *p, const char *title, const model *m,
+                       const double lo[D], const double hi[D], matrix X,
+                       const int *y)
+{
+    enum { WIDTH = 64 };
+    int height = (int)(WIDTH * (hi[1] - lo[1]) / (hi[0] - lo[0]) / 2);
+    int *cells = nn_alloc((size_t)WIDTH * height, sizeof *cells);
+    double dx = (hi[0] - lo[0]) / WIDTH, dy = (hi[1] - lo[1]) / height;
+    for (int r = 0; r < height; r++)              // row 0 at the top
+        for (int c = 0; c < WIDTH; c++) {
+            double x[D] = {lo[0] + (c + 0.5) * dx, hi[1] - (r + 0.5) * dy};
+            cells[r * WIDTH + c] = predict(m, x);
+        }
+    for (int i = 0; i < X.rows; i++) {
+        int c = (int)((MAT_AT(X, i, 0) - lo[0]) / dx);
+        int r = (int)((hi[1] - MAT_AT(X, i, 1)) / dy);
+        if (c >= 0 && c < WIDTH && r >= 0 && r < height)
+            cells[r * WIDTH + c] = K + y[i];
+    }
+    // glyphs: K regions, then K classes of points
+    _Static_assert(K <= 5, "draw_cells has glyphs for 5 classes");
+    char glyphs[2 * K + 1], key[160];
+    int used = snprintf(key, sizeof key, "points of class 0..%d:", K - 1);
+    for (int k = 0; k < K; k++) {
+        glyphs[k] = " .:-="[k];
+        glyphs[K + k] = "ox+*#"[k];
+        used += snprintf(key + used, sizeof key - used, " %c",
+                         glyphs[K + k]);
+    }
+    glyphs[2 * K] = '\0';
+    snprintf(key + used, sizeof key - used, "; their regions: "
+             "'%.*s'", K, glyphs);
+    plot_ascii_cells(p, title, cells, height, WIDTH, glyphs, key);
+    free(cells);
 }
 
 static void draw_regions(plotter *pl, const char *stem, const char *title,
@@ -548,8 +624,9 @@ static void draw_regions(plotter *pl, const char *stem, const char *title,
     plot_cmd(p, "set cbrange [-0.5:%d.5]; unset colorbox", K - 1);
     plot_cmd(p, "set xrange [%g:%g]; set yrange [%g:%g]", lo[0],
              lo[0] + (nx - 1) * spacing, lo[1], lo[1] + (ny - 1) * spacing);
-    plot_cmd(p, "set key outside right top");
+    plot_cmd(p, "set key below horizontal");
     plot_points(p, "plot $grid using 1:2:3 with image notitle,");
+    draw_cells(p, title, m, lo, hi, X, y);
     plot_end(p);
 }
 
@@ -608,7 +685,15 @@ The new factor is the ReLU's derivative: 1 where the unit was active
 through the units that fired for that point. At $z = 0$ the derivative
 does not exist; like the tutorial we take 0 there. Both formulas are
 the `m->hidden != 0` branches of `model_forward` and `model_backward`
-above.
+above. `relu_backward` follows the book's convention for every
+backward function: it *adds* its result, $\mathrm{dhidden} \circ
+[H > 0]$, into a gradient array `dz` that the caller has zeroed, rather
+than masking `dhidden` in place; so does `add_column_sums`, the bias
+gradient. (The toolkit's `mat_sum_rows` overwrites its output, so the
+chapter keeps its own adding version.)
+
+![The network of this chapter, drawn by the program from its own
+sizes.](figures/06-softmax-spiral/network)
 
 The tutorial keeps the step size 1 and $\lambda = 10^{-3}$, uses
 $h = 100$ units and draws the weights as
@@ -617,7 +702,15 @@ $h = 100$ units and draws the weights as
 linear classifier's weights; so do we. It trains for 10,000 iterations
 and prints the loss every 1000.
 
-## Making it fast
+## Making it fast (optional) {#sec-spiral-fast}
+
+This section is about speed, not about learning: skip to
+[the program](#sec-spiral-program) if you like. The chapter's default
+run trains the network with the code below; `--reference` trains it
+with `model_forward` and `model_backward` above, and everything the
+chapter says about learning holds for both. Appendix
+[Making it fast](#app-fast) is the longer story of where speed comes
+from.
 
 One iteration of the network costs about a million floating-point
 operations, ten billion for the 10,000 iterations. Surprisingly little
@@ -630,9 +723,7 @@ four more, and so on, about twenty-five per iteration), and each pass
 reads and writes memory that the previous one has just pushed out
 of the fastest cache. `model_forward` and `model_backward` above copy
 that structure into C. A faster version keeps the products and
-changes the rest, in three steps. (The appendix
-[Making it fast](#app-fast) takes a single matrix product through the
-same ideas and measures each one.)
+changes the rest, in three steps.
 
 **Keep the products in BLAS.** The toolkit's `mat_gemm` hands large
 products to OpenBLAS, the library NumPy uses too. Three products remain
@@ -833,26 +924,24 @@ static double add_penalty(double data_loss, const model *m, double reg)
 }
 
 // Train the net with the fused loops; like train_reference.
-static bool train_fast(model *m, matrix X, const int *y, int iterations,
-                       double step, double reg, int print_every,
-                       double *losses)
+static int train_fast(model *m, matrix X, const int *y, int iterations,
+                      double step, double reg, monitor *mo)
 {
     batch bt = batch_alloc(X, y, m->hidden);
     model grads = model_alloc(m->inputs, m->hidden, m->classes);
-    bool ok = true;
-    for (int it = 0; it < iterations && ok; it++) {
+    int status = CLI_CONTINUE;
+    progress_start(&mo->bar, "training", iterations);
+    for (int it = 0; it < iterations && status == CLI_CONTINUE; it++) {
         double loss = add_penalty(fast_forward(&bt, m), m, reg);
-        losses[it] = loss;
-        if (it % print_every == 0)
-            printf("iteration %d: loss %f\n", it, loss);
-        ok = isfinite(loss);
+        status = monitor_loss(mo, it, loss);
         memset(grads.block, 0, grads.size * sizeof(double));
         fast_backward(&grads, &bt, m, reg);
         sgd_step(m, &grads, step);
     }
+    progress_end(&mo->bar);
     model_free(&grads);
     batch_free(&bt);
-    return ok;
+    return status == CLI_CONTINUE ? 0 : status;
 }
 
 // The largest difference between the fused and the plain gradient of m,
@@ -864,8 +953,8 @@ static double fast_versus_reference(const model *m, matrix X, const int *y,
     model plain = model_alloc(m->inputs, m->hidden, m->classes);
     model fused = model_alloc(m->inputs, m->hidden, m->classes);
     model_forward(s.probs, s.hidden, X, y, m, reg);
-    model_backward(&plain, s.dscores, s.dhidden, X, y, s.hidden, s.probs,
-                   m, reg);
+    model_backward(&plain, s.dscores, s.dhidden, s.dz, X, y, s.hidden,
+                   s.probs, m, reg);
     batch bt = batch_alloc(X, y, m->hidden);
     fast_forward(&bt, m);
     fast_backward(&fused, &bt, m, reg);
@@ -882,7 +971,7 @@ static double fast_versus_reference(const model *m, matrix X, const int *y,
 }
 
 /**
-## The program
+## The program {#sec-spiral-program}
 
 The rest is bookkeeping: a figure of both loss curves, one function
 per model that trains it, prints what the tutorial prints and draws
@@ -908,7 +997,7 @@ static void draw_losses(plotter *pl, const double *linear, int n_linear,
     plot_cmd(p, "set xlabel 'iteration + 1'");
     plot_cmd(p, "set ylabel 'loss'");
     plot_cmd(p, "set yrange [0:*]");
-    plot_cmd(p, "set key top right");
+    plot_cmd(p, "set key top right box opaque");
     plot_cmd(p, "plot $linear with lines lw 2 lc rgb '#7f8c8d' title "
              "'linear softmax', $net with lines lw 2 lc rgb '#8e44ad' "
              "title 'two-layer net, ReLU'");
@@ -926,43 +1015,80 @@ static double training_accuracy(const model *m, matrix X, const int *y,
     return result;
 }
 
-// The tutorial's first model. losses[iterations]. False if it diverged.
-static bool run_linear(model *m, matrix X, const int *y, int iterations,
-                       double step, double reg, double *losses,
-                       plotter *pl)
+// The network as a Graphviz diagram, from its sizes (file mode only).
+static void draw_network(plotter *pl, int hidden)
+{
+    FILE *dot = plot_diagram_begin(pl, "network");
+    if (!dot)
+        return;
+    int shown = hidden <= 6 ? hidden : 5;     // draw at most 6 units
+    fprintf(dot, "digraph network {\n"
+            "graph [fontname=\"DejaVu Sans\", fontsize=11, rankdir=LR, "
+            "nodesep=0.2, ranksep=0.9];\n"
+            "node [fontname=\"DejaVu Sans\", fontsize=11, shape=circle, "
+            "style=filled, fillcolor=\"#e8eef7\", color=\"#4a6fa5\"];\n"
+            "edge [color=\"#666666\", arrowsize=0.6];\n");
+    for (int d = 0; d < D; d++)
+        fprintf(dot, "x%d [label=<x<sub>%d</sub>>];\n", d, d + 1);
+    for (int u = 0; u < shown; u++)
+        fprintf(dot, "h%d [label=\"ReLU\", fontsize=9];\n", u);
+    if (shown < hidden)
+        fprintf(dot, "h%d [label=\"%d more\", shape=plaintext, "
+                "style=\"\"];\n", shown, hidden - shown);
+    for (int k = 0; k < K; k++)
+        fprintf(dot, "p%d [label=<p<sub>%d</sub>>, fillcolor=\"#f7ebe8\"];"
+                "\n", k, k);
+    int drawn = shown < hidden ? shown + 1 : shown;
+    for (int u = 0; u < drawn; u++) {
+        for (int d = 0; d < D; d++)
+            fprintf(dot, "x%d -> h%d;\n", d, u);
+        for (int k = 0; k < K; k++)
+            fprintf(dot, "h%d -> p%d;\n", u, k);
+    }
+    fprintf(dot, "label=\"%d inputs, %d ReLU units (W %d x %d), softmax "
+            "over %d classes (W2 %d x %d)\";\n}\n", D, hidden, D, hidden,
+            K, hidden, K);
+    plot_diagram_end(pl, dot);
+}
+
+// The tutorial's first model. 0, or 1 if it diverged.
+static int run_linear(model *m, matrix X, const int *y, int iterations,
+                      double step, double reg, monitor *mo, plotter *pl)
 {
     printf("\nlinear softmax classifier: %d iterations, step size %g, "
            "reg %g\n", iterations, step, reg);
     printf("gradient check, linear classifier at its start: relative "
            "error %.1e\n", gradient_check(m, X, y, reg));
-    if (!train_reference(m, X, y, iterations, step, reg, 100, losses))
-        return false;
+    mo->print_every = 100;
+    int status = train_reference(m, X, y, iterations, step, reg, mo);
+    if (status)
+        return status;
     printf("training accuracy: %.2f\n", training_accuracy(m, X, y, reg));
     draw_regions(pl, "linear-regions", "linear softmax classifier", m, X,
                  y);
-    return true;
+    return 0;
 }
 
 // The tutorial's second model, trained with the fast code unless
-// `reference`. Its training time goes to stderr.
-static bool run_net(model *m, matrix X, const int *y, int iterations,
-                    double step, double reg, bool reference,
-                    double *losses, uint32_t seed, plotter *pl)
+// `reference`. Its training time goes to stderr. 0, or 1 if it diverged.
+static int run_net(model *m, matrix X, const int *y, int iterations,
+                   double step, double reg, bool reference, monitor *mo,
+                   uint32_t seed, plotter *pl)
 {
     printf("\ntwo-layer net: %d ReLU units, %d iterations, step size %g, "
            "reg %g\n", m->hidden, iterations, step, reg);
     double start = nn_seconds();
     clock_t cpu_start = clock();
-    bool ok = reference ? train_reference(m, X, y, iterations, step, reg,
-                                          1000, losses)
-                        : train_fast(m, X, y, iterations, step, reg, 1000,
-                                     losses);
+    mo->print_every = 1000;
+    int status = reference
+                 ? train_reference(m, X, y, iterations, step, reg, mo)
+                 : train_fast(m, X, y, iterations, step, reg, mo);
     double cpu = (double)(clock() - cpu_start) / CLOCKS_PER_SEC;
     fprintf(stderr, "net training: %d iterations in %.4f s, CPU %.4f s "
             "(%s)\n", iterations, nn_seconds() - start, cpu,
             reference ? "reference" : "fast");
-    if (!ok)
-        return false;
+    if (status)
+        return status;
     printf("training accuracy: %.2f\n", training_accuracy(m, X, y, reg));
     model check = random_net(10, seed + 1);
     printf("gradient check, random net of 10 units: relative error "
@@ -974,43 +1100,72 @@ static bool run_net(model *m, matrix X, const int *y, int iterations,
     snprintf(title, sizeof title, "two-layer net, %d ReLU units",
              m->hidden);
     draw_regions(pl, "net-regions", title, m, X, y);
-    return true;
+    return 0;
+}
+
+// The chapter's flags, with the tutorial's values as defaults.
+typedef struct {
+    int points, hidden, linear_iterations, iterations;
+    double step, reg;
+    const char *only;
+    bool reference;
+} flags;
+
+// Parse the command line into f and common: CLI_CONTINUE or a status.
+static int parse_flags(flags *f, cli_common *common, int argc,
+                       char **argv)
+{
+    cli_option options[] = {
+        {.name = "--points", .type = CLI_INT, .value = &f->points,
+         .help = "points per arm", .min = 2, .max = 100000},
+        {.name = "--hidden", .type = CLI_INT, .value = &f->hidden,
+         .help = "ReLU units in the hidden layer", .min = 1,
+         .max = 10000},
+        {.name = "--linear-iterations", .type = CLI_INT,
+         .value = &f->linear_iterations,
+         .help = "gradient steps of the linear classifier", .min = 1,
+         .max = 10000000},
+        {.name = "--iterations", .type = CLI_INT, .value = &f->iterations,
+         .help = "gradient steps of the two-layer net", .min = 1,
+         .max = 10000000},
+        {.name = "--lr", .type = CLI_DOUBLE, .value = &f->step,
+         .help = "step size (learning rate)", .min = 0, .max = 1000,
+         .open_min = true},
+        {.name = "--reg", .type = CLI_DOUBLE, .value = &f->reg,
+         .help = "L2 regularisation strength lambda", .min = 0,
+         .max = 1000},
+        {.name = "--only", .type = CLI_CHOICE, .value = &f->only,
+         .help = "train only one model", .choices = "both|linear|net"},
+        {.name = "--reference", .type = CLI_FLAG, .value = &f->reference,
+         .help = "train the net with the plain matrix code"},
+    };
+    int status = cli_parse(common, options, CLI_COUNT(options), argc,
+                           argv, "chapter 6: softmax and a ReLU layer on "
+                           "the spiral");
+    if (status != CLI_CONTINUE)
+        return status;
+    if (common->quick && f->iterations > 1000)
+        f->iterations = 1000;
+    // the points, the scratch of a pass (five (n, h) and three (n, K)
+    // arrays, counting the fast code's) and the losses, in doubles
+    size_t n = nn_size_mul((size_t)f->points, K);
+    size_t doubles = nn_size_mul(n, nn_size_add(nn_size_mul(
+        (size_t)f->hidden, 5), 3 * K + D + 1));
+    doubles = nn_size_add(doubles, (size_t)f->linear_iterations
+                                   + (size_t)f->iterations);
+    return cli_check_memory(common, nn_size_mul(doubles, sizeof(double)),
+                            "--points, --hidden or --iterations");
 }
 
 int main(int argc, char **argv)
 {
-    int points = 100, hidden = 100, linear_iterations = 1000;
-    int iterations = 10000;
-    double step = 1.0, reg = 1e-3;
-    const char *only = "both";
-    bool reference = false;
-    cli_option options[] = {
-        {"--points", CLI_INT, &points, "points per arm", .min = 2,
-         .max = 100000},
-        {"--hidden", CLI_INT, &hidden, "ReLU units in the hidden layer",
-         .min = 1, .max = 10000},
-        {"--linear-iterations", CLI_INT, &linear_iterations,
-         "gradient steps of the linear classifier", .min = 1,
-         .max = 10000000},
-        {"--iterations", CLI_INT, &iterations,
-         "gradient steps of the two-layer net", .min = 1, .max = 10000000},
-        {"--lr", CLI_DOUBLE, &step, "step size (learning rate)", .min = 0,
-         .max = 1000, .open_min = true},
-        {"--reg", CLI_DOUBLE, &reg, "L2 regularisation strength lambda",
-         .min = 0, .max = 1000},
-        {"--only", CLI_CHOICE, &only, "train only one model",
-         .choices = "both|linear|net"},
-        {"--reference", CLI_FLAG, &reference,
-         "train the net with the plain matrix code (slower)", .min = 0},
-    };
+    flags f = {.points = 100, .hidden = 100, .linear_iterations = 1000,
+               .iterations = 10000, .step = 1.0, .reg = 1e-3,
+               .only = "both"};
     cli_common common;
-    int status = cli_parse(&common, options, CLI_COUNT(options), argc,
-                           argv, "chapter 6: softmax and a ReLU layer on the "
-                           "spiral");
+    int status = parse_flags(&f, &common, argc, argv);
     if (status != CLI_CONTINUE)
         return status;
-    if (common.quick && iterations > 1000)
-        iterations = 1000;
     plotter pl;
     if (plot_init(&pl, common.plot, common.out) != 0)
         return 2;
@@ -1018,48 +1173,50 @@ int main(int argc, char **argv)
     // np.random.seed(0); the spiral: 300 randn
     rng r;
     rng_seed(&r, common.seed);
-    int n = points * K;
+    int n = f.points * K;
     matrix X = mat_alloc(n, D);                 // (n, D)
     int *y = nn_alloc((size_t)n, sizeof *y);    // (n)
-    data_spiral(&r, X.data, y, points, K);
-    printf("spiral: %d arms of %d points, seed %u\n", K, points,
+    data_spiral(&r, X.data, y, f.points, K);
+    printf("spiral: %d arms of %d points, seed %u\n", K, f.points,
            common.seed);
     draw_data(&pl, X, y);
+    draw_network(&pl, f.hidden);
 
     // W = 0.01 * randn(D, K), b = 0; then W = 0.01 * randn(D, h),
     // W2 = 0.01 * randn(h, K), b = b2 = 0: the notebook's order of draws
     model linear = model_alloc(D, 0, K);
     init_gaussian(linear.W, 0.01, &r);
-    model net = model_alloc(D, hidden, K);
+    model net = model_alloc(D, f.hidden, K);
     init_gaussian(net.W, 0.01, &r);
     init_gaussian(net.W2, 0.01, &r);
 
-    double *linear_losses = nn_alloc((size_t)linear_iterations,
-                                     sizeof(double));
-    double *net_losses = nn_alloc((size_t)iterations, sizeof(double));
+    // A step of the penalty alone scales W by 1 - lr reg: past 2 it
+    // flips and grows, and then the culprit is --reg, not the data.
+    monitor linear_mo = {.common = &common,
+                         .hint = f.step * f.reg >= 2.0 ? "lower --reg"
+                                                       : "lower --lr"};
+    monitor net_mo = linear_mo;
+    linear_mo.losses = nn_alloc((size_t)f.linear_iterations,
+                                sizeof(double));
+    net_mo.losses = nn_alloc((size_t)f.iterations, sizeof(double));
     status = 0;
-    if (strcmp(only, "net") != 0
-        && !run_linear(&linear, X, y, linear_iterations, step, reg,
-                       linear_losses, &pl))
-        status = 1;
-    if (status == 0 && strcmp(only, "linear") != 0
-        && !run_net(&net, X, y, iterations, step, reg, reference,
-                    net_losses, common.seed, &pl))
-        status = 1;
-    if (status == 0 && strcmp(only, "both") == 0)
-        draw_losses(&pl, linear_losses, linear_iterations, net_losses,
-                    iterations);
-    if (status != 0)
-        fprintf(stderr, "%s: the loss diverged (step size %g); try a "
-                "smaller --lr\n", common.program, step);
+    if (strcmp(f.only, "net") != 0)
+        status = run_linear(&linear, X, y, f.linear_iterations, f.step,
+                            f.reg, &linear_mo, &pl);
+    if (status == 0 && strcmp(f.only, "linear") != 0)
+        status = run_net(&net, X, y, f.iterations, f.step, f.reg,
+                         f.reference, &net_mo, common.seed, &pl);
+    if (status == 0 && strcmp(f.only, "both") == 0)
+        draw_losses(&pl, linear_mo.losses, f.linear_iterations,
+                    net_mo.losses, f.iterations);
 
     model_free(&linear);
     model_free(&net);
-    free(linear_losses);
-    free(net_losses);
+    free(linear_mo.losses);
+    free(net_mo.losses);
     mat_free(&X);
     free(y);
-    return status;
+    return plot_close(&pl) == 0 || status ? status : 1;
 }
 
 /**
@@ -1130,7 +1287,22 @@ on stderr; in the book's run (it varies with the machine and its load):
 ```
 
 Compare `build/bin/06-softmax-spiral --only net --plot none` with the
-same command plus `--reference`, the plain version.
+same command plus `--reference`, the plain version. Both print NumPy's
+first lines. They add the same numbers in different orders, so late in
+the run their last printed digits may part, as NumPy's own run parts
+from both; chapter 7 looks at such differences closely.
+
+## Summary
+
+- A linear softmax classifier cuts the plane into convex slices and
+  cannot follow the spiral.
+- Softmax with cross-entropy has the gradient "probabilities minus
+  one-hot labels".
+- A hidden layer of ReLUs makes the boundaries piecewise linear and
+  bendable; the backward pass adds one factor, $[z > 0]$.
+- Central differences check every backward formula.
+- The same mathematics runs much faster when the element-wise work is
+  fused around a few large products (optional section).
 
 ## Exercises
 

@@ -78,3 +78,26 @@ run 3 5; want 1 '^exercise 3: not yet - .* too; the goal is the limit'
 run 3 8; want 1 '^exercise 3: not yet - .* overshoot'
 run 3 0; want 2 'a step size above 0'
 run 1; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)
+# A penalty step lr x reg past 2 blows the weights up: the message
+# names --reg, not --lr.
+add_test(NAME ch06_diverges_names_reg
+         COMMAND ${EXPECT} --status 1 --lines-stderr 1
+                 --stderr "diverged.*lower --reg"
+                 -- ${CHAPTER_BIN} --only linear --reg 1000 --plot none)
+# Flags that would need more memory than the budget: one line, exit 2.
+add_test(NAME ch06_memory_budget
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "memory budget: lower --points, --hidden"
+                 -- ${CHAPTER_BIN} --points 100000 --hidden 10000)
+# The terminal form of the regions: every cell a glyph, with its key.
+add_test(NAME ch06_dumb_regions
+         COMMAND ${EXPECT} --match "^[|][ .:ox+]+[|]$"
+                 --match "points of class 0..2: o x [+]; their regions"
+                 -- ${CHAPTER_BIN} --quick --only linear --plot dumb)
+# The network diagram, written from the program's own sizes.
+add_test(NAME ch06_network_diagram
+         COMMAND sh -c "out=$(mktemp -d) && trap 'rm -rf \"$out\"' EXIT
+\"$1\" --quick --only linear --hidden 7 --plot file --out \"$out\" \
+  > /dev/null || exit 1
+grep -q '7 ReLU units (W 2 x 7)' \"$out/network.dot\" \
+  && grep -c -- '-> p2;' \"$out/network.dot\" | grep -qx 6" sh ${CHAPTER_BIN})

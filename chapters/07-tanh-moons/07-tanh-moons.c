@@ -364,6 +364,15 @@ printed loss shows; only the step is $N$ times longer than it looks.
 The parameters are one block, as in chapter 6: $W_1$, $b_1$, $W_2$,
 $b_2$ in that order, with a gradient block of the same layout. We name
 them as the tutorial does.
+
+The tutorial draws the initial weights from a normal distribution
+divided by the square root of the layer's number of inputs: $W_1$ by
+$\sqrt 2$, $W_2$ by $\sqrt h$. Each unit then starts with a weighted
+sum of roughly unit size, in the steep middle of its $\tanh$ rather
+than flat in saturation, whatever the width of the layer. This is the
+scaling Glorot and Bengio analysed for such networks [@glorot2010]
+(their version averages the numbers of inputs and outputs). Chapter
+6's fixed $0.01$ works there only because its layers are so narrow.
 */
 
 typedef struct {
@@ -1616,10 +1625,11 @@ part at 2000. Then something else happens: the loss *rises*, from
 iteration 1000 to 3000, and stays up. Gradient descent with a small
 enough step never raises the loss, so the step is not small enough
 there, and that is where a difference in the sixteenth digit can grow,
-pass after pass, into one in the fourth. The section on the sharpness
-above says what "small enough" means: fixed steps can settle only where
-the sharpness is below $2/(\epsilon N)$, here 1. Here is the sharpness
-the program measured at every printed iteration:
+pass after pass, into one in the fourth. The section
+[How sharp is the valley?](#sec-moons-sharpness) says what "small
+enough" means: fixed steps can settle only where the sharpness is below
+$2/(\epsilon N)$, here 1. Here is the sharpness the program measured
+at every printed iteration:
 
 ```{.output file="07-tanh-moons" from="sharpness (" to="19000"}
 ```

@@ -119,3 +119,19 @@ run 2 1; want 1 '^exercise 2: not yet - .* still 0[.]9[0-9]*; the goal'
 run 2 3; want 1 '^exercise 2: not yet - .* Take a weaker'
 run 5 1; want 2 'takes no ANSWER'
 run 4; want 2 'no automatic check'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh)
+add_test(NAME ch07_memory_budget
+         COMMAND ${EXPECT} --status 2 --lines-stderr 1
+                 --stderr "memory budget: lower --points, --test-points"
+                 -- ${CHAPTER_BIN} --test-points 10000000 --hidden 10000)
+# The terminal form of a boundary: every cell a glyph, with its key.
+add_test(NAME ch07_dumb_regions
+         COMMAND ${EXPECT} --match "^[|][ :ox]+[|]$"
+                 --match "o class 0 +x class 1"
+                 -- ${CHAPTER_BIN} --quick --only logreg --plot dumb)
+# The network diagram, written from the program's own sizes.
+add_test(NAME ch07_network_diagram
+         COMMAND sh -c "out=$(mktemp -d) && trap 'rm -rf \"$out\"' EXIT
+\"$1\" --quick --only logreg --hidden 5 --plot file --out \"$out\" \
+  > /dev/null || exit 1
+grep -q '5 tanh units (W1 2 x 5)' \"$out/network.dot\" \
+  && grep -c -- '-> p1;' \"$out/network.dot\" | grep -qx 5" sh ${CHAPTER_BIN})
