@@ -156,7 +156,7 @@ check_5() {
 # Exercise 8: softmax outputs. The network line says so, the derivative
 # checks pass ex4's bound 1e-9, the finite-difference product agrees
 # with the exact one as well as the tests ask of the sigmoid net, and
-# the quick run gets at least 0.9 of the training images right.
+# the quick run gets at least 0.85 of the training images right.
 check_8() {
     run --quick --no-compare
     net=$(grep '^network ' "$out" | head -n 1)
@@ -185,10 +185,10 @@ check_8() {
         not_yet 8 "the checks pass, but on the digits the" \
             "finite-difference product differs from the exact one by" \
             "${fd:-nothing}; the goal is below 1e-5"
-    elif [ -z "$acc" ] || ! holds 'a >= 0.9' -v a="$acc"; then
+    elif [ -z "$acc" ] || ! holds 'a >= 0.85' -v a="$acc"; then
         not_yet 8 "the checks pass, but the quick run gets only" \
             "${acc:-no} of the training images right; the goal is at" \
-            "least 0.9"
+            "least 0.85"
     else
         reached 8 "softmax outputs: the checks give $g0, $g3 and $h3," \
             "the products agree to $fd, and the quick run gets $acc of" \

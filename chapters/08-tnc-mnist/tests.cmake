@@ -145,12 +145,9 @@ add_test(NAME ch08_bad_idx_good_trains
 set_tests_properties(ch08_bad_idx_good_trains PROPERTIES
                      FIXTURES_REQUIRED bad_idx_dirs)
 
-add_test(NAME ch08_no_gnuplot
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
-                 "^training accuracy: " ${CHAPTER_BIN} --quick)
-# Same seed, same bytes on stdout; another seed, other weights.
-add_test(NAME ch08_reproducible
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN} --quick)
+# An unknown flag, no gnuplot, same seed same bytes, and every broken
+# data set of tests/make_bad_idx.c (tests/chapter.cmake).
+nn_chapter_tests(RESULT "^training accuracy: " DATA)
 # The ink lists give the same bytes on any number of threads, and the
 # same initial cost as mat_gemm.
 add_test(NAME ch08_threads_same_output

@@ -234,11 +234,12 @@ When to stop is the heart of the method:
   along the preconditioned steepest descent $-M^{-1} g$.
 - $p$ stops pointing downhill ($g^T p > 0$): undo the last step, stop.
 - At most `--max-cg` products, and never so many that the line search
-  would find the budget empty. TNC's cap is $\min(50, n/2)$, 50 here;
-  ours is 10 by default. Late in a run Nash's test lets the loop go on,
-  and with a cap of 50 one direction can eat a sixth of the whole
-  budget; many cheaper directions spend it better on this problem, as
-  the comparison at the end of the chapter shows.
+  would find the budget empty. TNC's cap is $\min(50, n/2)$, which is
+  50 for any network worth the name; ours is 10 by default. Late in a
+  run Nash's test lets the loop go on, and with a cap of 50 one
+  direction can take a large share of the budget: fewer, better
+  directions. The chapter runs both caps and shows which spends a
+  budget better on its problem.
 */
 
 typedef struct {
