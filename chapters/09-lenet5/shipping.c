@@ -855,17 +855,21 @@ static void draw_confusion(plotter *pl, const run *R, const digits *d)
         return;
     enum { K = N_CLASSES };
     double count[K * K] = {0};
-    int cells[K * K], most = 1;
+    int most = 1;
     for (int i = 0; i < d->n_test; i++)
         count[d->test_y[i] * K + R->predicted[i]] += 1;
-    for (int i = 0; i < K * K; i++) {
+    for (int i = 0; i < K * K; i++)
         most = count[i] > most ? (int)count[i] : most;
-        cells[i] = count[i] == 0 ? -1 : count[i] < 10 ? 0
-                 : count[i] < 100 ? 1 : 2;
-    }
     plot_grid(p, "$count", count, K, K, 0, K - 1, 0, K - 1);
-    plot_ascii_cells(p, "label (row) against answer (column)", cells, K,
-                     K, ".o#", ". 1-9 images   o 10-99   # 100 or more");
+    plot_ascii_note(p, "confusion: a row per label, a column per answer "
+                    "(0 to 9)");
+    for (int row = 0; row < K; row++) {     // the counts as a table
+        char line[128] = "";
+        for (int col = 0; col < K; col++)
+            snprintf(line + strlen(line), sizeof line - strlen(line),
+                     "%6d", (int)count[row * K + col]);
+        plot_ascii_note(p, "label %d:%s", row, line);
+    }
     plot_cmd(p, "set palette defined (0 'white', 1 '#1f77b4')");
     plot_cmd(p, "set logscale cb; set cbrange [1:%d]", most);
     plot_cmd(p, "set cblabel 'images (log scale)'");
@@ -969,12 +973,12 @@ static int parse_flags(settings *s, int argc, char **argv)
     };
     cli_option options[] = {
         {.name = "--model", .type = CLI_CHOICE, .value = &s->which,
-         .help = "the dense net, LeNet-5, or both",
+         .help = "which network(s)",
          .choices = "mlp|lenet5|both"},
         {.name = "--data", .type = CLI_STRING, .value = &s->data,
          .help = "mnist, fashion, or an IDX directory", .arg = "DIR"},
         {.name = "--recipe", .type = CLI_CHOICE, .value = &s->recipes,
-         .help = "ours (flags below), keras, both",
+         .help = "training recipe",
          .choices = "ours|keras|both"},
         {.name = "--epochs", .type = CLI_INT, .value = &s->ours.epochs,
          .help = "passes over the training set", .min = 1, .max = 10000},
@@ -986,7 +990,7 @@ static int parse_flags(settings *s, int argc, char **argv)
          .value = &s->ours.momentum, .help = "momentum, 0: plain SGD",
          .max = 0.999},
         {.name = "--schedule", .type = CLI_CHOICE, .value = &s->schedule,
-         .help = "the learning rate over time",
+         .help = "lr over time",
          .choices = "linear|constant"},
         {.name = "--threads", .type = CLI_INT, .value = &s->threads,
          .help = "threads that share each batch", .min = 1,
@@ -1000,7 +1004,7 @@ static int parse_flags(settings *s, int argc, char **argv)
         {.name = "--gradcheck", .type = CLI_STRING, .value = &s->gradcheck,
          .help = "a layer, mlp, lenet5 or all", .arg = "NAME"},
         {.name = "--check", .type = CLI_FLAG, .value = &s->check,
-         .help = "fail unless MNIST's accuracy targets are met"},
+         .help = "fail below the MNIST accuracy targets"},
         {.name = "--peak", .type = CLI_FLAG, .value = &s->peak,
          .help = "measure the matrix product's rate"},
         {.name = "--time-conv", .type = CLI_FLAG, .value = &s->time_conv,
