@@ -1233,10 +1233,11 @@ checks them all). Give a number you found as `ANSWER=`.
    bound for sizes uniform on $[0, 1)$, as the beans' are. Then let the
    run confirm it: run a little below and a little above your bound and
    read the printed mean. Finally run `--lr 1.8` with `--seed 0`, `1`
-   and `2`: above the bound the runs end at quite different weights,
-   yet none of them runs away. Why can a run survive updates whose mean
-   square factor exceeds one? (Compare the mean of the logarithms of
-   the factors, which decides what a long product does.)
+   and `2`: above the bound, stochastic descent on $w$ ends at quite
+   different weights in the three runs, yet in none of them does it
+   diverge. Why can a run survive updates whose mean square factor
+   exceeds one? (Compare the mean of the logarithms of the factors,
+   which decides what a long product does.)
    (check: `make check-03 EXERCISE=2 ANSWER=<your bound>`)
 3. Run with `--batch 500`: the mini-batch is now all beans. Check that
    it arrives exactly at the full-batch prediction, and explain why

@@ -37,11 +37,8 @@ add_test(NAME ch03_help
                  --match "--lr X .*default 0.1"
                  --match "--batch N .*default 10"
                  --match "--beans N .*default 500" -- ${CHAPTER_BIN} --help)
-add_test(NAME ch03_no_gnuplot
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh "^mini-batch "
-                 ${CHAPTER_BIN} --quick)
-add_test(NAME ch03_reproducible
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN})
+# An unknown flag, no gnuplot, same seed same bytes (tests/chapter.cmake).
+nn_chapter_tests(RESULT "^mini-batch ")
 # The exercise checks (check.sh) against the unmodified program. The
 # code change of exercise 5 is not made: stochastic descent keeps its
 # constant rate, so it does not stay in the band, and a run of all
