@@ -13,9 +13,10 @@
 # arithmetic the chapter reached against this machine's measured
 # single-precision matrix-product peak (09-lenet5 --peak).
 #
-# Accuracy (skip with ACCURACY=0): the chapter's default recipe on MNIST's
-# 2,000 held-out digits and on Fashion-MNIST's 10,000 test images, both
-# networks, against the book's targets.
+# Accuracy (skip with ACCURACY=0): the chapter's default recipe on the
+# official 10,000 test images of MNIST and of Fashion-MNIST, both
+# networks, against the book's targets (MNIST: 0.980 and 0.990, as
+# 09-lenet5 --check asserts).
 #
 # Environment: BUILD (default build), THREADS, EPOCHS, ACCURACY, PYTHON
 # (default /usr/bin/python3: Debian's, which has numpy and torch),
@@ -113,7 +114,7 @@ if [ "$ACCURACY" != 0 ]; then
             acc=$(sed -n "s/^result: $model (ours) test accuracy \([0-9.]*\).*/\1/p" \
                   "$tmp/$data.out")
             case "$data/$model" in
-                mnist/mlp) need=0.95 ;; mnist/lenet5) need=0.97 ;;
+                mnist/mlp) need=0.98 ;; mnist/lenet5) need=0.99 ;;
                 fashion/mlp) need=0.86 ;; fashion/lenet5) need=0.88 ;;
             esac
             check "$data $model test accuracy" "$acc" ">=" "$need"
