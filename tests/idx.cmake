@@ -29,14 +29,7 @@ set_tests_properties(idx_reader PROPERTIES TIMEOUT 60)
 # Every broken data set of make_bad_idx, loaded as a chapter's --data
 # loads it: one line naming the problem, exit 2, well within the timeout
 # (the fifo case hung before idx.c opened only regular files).
-set(NN_BAD_IDX_EXPECT
-    "wrong-magic|not an IDX file" "truncated|truncated"
-    "huge-count|more than" "label-10|label 10 at index 7"
-    "trailing|5 trailing bytes" "empty|empty file"
-    "count-mismatch|39 labels" "no-labels|not found"
-    "test-size|images of 56x56, but the training images are 28x28"
-    "gzip-garbage|7 trailing bytes after the end of the gzip data"
-    "gzip-cut|truncated gzip" "fifo|not a regular file")
+# (NN_BAD_IDX_EXPECT, the cases and their messages: tests/chapter.cmake)
 foreach(pair ${NN_BAD_IDX_EXPECT})
   string(REPLACE "|" ";" pair "${pair}")
   list(GET pair 0 case)

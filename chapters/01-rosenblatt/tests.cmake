@@ -14,12 +14,8 @@ add_test(NAME ch01_default_run
 add_test(NAME ch01_diverges_cleanly
          COMMAND ${EXPECT} --status 1 --stderr "diverged" --lines-stderr 1
                  -- ${CHAPTER_BIN} --lr 50 --plot none)
-add_test(NAME ch01_no_gnuplot
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh "^w= "
-                 ${CHAPTER_BIN} --quick)
-# Same seed, same bytes; another seed, other beans.
-add_test(NAME ch01_reproducible
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN})
+# An unknown flag, no gnuplot, same seed same bytes (tests/chapter.cmake).
+nn_chapter_tests(RESULT "^w= ")
 # The exercise checks (check.sh) against the unmodified program. The
 # code change of exercise 6 is not made, so a run of all checks says
 # "not yet" and exits 1; right answers to exercises 2 and 3 are reached,

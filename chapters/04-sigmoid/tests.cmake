@@ -35,12 +35,8 @@ add_test(NAME ch04_bad_epochs
          COMMAND ${EXPECT} --status 2 --lines-stderr 1
                  --stderr "--epochs: bad value" -- ${CHAPTER_BIN}
                  --epochs -5 --plot none)
-add_test(NAME ch04_no_gnuplot
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
-                 "^cross-entropy: w= " ${CHAPTER_BIN} --quick)
-# Same seed, same bytes; another seed, other beans.
-add_test(NAME ch04_reproducible
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN} --quick)
+# An unknown flag, no gnuplot, same seed same bytes (tests/chapter.cmake).
+nn_chapter_tests(RESULT "^cross-entropy: w= ")
 # The exercise checks (check.sh) against the unmodified program. The
 # code change of exercise 5 (a gradient check) is not made, so a run of
 # all checks exits 1. The border of the cross-entropy fit and the pass

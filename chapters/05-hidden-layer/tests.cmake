@@ -49,12 +49,8 @@ add_test(NAME ch05_bad_lr
          COMMAND ${EXPECT} --status 2 --lines-stderr 1
                  --stderr "--lr: bad value" -- ${CHAPTER_BIN} --lr 0
                  --plot none)
-add_test(NAME ch05_no_gnuplot
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
-                 "^relative error = " ${CHAPTER_BIN} --quick)
-# Same seed, same bytes; another seed, other data.
-add_test(NAME ch05_reproducible
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN} --quick)
+# An unknown flag, no gnuplot, same seed same bytes (tests/chapter.cmake).
+nn_chapter_tests(RESULT "^relative error = ")
 # The exercise checks (check.sh) against the unmodified program. Neither
 # code change is made: the small network keeps two hidden units (not
 # yet, exercise 3) and the loss stays the squared error (not yet,

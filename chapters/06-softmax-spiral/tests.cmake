@@ -51,12 +51,8 @@ foreach(case "hidden|0" "points|1" "lr|0" "reg|-1" "iterations|-5"
                    --stderr "--${flag}: bad value"
                    -- ${CHAPTER_BIN} --${flag} ${value})
 endforeach()
-add_test(NAME ch06_no_gnuplot
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
-                 "^training accuracy: 0\\.49$" ${CHAPTER_BIN} --quick)
-# Same seed, same bytes; another seed, another spiral.
-add_test(NAME ch06_reproducible
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN} --quick)
+# An unknown flag, no gnuplot, same seed same bytes (tests/chapter.cmake).
+nn_chapter_tests(RESULT "^training accuracy: 0\\.49$")
 # The exercise checks (check.sh) against the unmodified program. Neither
 # code change is made: the units are still ReLUs (not yet, exercise 4)
 # and the spiral has three arms (not yet, exercise 5), so a run of all

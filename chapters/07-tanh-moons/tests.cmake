@@ -96,12 +96,8 @@ foreach(case "hidden|0" "passes|0" "lr|0" "noise|-1" "points|3"
                    --stderr "--${flag}: bad value"
                    -- ${CHAPTER_BIN} --${flag} ${value})
 endforeach()
-add_test(NAME ch07_no_gnuplot
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
-                 "^Loss after iteration 1000: 0\\.068947$" ${CHAPTER_BIN}
-                 --quick)
-add_test(NAME ch07_reproducible
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN} --quick)
+# An unknown flag, no gnuplot, same seed same bytes (tests/chapter.cmake).
+nn_chapter_tests(RESULT "^Loss after iteration 1000: 0\\.068947$")
 # The exercise checks (check.sh) against the unmodified program. Neither
 # code change is made: the gradient is still a sum, so --lr 2 diverges
 # (not yet, exercise 5), and there is one hidden layer (not yet,

@@ -50,8 +50,9 @@ grep '^check:' \"$f\"; n=$(grep -c '^check: .*: ok$' \"$f\"); \
                  ${CMAKE_BINARY_DIR})
 set_tests_properties(ch09_book_run_targets PROPERTIES SKIP_RETURN_CODE 77)
 # Same seed and thread count, same bytes; another seed, other numbers.
-add_test(NAME ch09_reproducible
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN} --quick)
+# An unknown flag, no gnuplot, same seed same bytes, and every broken
+# data set of tests/make_bad_idx.c (tests/chapter.cmake).
+nn_chapter_tests(RESULT "^result: lenet5 \\(ours\\) test accuracy" DATA)
 
 # Weights: save after training, load into a fresh run, same predictions
 # (same test accuracy and loss, to the last printed digit).
@@ -166,9 +167,6 @@ foreach(case
                    --stderr "${flag}: bad value" -- ${CHAPTER_BIN}
                    ${flag} ${value})
 endforeach()
-add_test(NAME ch09_rejects_unknown_flag
-         COMMAND ${EXPECT} --status 2 --lines-stderr 1
-                 --stderr "unknown flag" -- ${CHAPTER_BIN} --layers 3)
 add_test(NAME ch09_rejects_missing_data
          COMMAND ${EXPECT} --status 2 --lines-stderr 1
                  -- ${CHAPTER_BIN} --quick --plot none
@@ -178,10 +176,6 @@ add_test(NAME ch09_rejects_bad_gradcheck
                  --stderr "unknown layer" -- ${CHAPTER_BIN}
                  --gradcheck lstm)
 
-add_test(NAME ch09_no_gnuplot
-         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/no-gnuplot.sh
-                 "^result: lenet5 \\(ours\\) test accuracy"
-                 ${CHAPTER_BIN} --quick)
 
 # The exercise checks (check.sh) against the unmodified program, with
 # the twin beside it. Neither code change is made: the second
