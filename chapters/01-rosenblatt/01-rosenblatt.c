@@ -218,7 +218,7 @@ static void draw_fit(plotter *pl, const double *x, const double *y, int n,
     plot_cmd(p, "set title 'size-toxicity function'");
     plot_cmd(p, "set xlabel 'bean size'");
     plot_cmd(p, "set ylabel 'toxicity'");
-    plot_cmd(p, "set key top left");
+    plot_cmd(p, "set key top left box opaque");
     plot_cmd(p, "w = %.17g", w);
     plot_cmd(p, "plot [0:1] $beans with points pt 7 ps 0.6 "
                 "title 'beans', w * x with lines lw 2 "

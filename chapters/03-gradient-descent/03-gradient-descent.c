@@ -396,7 +396,7 @@ static void draw_costs(plotter *pl, double *const *traces,
     plot_cmd(p, "set xlabel 'update'");
     plot_cmd(p, "set ylabel 'e(w)'");
     plot_cmd(p, "set ytics 10");          // a label every decade
-    plot_cmd(p, "set key top right");
+    plot_cmd(p, "set key top right box opaque");
     plot_cmd(p, "set title 'mean squared error over all beans'");
     plot_descent_curves(p, descents, "e_star", "least squares e(w*)");
     plot_cmd(p, "set ylabel 'e(w) - e(w*)'");
@@ -456,7 +456,7 @@ static void draw_animation(plotter *pl, double *const *traces,
     plot_cmd(p, "set ylabel 'toxicity'");
     plot_cmd(p, "set xrange [0:1.2]");
     plot_cmd(p, "set yrange [0:1.5]");
-    plot_cmd(p, "set key top left");
+    plot_cmd(p, "set key top left box opaque");
     int shown = -1;
     for (int f = 0; f <= early + late; f++) {
         int u = frame_update(f, early, late, settled, n_updates);
