@@ -45,8 +45,8 @@ The *learning rate* $\alpha$ scales the step. Far from the minimum the
 slope is steep and the step is long; near it the slope flattens and the
 steps shrink by themselves. Note that
 $w - \alpha(2x^2 w - 2xy) = w + 2\alpha\,(y - w x)\,x$: this is exactly
-Rosenblatt's rule of chapter 1 with a learning rate of $2\alpha$. The rule
-that looked like a clever guess is walking downhill on the squared error.
+chapter 1's delta rule with a learning rate of $2\alpha$. The rule that
+looked like a clever guess is walking downhill on the squared error.
 */
 
 // The slope of one bean's squared error (y - w x)^2 at w:
@@ -87,8 +87,9 @@ program but never uses it: the step size replaces the learning rate.)
 The beans come from a *stream*: passes over all of them, each pass in a
 fresh random order. The tutorial walks through the beans in the order
 they were made, which is sorted by size, so every pass ends with the
-biggest beans and $w$ ends every pass leaning towards them (chapter 1
-saw this jitter). Shuffling removes that lean; `--in-order` puts it back.
+biggest beans and $w$ ends every pass leaning towards them (chapter 2
+measured this lean for chapter 1's neuron). Shuffling removes the lean;
+`--in-order` puts it back.
 All three variants draw the same stream from copies of the same
 generator, so they see the beans in the same order.
 */
