@@ -70,8 +70,8 @@ absorb it by tilting: the best such line is steeper than $1.2$. Chapter
 2 computes exactly how much steeper. The toolkit's generator is NumPy's
 own Mersenne Twister, so with seed 0 the C program sees the very beans
 the tutorial's Python program sees after `np.random.seed(0)` (the
-tutorial itself does not seed, so each of its runs draws other beans). `data_beans` in
-`common/data.c` is five lines long.
+tutorial itself does not seed, so each of its runs draws other beans).
+`data_beans` in `common/data.c` is five lines long.
 */
 
 /**
@@ -104,7 +104,8 @@ One *pass* (an epoch) shows the neuron every bean once, in order. The
 function below does one pass and returns the new weight.
 */
 
-// One update of the delta rule on the bean (x, y).
+// One update of the delta rule on the bean (x, y). The functions keep
+// the tutorial's name for the model.
 static double rosenblatt_update(double w, double x, double y, double alpha)
 {
     double predicted = w * x;           // y^ = w x
