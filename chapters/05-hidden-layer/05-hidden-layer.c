@@ -289,11 +289,12 @@ static int train_bean_net(const cli_common *common, plotter *pl,
                         accuracy);
         char where[32];
         snprintf(where, sizeof where, "pass %d", pass);
-        status = cli_check_loss(common, loss, first_loss, where,
-                                "lower --lr");
-        if (status != CLI_CONTINUE)
+        int guard = cli_check_loss(common, loss, first_loss, where,
+                                   "lower --lr");
+        if (guard != CLI_CONTINUE) {
+            status = guard;
             break;
-        status = 0;
+        }
         if (pass % report_every == 0 || pass == passes) {
             progress_clear(&bar);
             printf("%7d %9.6f %9.3f\n", pass, loss, accuracy);
@@ -1038,11 +1039,12 @@ static int train_net(const cli_common *common, trained *out,
             first_loss = batch_loss;
         char where[32];
         snprintf(where, sizeof where, "epoch %d", epoch);
-        status = cli_check_loss(common, batch_loss, first_loss, where,
-                                "lower --lr");
-        if (status != CLI_CONTINUE)
+        int guard = cli_check_loss(common, batch_loss, first_loss, where,
+                                   "lower --lr");
+        if (guard != CLI_CONTINUE) {
+            status = guard;
             break;
-        status = 0;
+        }
         bool report = epoch == how.epochs;
         for (int p = 1; p <= epoch; p *= 10)
             report |= p == epoch;
