@@ -14,7 +14,9 @@ asks again.
 
 This chapter runs three versions of that idea side by side on 500 beans,
 from the same starting weight, and watches how fast each one arrives and
-how calmly it stays.
+how calmly it stays. Then it gives the line its bias back and walks the
+narrow valley of chapter 2 on two parameters, where the steep direction
+limits the step and the flat one sets the pace.
 
 ```{.run chapter="03-gradient-descent"}
 ```
@@ -234,11 +236,12 @@ For stochastic descent the factor of one update is random,
 $1 - 2\alpha x^2$ for the bean $x$ drawn, and the average factor being
 small is not enough: a run multiplies many of them, and the spread of
 its ending grows with their *squares*. The mean square of the distance
-is multiplied at each update by $E\left[(1 - 2\alpha x^2)^2\right]$ (and
-the noise of single beans adds to it), so it stays bounded only while
-that mean is below one. The program prints it for the chosen $\alpha$;
-exercise 2 turns it into a bound on $\alpha$. Fixed-step descent
-cannot be faster than $0.01$ per update: it needs at least
+is multiplied at each update by $E\left[(1 - 2\alpha x^2)^2\right]$ (the
+noise of single beans adds terms that grow more slowly), so it stays
+bounded only while that mean is below one. The program prints it for
+the chosen $\alpha$; exercise 2 turns it into a bound on $\alpha$.
+
+Fixed-step descent cannot be faster than $0.01$ per update: it needs at least
 $(|w_0 - w^\ast| - 0.01)/0.01$ updates, however steep the slope.
 */
 
