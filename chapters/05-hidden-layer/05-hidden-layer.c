@@ -1292,7 +1292,8 @@ near $1$ and a side where it answers near $0$:
 ![How the 2-2-1 network bends its boundary on the disc-in-a-ring data:
 each hidden unit cuts the plane along a straight edge (left, middle);
 the output (right) follows both edges, dashed, and bends where they
-meet.](figures/05-hidden-layer/hidden-bend)
+meet. Filled points: the disc (label 1); open: the ring (label 0).
+](figures/05-hidden-layer/hidden-bend)
 
 The output has combined the two edges into a wedge. Its boundary runs
 along one edge, turns where the two come together, and runs back along
@@ -1895,11 +1896,14 @@ static void draw_hidden_lines(plotter *pl, const char *stem,
 
 The tutorial's `show_scatter_surface` draws the network's answer as a
 surface over the plane, with the beans at height $0$ (safe) or $1$
-(toxic). Gnuplot's `pm3d` draws the surface from every second point of
+(toxic). Gnuplot's `pm3d` draws the surface from every fourth point of
 the grid, half transparent so that the beans below it stay visible.
 */
 
-enum { SURFACE_SIDE = (GRID + 1) / 2 };   // every second grid point
+// Every fourth grid point: a smooth enough surface in a small file.
+enum { SURFACE_STEP = 4, SURFACE_SIDE = (GRID - 1) / SURFACE_STEP + 1 };
+_Static_assert((GRID - 1) % SURFACE_STEP == 0,
+               "the surface's points must include the grid's last one");
 
 // answers: the network's output on d's grid, (GRID^2).
 static void draw_surface(plotter *pl, const data_set *d,
@@ -1910,7 +1914,7 @@ static void draw_surface(plotter *pl, const data_set *d,
     for (int iy = 0; iy < SURFACE_SIDE; iy++)
         for (int ix = 0; ix < SURFACE_SIDE; ix++)
             coarse[iy * SURFACE_SIDE + ix] =
-                answers[2 * iy * GRID + 2 * ix];
+                answers[SURFACE_STEP * (iy * GRID + ix)];
     extent e = d->plane;
     plot *p = plot_begin(pl, "surface", 6, 4.5);
     plot_grid(p, "$surface", coarse, SURFACE_SIDE, SURFACE_SIDE, e.x0,
