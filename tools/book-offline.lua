@@ -13,3 +13,15 @@ function Link(link)
   end
   return pandoc.Span(inlines, {class = "url"})
 end
+
+-- EPUB: pandoc 2.17 copies a heading's MathML into the navigation
+-- document but does not declare it there (epubcheck OPF-014), so a
+-- formula in a heading becomes italic text in the EPUB ($w$ reads w).
+function Header(header)
+  if not FORMAT:match("epub") then return nil end
+  header.content = header.content:walk({
+    Math = function(math)
+      return pandoc.Emph({pandoc.Str(math.text:gsub("\\", ""))})
+    end})
+  return header
+end

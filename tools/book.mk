@@ -18,8 +18,8 @@
 BOOK_VERSION := $(shell cat VERSION 2>/dev/null || echo unversioned)
 BOOK_DATE := $(shell git log -1 --format=%cs 2>/dev/null || echo undated)
 BOOK_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
-BOOK_META := --citeproc --metadata version="$(BOOK_VERSION)" \
-             --metadata date="$(BOOK_DATE)"
+BOOK_META := --citeproc --metadata version="$(BOOK_VERSION)"
+BOOK_DATED := --metadata date="$(BOOK_DATE)"
 # Web addresses become text (no link leaves the HTML or the EPUB).
 BOOK_OFFLINE := --lua-filter tools/book-offline.lua
 BOOK_ENV := NN_RUNS_DIR=$(BUILD)/runs NN_FIGURES_DIR=$(BUILD)/figures \
@@ -74,7 +74,8 @@ $(BUILD)/cover.png: figures/diagrams/cover.dot
 # site is cut from it into pages.
 $(BUILD)/book.json: $(RUNS) $(DIAGRAMS) $(BOOK_SOURCES) $(BUILD)/colophon.tex
 	@$(BOOK_ENV) NN_SOURCE_LINKS=site \
-	pandoc book.md $(PANDOC_COMMON) $(BOOK_META) $(BOOK_OFFLINE) --to json \
+	pandoc book.md $(PANDOC_COMMON) $(BOOK_META) $(BOOK_DATED) \
+	    $(BOOK_OFFLINE) --to json \
 	    --output $@
 
 html: $(BUILD)/site/index.html
@@ -89,7 +90,8 @@ $(BUILD)/site/index.html: $(BUILD)/book.json $(SITE_TOOLS) \
 $(BUILD)/book.html: $(RUNS) $(DIAGRAMS) $(BOOK_SOURCES) \
                     $(BUILD)/colophon.tex
 	$(BOOK_ENV) \
-	pandoc book.md $(PANDOC_COMMON) $(BOOK_META) $(BOOK_OFFLINE) \
+	pandoc book.md $(PANDOC_COMMON) $(BOOK_META) $(BOOK_DATED) \
+	    $(BOOK_OFFLINE) \
 	    --to html5 --standalone \
 	    --self-contained --mathml --css tools/book.css \
 	    --highlight-style tango --output $@
@@ -111,23 +113,37 @@ $(BUILD)/colophon.tex: book-force
 	  '\clearpage' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
+# pandoc writes the LaTeX; pdflatex runs here, three times (contents,
+# then page references, then the index with its page numbers: imakeidx
+# runs makeindex itself, which only works in the folder of the .idx file,
+# so not under pandoc's own temporary folder). TEXINPUTS lets LaTeX find
+# the figures by their paths from the top of the repository.
 $(BUILD)/book.pdf: $(RUNS) $(DIAGRAMS) $(BOOK_SOURCES) $(BUILD)/colophon.tex
+	@mkdir -p $(BUILD)/pdf
 	$(BOOK_ENV) \
-	pandoc book.md $(PANDOC_COMMON) $(BOOK_META) --to latex \
-	    --pdf-engine pdflatex \
+	pandoc book.md $(PANDOC_COMMON) $(BOOK_META) --to latex --standalone \
 	    --metadata date="Version $(BOOK_VERSION), $(BOOK_DATE)" \
 	    --top-level-division chapter --highlight-style tango \
 	    --include-in-header tools/book-header.tex \
 	    --include-before-body $(BUILD)/colophon.tex \
 	    --variable documentclass=book --variable classoption=oneside \
 	    --variable geometry:margin=1in --variable fontsize=10pt \
-	    --variable colorlinks --output $@
+	    --variable colorlinks --output $(BUILD)/pdf/book.tex
+	@cd $(BUILD)/pdf && for pass in 1 2 3; do \
+	  TEXINPUTS="$(CURDIR):" SOURCE_DATE_EPOCH=$(BOOK_EPOCH) \
+	  FORCE_SOURCE_DATE=1 pdflatex -interaction=batchmode \
+	      -halt-on-error book.tex > /dev/null 2>&1 || { \
+	    grep -A8 "^!" book.log | head -n 30; \
+	    echo "book: pdflatex failed on $(BUILD)/pdf/book.tex (log:" \
+	         "$(BUILD)/pdf/book.log)" >&2; exit 1; }; done
+	@cp $(BUILD)/pdf/book.pdf $@
 	@echo "wrote $@"
 
 $(BUILD)/book.epub: $(RUNS) $(DIAGRAMS) $(BOOK_SOURCES) $(BUILD)/cover.png \
                     $(BUILD)/colophon.tex
 	$(BOOK_ENV) \
-	pandoc book.md $(PANDOC_COMMON) $(BOOK_META) $(BOOK_OFFLINE) \
+	pandoc book.md $(PANDOC_COMMON) $(BOOK_META) $(BOOK_DATED) \
+	    $(BOOK_OFFLINE) \
 	    --to epub3 --mathml \
 	    --metadata identifier="urn:nn-from-scratch-c:$(BOOK_VERSION)" \
 	    --epub-cover-image $(BUILD)/cover.png \

@@ -295,9 +295,12 @@ def svg_width(path):
     return float(m.group(1)) * (4 / 3 if m.group(2) == "pt" else 1)
 
 
-def mark_wide_and_long(pages, site):
-    """Class "wide" on figures too wide to shrink onto a phone, "long" on
-    inline code long enough that it may break across lines."""
+def mark_wide_and_split_code(pages, site):
+    """Class "wide" on figures too wide to shrink onto a phone. Inline
+    code never breaks inside a word (the CSS keeps it on one line), so a
+    long piece such as `build/bin/01-rosenblatt --plot dumb` is cut at
+    its spaces into pieces that each stay whole: a line may break
+    between "--plot" and "dumb"'s neighbours, never inside "--plot"."""
     for page in pages:
         def visit(el):
             if el["t"] == "Image":
@@ -305,9 +308,41 @@ def mark_wide_and_long(pages, site):
                 if src.endswith(".svg") and svg_width(
                         os.path.join(site, src)) > 700:
                     el["c"][0][1].append("wide")
-            elif el["t"] == "Code" and len(el["c"][1]) > 32:
-                el["c"][0][1].append("long")
+
+        def split_code(node):
+            if isinstance(node, dict):
+                for value in node.values():
+                    split_code(value)
+                return
+            if not isinstance(node, list):
+                return
+            k = 0
+            while k < len(node):
+                el = node[k]
+                split_code(el)
+                if isinstance(el, dict) and el.get("t") == "Code" \
+                        and len(el["c"][1]) > 24 and " " in el["c"][1]:
+                    attr, code = el["c"]
+                    words = re.split(r"(?<=\S) (?=\S)", code)
+                    # keep a flag with its value: "--plot dumb" stays one
+                    pieces = []
+                    for w in words:
+                        if pieces and pieces[-1].startswith("-") \
+                                and not w.startswith("-") \
+                                and " " not in pieces[-1]:
+                            pieces[-1] += " " + w
+                        else:
+                            pieces.append(w)
+                    parts = []
+                    for i, piece in enumerate(pieces):
+                        if i:
+                            parts.append({"t": "Space"})
+                        parts.append({"t": "Code", "c": [attr, piece]})
+                    node[k:k + 1] = [{"t": "Span", "c": [["", ["code-words"],
+                                                          []], parts]}]
+                k += 1
         walk(page.blocks, visit)
+        split_code(page.blocks)
 
 
 # --- the parts every page shares -----------------------------------------
@@ -401,14 +436,36 @@ def pandoc_page(doc, out, root):
 
 
 def fix_mathml(path):
-    """Chromium's MathML: parentheses in a script take no operator space
-    (so Theta^{(2)} does not read "Θ ( 2 )")."""
+    """Chromium's MathML: texmath marks a plain ( or ) stretchy, and
+    Chromium draws a stretchy parenthesis from glyph parts with room on
+    both sides, so Theta^{(2)} reads "Θ ( 2 )". A parenthesis typed
+    plainly does not stretch in TeX either; \left( \right) ones (which
+    texmath writes with fence="true") still do."""
     with open(path, encoding="utf-8") as f:
         page = f.read()
-    page = re.sub(r'<mo( stretchy="false")?( form="(?:prefix|postfix)")?>'
-                  r'([()\[\]])</mo>',
-                  lambda m: '<mo%s%s lspace="0" rspace="0">%s</mo>'
-                  % (m.group(1) or "", m.group(2) or "", m.group(3)), page)
+    # A pair around something tall (a fraction, a sum, a matrix) keeps
+    # stretching: that is what \left( \right) are for; texmath writes
+    # both alike, so tell them apart by what they enclose.
+    token = re.compile(r'<mo stretchy="true" form="(prefix|postfix)">'
+                       r'([()\[\]])</mo>|<(mfrac|munderover|munder|mover|'
+                       r'mtable|msqrt|mroot)\b')
+    flat, open_ = [], []    # flat: spans of parentheses to un-stretch
+    for m in token.finditer(page):
+        if m.group(3):
+            for entry in open_:
+                entry[1] = True
+        elif m.group(1) == "prefix":
+            open_.append([m.span(), False])
+        elif open_:
+            start, tall = open_.pop()
+            if not tall:
+                flat += [start, m.span()]
+        else:
+            flat.append(m.span())
+    flat += [entry[0] for entry in open_ if not entry[1]]
+    for a, b in sorted(flat, reverse=True):
+        page = (page[:a] + page[a:b].replace('stretchy="true"',
+                                             'stretchy="false"') + page[b:])
     with open(path, "w", encoding="utf-8") as f:
         f.write(page)
 
@@ -468,7 +525,7 @@ def main():
     number_sections(book["blocks"])
     pages = split(book["blocks"])
     sources = relink(pages, figures_dir, site)
-    mark_wide_and_long(pages, site)
+    mark_wide_and_split_code(pages, site)
     if cover:
         shutil.copyfile(cover, os.path.join(site, "cover.png"))
     with open(os.path.join(site, "search-index.js"), "w",

@@ -465,7 +465,9 @@ local function glossary_index(doc)
       -- an index entry names the chapter by its short title
       chapter = block.identifier
       title = pandoc.utils.stringify(block):gsub(":.*$", "")
-      in_glossary = block.classes:includes("backmatter")
+      -- (the preface and the back matter, unnumbered, only point ahead)
+      in_glossary = block.classes:includes("unnumbered")
+                    or block.classes:includes("backmatter")
                     or block.identifier == "app-glossary"
     elseif block.t == "CodeBlock" and block.classes:includes("index") then
       index_at = i
