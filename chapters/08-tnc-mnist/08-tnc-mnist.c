@@ -1288,8 +1288,8 @@ static void draw_hidden_units(plotter *pl, const double *theta,
     snprintf(title, sizeof title, "hidden units 1-%d of %d", shown,
              s.n_hidden);
     plot_ascii_cells(p, title, cells, side, width, "=-+#",
-                     "= below -r/2  - below -0.15 r  + above 0.15 r  "
-                     "# above r/2  (r: the largest |weight|)");
+                     "=: w < -r/2  -: w < -0.15r  +: w > 0.15r  "
+                     "#: w > r/2  (r: largest |w|)");
     plot_end(p);
     free(cells);
     free(tiles);
@@ -1398,9 +1398,18 @@ static void draw_costs(plotter *pl, const run_result *runs,
         plot_xy(p, name, runs[r].trace_evals, runs[r].trace_cost,
                 runs[r].n_trace);
     }
+    double lo = INFINITY, hi = 0.0;
+    for (int r = 0; r < n_runs; r++)
+        for (int k = 0; k < runs[r].n_trace; k++)
+            if (isfinite(runs[r].trace_cost[k])) {
+                lo = fmin(lo, runs[r].trace_cost[k]);
+                hi = fmax(hi, runs[r].trace_cost[k]);
+            }
     plot_cmd(p, "set logscale y");
-    plot_cmd(p, "set ytics ('0.1' 0.1, '0.2' 0.2, '0.5' 0.5, '1' 1, "
-             "'2' 2, '5' 5, '10' 10, '20' 20)");
+    if (lo > 0 && hi >= lo)
+        plot_cmd(p, "set yrange [%g:%g]", 0.85 * lo, 1.15 * hi);
+    plot_cmd(p, "set ytics ('0.2' 0.2, '0.3' 0.3, '0.5' 0.5, '1' 1, "
+             "'2' 2, '3' 3, '5' 5, '10' 10, '20' 20)");
     plot_cmd(p, "set xrange [0:%d]", evals);
     plot_cmd(p, "set xlabel 'evaluations of cost and gradient (or their "
              "equivalent)'");
@@ -1446,7 +1455,7 @@ static void draw_network(plotter *pl, layer_sizes s, int side)
     fprintf(dot, "  image [shape=box, label=\"%dx%d image\"];\n", side,
             side);
     fprintf(dot, "  inputs [shape=box, height=1.6, label=\"%d inputs\\n"
-            "(pixel / 255)\"];\n", s.n_in);
+            "(ink, 0 to 1)\"];\n", s.n_in);
     fprintf(dot, "  hidden [shape=box, height=1.1, label=\"%d hidden\\n"
             "sigmoid\"];\n", s.n_hidden);
     fprintf(dot, "  outputs [shape=box, height=0.8, label=\"%d outputs\\n"
@@ -1781,8 +1790,8 @@ static void print_checks(const double *theta0, int n, uint32_t seed)
 {
     double scale[4];
     scaling_check(scale);
-    printf("area averaging, largest difference from the known "
-           "averages: constant %.1e, left 7 columns %.1e, one pixel "
+    printf("area averaging against averages known in advance, largest "
+           "difference:\n  constant %.1e, left 7 columns %.1e, one pixel "
            "%.1e, 2x2 blocks %.1e\n", scale[0], scale[1], scale[2],
            scale[3]);
     printf("gradient check, lambda = 0: relative difference %.3e\n",
@@ -1791,9 +1800,10 @@ static void print_checks(const double *theta0, int n, uint32_t seed)
            gradient_check(3.0));
     printf("Hessian check, lambda = 3: relative difference %.3e\n",
            hessian_check(3.0, false));
-    printf("initial weights, np.random.seed(%u); uniform(-0.5, 0.5, %d):"
-           " first %.17g %.17g, last %.17g\n", (unsigned)seed, n,
-           theta0[0], theta0[1], theta0[n - 1]);
+    printf("initial weights: np.random.seed(%u); "
+           "np.random.uniform(-0.5, 0.5, %d)\n  first %.17g %.17g, "
+           "last %.17g\n", (unsigned)seed, n, theta0[0], theta0[1],
+           theta0[n - 1]);
 }
 
 // A finished run's costs through cli_check_loss: CLI_CONTINUE, or 1
@@ -1886,7 +1896,7 @@ static void report_methods(experiment *e, const method *methods,
 writes the training and test images as the network reads them, their
 labels, the initial weights, $\lambda$ and the budget into a temporary
 file, and runs `chapters/08-tnc-mnist/scipy_tnc.py` with Debian's
-`python3` (or `$NN_PYTHON`). The script computes the same cost as
+`/usr/bin/python3` (or `$NN_PYTHON`). The script computes the same cost as
 `evaluate` does, in NumPy, and hands it to `minimize(method='TNC',
 jac=True, options={'maxfun': ...})` with TNC's other settings at their
 defaults; it prints its results as `key value` lines, which this
@@ -1927,7 +1937,8 @@ static int compare_with_scipy(const experiment *e, const method *methods,
 {
     const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     const char *python = getenv("NN_PYTHON") ? getenv("NN_PYTHON")
-                                             : "python3";
+                         : access("/usr/bin/python3", X_OK) == 0
+                             ? "/usr/bin/python3" : "python3";
     char path[512], command[1400], line[256], version[32] = "?";
     snprintf(path, sizeof path, "%s/ch8-scipy-XXXXXX", tmp);
     int fd = mkstemp(path);
@@ -1960,9 +1971,8 @@ static int compare_with_scipy(const experiment *e, const method *methods,
                 python);
         return 1;
     }
-    printf("\nSciPy %s, minimize(method='TNC', jac=True, "
-           "options={'maxfun': %d}), CG cap %g:\n", version, e->evals,
-           v[8]);
+    printf("\nSciPy %s, method='TNC', jac=True, maxfun %d, CG cap %g:"
+           "\n", version, e->evals, v[8]);
     printf("  cost at the start: %.6f (this chapter's: %.6f)\n", v[0],
            methods[0].result.trace_cost[0]);
     printf("  %-33s %4s %5s %9s %6s %6s\n", "method", "nit", "nfev",
@@ -2149,7 +2159,7 @@ have, and the R-operator's Hessian product agrees with a central
 difference of gradients just as well. The initial weights are NumPy's
 draws (a test compares them with numbers NumPy itself printed):
 
-```{.output file="08-tnc-mnist" from="area averaging" to="initial weights"}
+```{.output file="08-tnc-mnist" from="area averaging" to="  first"}
 ```
 
 At the initial weights, the gradient through the ink lists is the one
@@ -2283,7 +2293,7 @@ then its result beside the chapter's truncated-Newton runs:
 ```
 
 The two optimizers follow the same plan but do not visit the same
-points: the section [Where this is not SciPy's TNC](#ch8-tnc) lists
+points: the section [Where this is not SciPy's TNC](#ch8-tnc-scipy) lists
 the differences, the rescaling of variables and cost above all. (TNC
 checks its budget between iterations, so its count of evaluations may
 end a little past `maxfun`.) Their times, SciPy's for `minimize` alone

@@ -3,18 +3,19 @@
 #
 #   sh test-draws.sh PROGRAM numpy-draws.txt
 #
-# PROGRAM --gradcheck prints "initial weights, np.random.seed(0);
-# uniform(-0.5, 0.5, 10285): first A B, last C"; numpy-draws.txt (made
+# PROGRAM --gradcheck prints "initial weights: np.random.seed(0);
+# np.random.uniform(-0.5, 0.5, 10285)" and under it "  first A B, last
+# C"; numpy-draws.txt (made
 # by numpy_draws.py with NumPy itself) holds NumPy's first, second and
 # last draw. The numbers are compared as doubles (17 digits against
 # NumPy's shortest form is no difference). Exit 0 when all three agree.
 program=$1
 reference=$2
-line=$("$program" --gradcheck --plot none | grep \
-    '^initial weights, np.random.seed(0); uniform(-0.5, 0.5, 10285): ')
-[ -n "$line" ] || { echo "FAIL: no initial weights line for 10285"; exit 1; }
-echo "$line"
-ours=$(printf '%s\n' "$line" | sed 's/.*: first //; s/, last / /')
+line=$("$program" --gradcheck --plot none | grep -A1 -x \
+    'initial weights: np.random.seed(0); np.random.uniform(-0.5, 0.5, 10285)' \
+    | sed -n 's/^  first \(.*\), last \(.*\)$/\1 \2/p')
+[ -n "$line" ] || { echo "FAIL: no initial weights for 10285"; exit 1; }
+ours=$line
 numpy=$(awk '$1 == "first" || $1 == "second" || $1 == "last" { print $2 }' \
     "$reference")
 # shellcheck disable=SC2086

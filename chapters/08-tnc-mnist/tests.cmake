@@ -12,7 +12,7 @@ set(EXPECT sh ${CMAKE_SOURCE_DIR}/tests/expect.sh)
 add_test(NAME ch08_gradient_check
          COMMAND ${EXPECT}
                  --match "^network 400-25-10: 10285 weights"
-                 --value "averages: constant " 0 1e-15
+                 --value "  constant " 0 1e-15
                  --value "left 7 columns " 0 1e-15
                  --value "one pixel " 0 1e-15
                  --value "2x2 blocks " 0 1e-15

@@ -578,7 +578,7 @@ void gradient_descent(run_result *res, double *x,
 
 
 /**
-## Where this is not SciPy's TNC
+## Where this is not SciPy's TNC {#ch8-tnc-scipy}
 
 The plan above is Nash's [@nash1984; @nash2000], and the parameters
 ($\mu$, $\eta$, the first trial step, the growing step limit, the
