@@ -881,7 +881,13 @@ static void descend_valley(plotter *pl, const double *x, const double *y,
                            bool quick)
 {
     bean_moments m = moments_of(x, y, n);
-    double w_star = (m.xy - m.x * m.y) / (m.xx - m.x * m.x);
+    double variance = m.xx - m.x * m.x;
+    if (!(variance > 1e-12 * m.xx)) {      // one size only: no valley
+        printf("\ntwo parameters: the beans need at least two different "
+               "sizes\n");
+        return;
+    }
+    double w_star = (m.xy - m.x * m.y) / variance;
     double b_star = m.y - w_star * m.x;
     double lambda[2], vx, vy;
     symmetric_eigen(lambda, &vx, &vy, m.xx, m.x, 1.0);
