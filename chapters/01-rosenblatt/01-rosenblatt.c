@@ -418,8 +418,9 @@ Where you found a number, give it as `ANSWER=`.
    `--beans 1000`?
 6. (Harder) Add a bias, $\hat y = w x + b$, with the update
    $b \leftarrow b + \alpha e$ next to the one for $w$. Let
-   `mean_squared_error` subtract it too, and print it after the weight
-   with `printf("b= %.6f\n", b)`. Goal: the last pass's mean squared
+   `mean_squared_error` subtract it too (the settling table may pass
+   $b = 0$), and print it after the weight with
+   `printf("b= %.6f\n", b)`. Goal: the last pass's mean squared
    error falls below 0.001, lower than the best line through the origin
    reaches, and $b$ settles between 0.03 and 0.1, near the noise's
    mean. Why does $w$ change when $b$ is free? Chapter 2 draws the
