@@ -356,15 +356,16 @@ static void draw_surface(plotter *pl, const double *errors, int n_w,
     plot_cmd(p, "set ylabel 'b' offset 1, 0");
     plot_cmd(p, "set zlabel 'e(w, b)' rotate by 90 offset 1, 0");
     plot_cmd(p, "set xtics 0, 0.5, %g offset 0, -0.3", w_hi);
-    plot_cmd(p, "set ytics %g, 0.5, %g", b_lo, b_hi);
+    // b's first label would collide with w's last one at the corner
+    plot_cmd(p, "set ytics %g, 0.5, %g", b_lo + 0.5, b_hi);
     plot_cmd(p, "set ztics 0, 1, %g", e_top);
-    plot_cmd(p, "set view 62, 28");
+    plot_cmd(p, "set view 62, 28, 1.15");
     plot_cmd(p, "set xyplane at 0");
     plot_cmd(p, "set zrange [0:%g]", e_top);
     plot_cmd(p, "set cbrange [0:%g]", e_top);
     plot_cmd(p, "set palette rgbformulae 33,13,10");
     plot_cmd(p, "unset colorbox");
-    plot_cmd(p, "set pm3d depthorder noborder");
+    plot_cmd(p, "set pm3d depthorder border retrace");   // no seams
     plot_cmd(p, "set style fill solid 1.0 noborder");
     plot_cmd(p, "set contour surface");
     plot_cmd(p, "set cntrparam levels discrete 0.01, 0.05, 0.15, 0.3, "
