@@ -284,10 +284,12 @@ static void error_surface(double *errors, int n_w, int n_b, double w_lo,
 ## Drawing
 
 Three figures: the cost curve $e(w)$ from the scan with its lowest point
-marked, the beans with the line of the best scanned weight (the
-tutorial's final plot), and the surface $e(w, b)$. The surface uses
-gnuplot's `splot` with `pm3d` colouring and contour lines projected onto
-the base plane, so the bowl and its map appear in one picture.
+marked; the beans with the line of the best scanned weight (the
+tutorial's final plot) and, beside it, the least-squares line with a
+bias; and the surface $e(w, b)$. The surface uses gnuplot's `splot` with
+`pm3d` colouring and contour lines drawn on the bowl itself. In a
+terminal (`--plot dumb`) the surface becomes a map of shades over the
+$(w, b)$ plane, darker where the cost is higher.
 */
 
 static void draw_cost_curve(plotter *pl, const double *errors, int n_scan,
