@@ -357,18 +357,48 @@ static int gp_finish(plotter *pl, plot_process *gp, const char *stem)
 
 static const char *window_terminal_names[] = {"", "qt", "wxt", "x11"};
 
-// Which interactive terminal does this gnuplot have? WINDOW_NONE if none.
+// Which interactive terminal does this gnuplot have? WINDOW_NONE if none
+// (or if gnuplot does not answer within the timeout).
 static plot_window_terminal find_window_terminal(void)
 {
-    FILE *f = popen("gnuplot -e 'print GPVAL_TERMINALS' 2>&1", "r");
-    if (!f)
+    int fds[2];
+    if (pipe(fds) != 0)
         return WINDOW_NONE;
-    char line[4096] = "";
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    line[n] = '\0';
-    pclose(f);
-    char padded[4100];
-    snprintf(padded, sizeof padded, " %s ", line);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                     O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addclose(&actions, fds[1]);
+    char *argv[] = {"gnuplot", "-e", "print GPVAL_TERMINALS", NULL};
+    pid_t pid;
+    int err = posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    if (err != 0) {
+        close(fds[0]);
+        return WINDOW_NONE;
+    }
+    char padded[4100] = " ";
+    size_t n = 1;
+    int timeout_ms = (int)(gnuplot_timeout() * 1000);
+    for (;;) {
+        struct pollfd in = {.fd = fds[0], .events = POLLIN};
+        if (poll(&in, 1, timeout_ms) <= 0)
+            break;
+        ssize_t got = read(fds[0], padded + n, sizeof padded - 2 - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fds[0]);
+    plot_process gp = {.pid = (int)pid, .fd = -1};
+    if (gp_wait(gp.pid, 1.0) == -1)
+        gp_kill(&gp, SIGTERM);
+    padded[n] = ' ';
+    padded[n + 1] = '\0';
     for (char *c = padded; *c; c++)
         if (*c == '\n')
             *c = ' ';
@@ -1136,10 +1166,18 @@ int plot_diagram_end(plotter *pl, FILE *dot)
    by itself once its window is closed. We wait for all of them, or for
    Enter when stdin is our terminal; then we stop whatever is left. */
 
-// Is stdin a terminal we may read from (we are in its foreground)?
-static bool stdin_is_our_terminal(void)
+// May a line on stdin end the wait? When stdin is the terminal we run in
+// (in its foreground: a background read would stop us), the reader's
+// Enter; when it is a pipe or a file (`echo | chapter`, a script), a line
+// or its end. Not /dev/null or another device: a program started from a
+// desktop would otherwise close its windows at once.
+static bool stdin_may_end_wait(void)
 {
-    return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+    if (isatty(STDIN_FILENO))
+        return tcgetpgrp(STDIN_FILENO) == getpgrp();
+    struct stat st;
+    return fstat(STDIN_FILENO, &st) == 0 &&
+           (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
 }
 
 int plot_close(plotter *pl)
@@ -1159,11 +1197,12 @@ int plot_close(plotter *pl)
             pl->windows[k].fd = -1;
         }
     }
-    bool watch_stdin = stdin_is_our_terminal();
+    bool watch_stdin = stdin_may_end_wait();
     fflush(stdout);
     fprintf(stderr, "close the figure window%s%s to finish\n",
             pl->n_windows > 1 ? "s" : "",
-            watch_stdin ? " (or press Enter here)" : "");
+            watch_stdin && isatty(STDIN_FILENO) ? " (or press Enter here)"
+                                                : "");
     int open = pl->n_windows;
     while (open > 0) {
         struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
