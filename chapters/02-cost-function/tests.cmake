@@ -74,3 +74,9 @@ add_test(NAME ch02_chapter1_replay
     exit !(small != \"\" && big != \"\" && slow != \"\" && small < 0 \\
            && big > 0 && abs(slow) < abs(small) && abs(slow) < abs(big))
   }'" sh ${CHAPTER_BIN})
+# In a terminal the surface is a map of shades with its legend, not a
+# blank 3-D panel.
+add_test(NAME ch02_dumb_surface
+         COMMAND ${EXPECT} --match "^e.w, b.: w from 0"
+                 --match "\\[ \\.:-=\\+\\*#%@\\]"
+                 -- ${CHAPTER_BIN} --quick --plot dumb)

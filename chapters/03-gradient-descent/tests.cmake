@@ -93,3 +93,9 @@ add_test(NAME ch03_valley_figures
 --out \"$d\" >/dev/null 2>&1 && for f in valley-descent valley-limit; do \
 test -s \"$d/$f.gif\" && test -s \"$d/$f.pdf\" || exit 1; done; \
 rm -rf \"$d\"" sh ${CHAPTER_BIN})
+# In a terminal the two (w, b) maps are grids of characters with a key.
+add_test(NAME ch03_dumb_maps
+         COMMAND ${EXPECT} --match "^descent on .w, b.$"
+                 --match "^\\. equal cost  \\* least squares  S stochastic"
+                 --match "^full batch near the limit$"
+                 -- ${CHAPTER_BIN} --quick --plot dumb)
