@@ -37,229 +37,17 @@ very same problem and puts the two side by side.
 #include <time.h>
 #include <unistd.h>
 
-#include "idx.h"
+#include "digits.h"
+#include "figures.h"
 #include "ink.h"
 #include "nn.h"
+#include "scipy.h"
 #include "tnc.h"
 
 /**
-## The digits
-
-MNIST [@lecun-mnist] is 60,000 training and 10,000 test images of
-handwritten digits, 28x28 pixels each, in the IDX format it is published
-in; `make deps` installs the four files, and the toolkit's `idx.h`
-([appendix](#app-toolkit)) reads them and checks them: the magic
-number, the sizes against the file's length, every label. `--data
-fashion` reads Fashion-MNIST instead, and `--data DIR` any directory of
-IDX files; a file that fails a check, or a test set whose images are
-not the size of the training images, stops the program with one line
-naming the problem.
-
-The course's 5,000 digits are MNIST digits too, 500 of each, scaled
-down to 20x20. We take the same amount the simplest reproducible way:
-the first 500 of each digit, in the training file's order (`--train N`
-takes N / 10 of each). The test images are all 10,000 of MNIST's test
-set, which no training run ever sees.
-
-Each pixel is a byte, 0 for blank paper up to 255 for full ink, and the
-network sees `byte / 255`. The tutorial puts one image in each row of
-its matrix `X` and inserts a first column of ones for the bias. We store
-the transpose: one *column* per image, and a first *row* of ones. The
-lecture writes the network for one column vector $a$ at a time
-($z = \Theta a$), and a matrix of columns lets us write the same formula
-for all images at once: $Z = \Theta A$.
-
-### From 28x28 to 20x20: averaging areas
-
-Shrinking an image means deciding what each new, larger pixel should
-hold. Picking the nearest old pixel would drop some old pixels entirely
-and keep others twice: thin strokes would break. Instead, lay the new
-20x20 grid over the old 28x28 one. Each new pixel covers a square of
-$28/20 = 1.4$ old pixels on a side, which overlaps some old pixels whole
-and others in part, and it gets the *average over its area*: every old
-pixel's value weighted by the area of the overlap, divided by the area
-of the square. No ink is lost or invented: the total ink, each new
-pixel's value times its area, is exactly what it was.
-
-The overlap of two squares is the product of the overlaps of their
-sides, so the averaging splits into one dimension at a time: along the
-rows, then along the columns. In one dimension new pixel $i$ covers
-$[1.4\,i, 1.4\,(i+1))$ and old pixel $j$ covers $[j, j+1)$, so the
-weight of old pixel $j$ in new pixel $i$ is the length of their overlap
-divided by 1.4. With $R$ the $20 \times 28$ matrix of these weights
-(each row sums to 1), the small image is
-
-$$S = R \, B \, R^T,$$
-
-with $B$ the big one. In units of $1/20$ of an old pixel both grids
-have whole-number edges ($28\,i$ and $20\,j$), so the overlaps are
-computed exactly and a blank area stays exactly zero.
-
-A test that can fail needs answers known in advance. `--gradcheck`
-shrinks three synthetic 28x28 images whose averages we know without
-the code: a constant image stays constant; an image inked in its left
-7 columns, which is exactly the left 5 of the new ones ($7 = 5 \cdot
-1.4$), must give 1 there and 0 elsewhere; a single inked pixel at row
-0, column 1 lands in two new pixels with shares $0.4/1.4$ and
-$0.6/1.4$ along the row and $1/1.4$ down the column. And shrinking to
-14x14 must give the plain means of 2x2 blocks. `--size 28` keeps
-MNIST's full resolution (784 inputs), and `--size N` any other.
-
-The tutorial's `one_hot_encoder` turns a label into ten numbers, a 1 in
-the label's place and 0 elsewhere, because the network has one output
-per digit and the cost compares each output with "is it this digit?".
-Its `y_temp[i-1] = 1` is there because the course's labels run from 1
-to 10 (with 10 standing for the digit 0, an Octave habit); ours are the
-digits themselves, so digit $d$ sets row $d$.
+```{.include file="chapters/08-tnc-mnist/digits.c"}
+```
 */
-
-// A set of images as the network reads them: one column per image.
-typedef struct {
-    int m;              // number of images
-    matrix inputs;      // (n_in + 1, m): row 0 all ones, then pixels
-    matrix targets;     // (n_out, m): the labels, one-hot
-    int *labels;        // (m): the digits, 0..9
-    ink_matrix ink;     // inputs' nonzeros; empty with --dense
-} digit_set;
-
-// targets[d][i] = 1 when image i shows the digit d, else 0.
-// targets is (n_out, m); labels[m] are in 0..n_out-1.
-static void one_hot(matrix targets, const int *labels)
-{
-    mat_fill(targets, 0.0);
-    for (int i = 0; i < targets.cols; i++)
-        MAT_AT(targets, labels[i], i) = 1.0;
-}
-
-// R[i][j] = the share of old pixel j in new pixel i, when a row of
-// `from` pixels shrinks to `to`: the overlap of [i * from, (i+1) * from)
-// and [j * to, (j+1) * to), in units of 1/to old pixels, over from.
-// R is (to, from); each row sums to 1.
-static void area_weights(matrix R)
-{
-    int to = R.rows, from = R.cols;
-    for (int i = 0; i < to; i++)
-        for (int j = 0; j < from; j++) {
-            int lo = i * from > j * to ? i * from : j * to;
-            int hi = (i + 1) * from < (j + 1) * to ? (i + 1) * from
-                                                   : (j + 1) * to;
-            MAT_AT(R, i, j) = hi > lo ? (double)(hi - lo) / from : 0.0;
-        }
-}
-
-// small = R big R^T: each new pixel the area average of the old ones
-// it covers. big is (from, from), small (to, to), R (to, from) from
-// area_weights, rows (to, from) scratch.
-static void area_average(matrix small, matrix big, matrix R, matrix rows)
-{
-    mat_gemm(rows, 1.0, R, false, big, false, 0.0);     // R B
-    mat_gemm(small, 1.0, rows, false, R, true, 0.0);    // (R B) R^T
-}
-
-// The images chosen by `pick[m]` from the file, shrunk to side x side,
-// into set. A side equal to the file's copies the pixels as they are.
-static void take_digits(digit_set *set, const idx_images *images,
-                        const idx_labels *labels, const int *pick, int m,
-                        int side)
-{
-    int from = images->rows, n_in = side * side;
-    set->m = m;
-    set->inputs = mat_alloc(n_in + 1, m);
-    set->targets = mat_alloc(10, m);
-    set->labels = nn_alloc((size_t)m, sizeof *set->labels);
-    matrix R = mat_alloc(side, from), rows = mat_alloc(side, from);
-    matrix big = mat_alloc(from, from), small = mat_alloc(side, side);
-    area_weights(R);
-    for (int k = 0; k < m; k++) {
-        const unsigned char *pixel =
-            images->pixels + (size_t)pick[k] * from * from;
-        for (int p = 0; p < from * from; p++)
-            big.data[p] = pixel[p] / 255.0;
-        if (side == from)
-            mat_copy(small, big);
-        else
-            area_average(small, big, R, rows);
-        MAT_AT(set->inputs, 0, k) = 1.0;                // the bias input
-        for (int p = 0; p < n_in; p++)
-            MAT_AT(set->inputs, p + 1, k) = small.data[p];
-        set->labels[k] = labels->labels[pick[k]];
-    }
-    one_hot(set->targets, set->labels);
-    mat_free(&R), mat_free(&rows), mat_free(&big), mat_free(&small);
-}
-
-// Up to `want` images, in file order: when balanced, want / 10 of each
-// digit (the first ones; the remainder to the lowest digits), else
-// simply the first `want`. Fills pick[want]; returns how many it found.
-static int pick_digits(int *pick, const idx_labels *labels, int want,
-                       bool balanced)
-{
-    int quota[10], n = 0;
-    for (int d = 0; d < 10; d++)
-        quota[d] = balanced ? want / 10 + (d < want % 10) : INT_MAX;
-    for (int i = 0; i < labels->count && n < want; i++)
-        if (quota[labels->labels[i]] > 0) {
-            quota[labels->labels[i]]--;
-            pick[n++] = i;
-        }
-    return n;
-}
-
-static void free_digits(digit_set *set)
-{
-    mat_free(&set->inputs);
-    mat_free(&set->targets);
-    free(set->labels);
-    set->labels = NULL;
-    ink_free(&set->ink);
-}
-
-// The largest difference between three shrunk synthetic images and
-// the averages known without the code (see above), and between a
-// 28 -> 14 shrink and the plain means of 2x2 blocks. Into worst[4].
-static void scaling_check(double worst[4])
-{
-    matrix R = mat_alloc(20, 28), rows = mat_alloc(20, 28);
-    matrix big = mat_alloc(28, 28), small = mat_alloc(20, 20);
-    area_weights(R);
-    for (int c = 0; c < 4; c++)
-        worst[c] = 0.0;
-    for (int c = 0; c < 3; c++) {
-        for (int r = 0; r < 28; r++)
-            for (int k = 0; k < 28; k++)
-                MAT_AT(big, r, k) = c == 0 ? 0.75
-                                  : c == 1 ? (k < 7)
-                                           : (r == 0 && k == 1);
-        area_average(small, big, R, rows);
-        for (int r = 0; r < 20; r++)
-            for (int k = 0; k < 20; k++) {
-                double known = c == 0 ? 0.75
-                             : c == 1 ? (k < 5)
-                             : r != 0 ? 0.0
-                             : k == 0 ? 0.4 / 1.4 / 1.4
-                             : k == 1 ? 0.6 / 1.4 / 1.4
-                                      : 0.0;
-                worst[c] = fmax(worst[c],
-                                fabs(MAT_AT(small, r, k) - known));
-            }
-    }
-    matrix R14 = mat_alloc(14, 28), rows14 = mat_alloc(14, 28);
-    matrix half = mat_alloc(14, 14);
-    area_weights(R14);
-    for (int p = 0; p < 28 * 28; p++)
-        big.data[p] = sin(p + 1.0) * sin(p + 1.0);      // any image
-    area_average(half, big, R14, rows14);
-    for (int r = 0; r < 14; r++)
-        for (int k = 0; k < 14; k++) {
-            double mean = (MAT_AT(big, 2 * r, 2 * k)
-                           + MAT_AT(big, 2 * r, 2 * k + 1)
-                           + MAT_AT(big, 2 * r + 1, 2 * k)
-                           + MAT_AT(big, 2 * r + 1, 2 * k + 1)) / 4.0;
-            worst[3] = fmax(worst[3], fabs(MAT_AT(half, r, k) - mean));
-        }
-    mat_free(&R), mat_free(&rows), mat_free(&big), mat_free(&small);
-    mat_free(&R14), mat_free(&rows14), mat_free(&half);
-}
 
 /**
 ## One block of weights
@@ -1195,288 +983,9 @@ static double accuracy(int *predicted, network *net, const double *theta,
 }
 
 /**
-## Figures
-
-The tutorial's `plot_hidden_layer` shows what each hidden unit looks
-for: its 400 weights, arranged as the 20x20 image they multiply. (The
-tutorial transposes each one because Octave stored the course's images
-column by column; MNIST's bytes are row by row, so we do not.) Where
-the tutorial lets every tile pick its own grey scale, we use one scale
-for all 25, symmetric about zero, with a key: zero is the same white in
-every tile, red is positive and blue negative, and two tiles can be
-compared. The other figures show test digits with the network's
-answers, the confusion between digits (in the same form as chapter
-9's), and the cost against the evaluations spent by each method. In
-`--plot dumb` the images become characters; the confusion matrix is the
-table the program prints anyway.
+```{.include file="chapters/08-tnc-mnist/figures.c"}
+```
 */
-
-// Rows x cols tiles of side x side pixels as one image for gnuplot's
-// `with image`: a 1-pixel gap around each tile and `below` more pixels
-// under it (room for a label). Tile t's pixels are tiles[t * side *
-// side ...]. Gaps are NaN, which gnuplot leaves blank.
-static void plot_tiles(plot *p, const char *name, const double *tiles,
-                       int n_tiles, int rows, int cols, int side, int below)
-{
-    int width = cols * (side + 1) + 1;
-    int height = rows * (side + 1 + below) + 1;
-    double *image = nn_alloc((size_t)width * height, sizeof *image);
-    for (size_t k = 0; k < (size_t)width * height; k++)
-        image[k] = NAN;
-    for (int t = 0; t < n_tiles; t++) {
-        int top = 1 + (t / cols) * (side + 1 + below);
-        int left = 1 + (t % cols) * (side + 1);
-        for (int r = 0; r < side; r++)
-            for (int c = 0; c < side; c++)
-                image[(size_t)(top + r) * width + left + c] =
-                    tiles[((size_t)t * side + r) * side + c];
-    }
-    // the picture's row 0 at the top: y runs from height - 1 down to 0
-    plot_grid(p, name, image, width, height, 0, width - 1, height - 1, 0);
-    plot_cmd(p, "set xrange [-0.5:%g]", width - 0.5);
-    plot_cmd(p, "set yrange [-0.5:%g]", height - 0.5);
-    free(image);
-}
-
-static void image_style(plot *p)
-{
-    plot_cmd(p, "unset xtics; unset ytics; unset key; unset border");
-    plot_cmd(p, "set size ratio -1");
-}
-
-// The tutorial's plot_hidden_layer: each hidden unit's weights on the
-// pixels as a picture, all on one colour scale symmetric about zero.
-// In dumb mode, the first three units in characters.
-static void draw_hidden_units(plotter *pl, const double *theta,
-                              layer_sizes s, int side)
-{
-    matrix Theta1, Theta2;
-    deserialize(&Theta1, &Theta2, theta, s);
-    int cols = (int)ceil(sqrt(s.n_hidden));
-    int rows = (s.n_hidden + cols - 1) / cols;
-    double *tiles = nn_alloc((size_t)s.n_hidden * s.n_in, sizeof *tiles);
-    double reach = 1e-300;                  // the largest |weight|
-    for (int h = 0; h < s.n_hidden; h++)
-        for (int k = 1; k <= s.n_in; k++) {
-            tiles[(size_t)h * s.n_in + k - 1] = MAT_AT(Theta1, h, k);
-            reach = fmax(reach, fabs(MAT_AT(Theta1, h, k)));
-        }
-    plot *p = plot_begin(pl, "hidden-units", 5.6, 5);
-    image_style(p);
-    plot_tiles(p, "$units", tiles, s.n_hidden, rows, cols, side, 0);
-    plot_cmd(p, "set palette defined (-1 '#2166ac', 0 'white', "
-             "1 '#b2182b')");
-    plot_cmd(p, "set cbrange [%g:%g]", -reach, reach);
-    plot_cmd(p, "set cblabel 'weight'; set colorbox");
-    plot_cmd(p, "set title 'the %d hidden units: weights on each pixel'",
-             s.n_hidden);
-    plot_cmd(p, "plot $units with image");
-    enum { SHOWN = 3 };                     // side by side in 80 columns
-    int shown = s.n_hidden < SHOWN ? s.n_hidden : SHOWN;
-    int width = shown * (side + 1);
-    int *cells = nn_alloc((size_t)side * width, sizeof *cells);
-    for (int r = 0; r < side; r++)
-        for (int c = 0; c < width; c++) {
-            int h = c / (side + 1), k = c % (side + 1);
-            double w = k < side ? tiles[(size_t)h * s.n_in + r * side + k]
-                                / reach : 0.0;
-            cells[r * width + c] = k == side ? -1
-                                 : w < -0.5 ? 0 : w < -0.15 ? 1
-                                 : w <= 0.15 ? -1 : w <= 0.5 ? 2 : 3;
-        }
-    char title[64];
-    snprintf(title, sizeof title, "hidden units 1-%d of %d", shown,
-             s.n_hidden);
-    plot_ascii_cells(p, title, cells, side, width, "=-+#",
-                     "=: w < -r/2  -: w < -0.15r  +: w > 0.15r  "
-                     "#: w > r/2  (r: largest |w|)");
-    plot_end(p);
-    free(cells);
-    free(tiles);
-}
-
-// Test digits with the network's answer under each: the first 30 of
-// the test set, then its first 10 mistakes (in red: "label as answer",
-// as in chapter 9). Black ink on white paper.
-static void draw_predictions(plotter *pl, const digit_set *test,
-                             const int *predicted, int side)
-{
-    enum { COLS = 10, SAMPLE = 30, BELOW = 9 };
-    int picked[SAMPLE + COLS], n = 0;
-    for (int i = 0; i < test->m && n < SAMPLE; i++)
-        picked[n++] = i;
-    for (int i = 0; i < test->m && n < SAMPLE + COLS; i++)
-        if (predicted[i] != test->labels[i])
-            picked[n++] = i;
-    int rows = (n + COLS - 1) / COLS, pixels = side * side;
-    double *tiles = nn_alloc((size_t)n * pixels, sizeof *tiles);
-    for (int t = 0; t < n; t++)
-        for (int k = 0; k < pixels; k++)
-            tiles[(size_t)t * pixels + k] =
-                MAT_AT(test->inputs, k + 1, picked[t]);
-    plot *p = plot_begin(pl, "predictions", 6.5, 0.85 * rows);
-    image_style(p);
-    plot_cmd(p, "unset colorbox; set palette gray negative");
-    plot_cmd(p, "set cbrange [0:1]; set margins 0, 0, 0, 2");
-    plot_tiles(p, "$digits", tiles, n, rows, COLS, side, BELOW);
-    int height = rows * (side + 1 + BELOW) + 1;
-    for (int t = 0; t < n; t++) {
-        int i = picked[t];
-        double x = 1 + (t % COLS) * (side + 1) + side / 2.0;
-        double y = height - 1
-                   - ((t / COLS) * (side + 1 + BELOW) + side + 1 + 4.5);
-        if (predicted[i] != test->labels[i])
-            plot_cmd(p, "set label '%d as %d' at %g,%g center front "
-                     "textcolor rgb '#d62728'", test->labels[i],
-                     predicted[i], x, y);
-        else
-            plot_cmd(p, "set label '%d' at %g,%g center front",
-                     predicted[i], x, y);
-    }
-    plot_cmd(p, "plot $digits with image");
-    enum { SHOWN = 3 };
-    int width = SHOWN * (side + 1);
-    double *strip = nn_alloc((size_t)side * width, sizeof *strip);
-    for (int r = 0; r < side; r++)
-        for (int c = 0; c < width && c / (side + 1) < n; c++)
-            strip[r * width + c] = c % (side + 1) == side ? 0.0
-                : tiles[(size_t)(c / (side + 1)) * pixels + r * side
-                        + c % (side + 1)];
-    char title[80];
-    snprintf(title, sizeof title, "test digits 1-3, answers %d %d %d",
-             predicted[0], n > 1 ? predicted[1] : 0,
-             n > 2 ? predicted[2] : 0);
-    plot_ascii_image(p, title, strip, side, width, 0.0, 1.0);
-    plot_end(p);
-    free(strip);
-    free(tiles);
-}
-
-// counts[label][answer] as a 10 x 10 picture in chapter 9's form: each
-// cell coloured by its share of the row, the count written in.
-static void draw_confusion(plotter *pl, const int counts[10][10],
-                           int n_test)
-{
-    double count[100], share[100];
-    for (int l = 0; l < 10; l++) {
-        int row_total = 0;
-        for (int a = 0; a < 10; a++)
-            row_total += counts[l][a];
-        for (int a = 0; a < 10; a++) {
-            count[l * 10 + a] = counts[l][a];
-            share[l * 10 + a] = row_total > 0
-                                ? (double)counts[l][a] / row_total : 0.0;
-        }
-    }
-    plot *p = plot_begin(pl, "confusion", 5, 4.4);
-    plot_grid(p, "$share", share, 10, 10, 0, 9, 0, 9);
-    plot_grid(p, "$count", count, 10, 10, 0, 9, 0, 9);
-    plot_cmd(p, "set xlabel 'predicted'; set ylabel 'true label'");
-    plot_cmd(p, "set xrange [-0.5:9.5]; set yrange [9.5:-0.5]");
-    plot_cmd(p, "set xtics 1 scale 0; set ytics 1 scale 0");
-    plot_cmd(p, "set size ratio -1; unset key");
-    plot_cmd(p, "set palette defined (0 'white', 0.1 '#c6dbef', "
-             "1 '#2171b5')");
-    plot_cmd(p, "set cbrange [0:1]; set cblabel 'share of the row'");
-    plot_cmd(p, "set title 'the 400-25-10 net on %d test images'",
-             n_test);
-    plot_cmd(p, "plot $share with image pixels, $count using 1:2:"
-             "($3 > 0 ? sprintf('%%d', $3) : '') with labels font ',8'");
-    plot_ascii_note(p, "confusion matrix: the table printed above");
-    plot_end(p);
-}
-
-// The cost after each step of every run, against evaluations spent,
-// on a log scale with ticks at 1, 2 and 5 times the powers of ten.
-static void draw_costs(plotter *pl, const run_result *runs,
-                       const char *const *names, int n_runs, int evals)
-{
-    plot *p = plot_begin(pl, "cost-vs-evaluations", 6.5, 4.2);
-    char name[16];
-    for (int r = 0; r < n_runs; r++) {
-        snprintf(name, sizeof name, "$run%d", r);
-        plot_xy(p, name, runs[r].trace_evals, runs[r].trace_cost,
-                runs[r].n_trace);
-    }
-    double lo = INFINITY, hi = 0.0;
-    for (int r = 0; r < n_runs; r++)
-        for (int k = 0; k < runs[r].n_trace; k++)
-            if (isfinite(runs[r].trace_cost[k])) {
-                lo = fmin(lo, runs[r].trace_cost[k]);
-                hi = fmax(hi, runs[r].trace_cost[k]);
-            }
-    plot_cmd(p, "set logscale y");
-    if (lo > 0 && hi >= lo)
-        plot_cmd(p, "set yrange [%g:%g]", 0.85 * lo, 1.15 * hi);
-    plot_cmd(p, "set ytics ('0.2' 0.2, '0.3' 0.3, '0.5' 0.5, '1' 1, "
-             "'2' 2, '3' 3, '5' 5, '10' 10, '20' 20)");
-    plot_cmd(p, "set xrange [0:%d]", evals);
-    plot_cmd(p, "set xlabel 'evaluations of cost and gradient (or their "
-             "equivalent)'");
-    plot_cmd(p, "set ylabel 'cost J on the training images'");
-    plot_cmd(p, "set key top right box opaque");
-    plot_cmd(p, "set grid ytics xtics");
-    // the first two runs nearly coincide: the first is drawn as a wide
-    // pale band under the second, so that both stay visible
-    const char *styles[] = {"lw 7 lc rgb '#9ecae1' pt 7 ps 1.3",
-                            "lw 1.5 lc rgb '#d62728' pt 5 ps 0.5",
-                            "lw 1.5 lc rgb '#2ca02c' pt 9 ps 0.7",
-                            "lw 2 lc rgb '#9467bd' pt 6 ps 0.7 dt 2",
-                            "lw 1.5 lc rgb '#7f7f7f' pt -1",
-                            "lw 2 lc rgb '#ff7f0e' pt 4 ps 0.6 dt 4"};
-    char command[1536] = "plot";
-    for (int r = 0; r < n_runs; r++) {
-        char part[200];
-        snprintf(part, sizeof part, "%s $run%d with linespoints "
-                 "%s title '%s'", r ? "," : "", r, styles[r % 6],
-                 names[r]);
-        strncat(command, part, sizeof command - strlen(command) - 1);
-    }
-    plot_cmd(p, "%s", command);
-    plot_end(p);
-}
-
-// The network as a Graphviz diagram, from its own sizes: one node for
-// each layer (with its count) and its bias unit, an edge for each
-// weight matrix, labelled with its shape.
-static void draw_network(plotter *pl, layer_sizes s, int side)
-{
-    FILE *dot = plot_diagram_begin(pl, "network");
-    if (!dot)
-        return;
-    fprintf(dot,
-            "digraph network {\n"
-            "  graph [fontname=\"DejaVu Sans\", fontsize=11, rankdir=LR,"
-            " nodesep=0.25, ranksep=0.6];\n"
-            "  node [fontname=\"DejaVu Sans\", fontsize=11, shape=circle,"
-            " style=filled, fillcolor=\"#e8eef7\", color=\"#4a6fa5\"];\n"
-            "  edge [color=\"#666666\", arrowsize=0.6, fontname=\"DejaVu "
-            "Sans\", fontsize=9];\n");
-    fprintf(dot, "  image [shape=box, label=\"%dx%d image\"];\n", side,
-            side);
-    fprintf(dot, "  inputs [shape=box, height=1.6, label=\"%d inputs\\n"
-            "(ink, 0 to 1)\"];\n", s.n_in);
-    fprintf(dot, "  hidden [shape=box, height=1.1, label=\"%d hidden\\n"
-            "sigmoid\"];\n", s.n_hidden);
-    fprintf(dot, "  outputs [shape=box, height=0.8, label=\"%d outputs\\n"
-            "sigmoid\"];\n", s.n_out);
-    fprintf(dot, "  bias1 [label=\"1\", width=0.3, fixedsize=true];\n"
-            "  bias2 [label=\"1\", width=0.3, fixedsize=true];\n");
-    fprintf(dot, "  image -> inputs [label=\"row by row\"];\n");
-    fprintf(dot, "  inputs -> hidden [label=\"Theta1\\n%d x %d\"];\n",
-            s.n_hidden, s.n_in + 1);
-    fprintf(dot, "  bias1 -> hidden;\n");
-    fprintf(dot, "  hidden -> outputs [label=\"Theta2\\n%d x %d\"];\n",
-            s.n_out, s.n_hidden + 1);
-    fprintf(dot, "  bias2 -> outputs;\n");
-    fprintf(dot, "  { rank=same; inputs; bias1; }\n"
-            "  { rank=same; hidden; bias2; }\n");
-    fprintf(dot, "  label=\"%d + %d = %d weights\";\n",
-            s.n_hidden * (s.n_in + 1), s.n_out * (s.n_hidden + 1),
-            count_params(s));
-    fprintf(dot, "}\n");
-    plot_diagram_end(pl, dot);
-}
 
 /**
 ## The program
@@ -1699,77 +1208,6 @@ static void confusion_matrix(int counts[10][10], const digit_set *test,
     }
 }
 
-// The data: the first n_train / 10 of each digit of the training file
-// and the first n_test test images, shrunk to side x side; with ink
-// lists unless dense. Prints what it took. CLI_CONTINUE, or the status
-// main returns after one line on stderr.
-static int load_digits(digit_set *train_set, digit_set *test_set,
-                       const char *data, int n_train, int n_test,
-                       int side, int hidden, const cli_common *common)
-{
-    idx_dataset d;
-    char err[512];
-    if (idx_load_dataset(&d, data, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", common->program, err);
-        return 2;
-    }
-    int from = d.train_images.rows, status = CLI_CONTINUE;
-    if (!d.has_test)
-        status = cli_error(common, "--data %s: no test set (t10k-images-"
-                           "idx3-ubyte, t10k-labels-idx1-ubyte); for MNIST "
-                           "run make deps", data);
-    else if (d.train_images.cols != from)
-        status = cli_error(common, "--data %s: the images are %dx%d; this "
-                           "chapter needs square ones", data, from,
-                           d.train_images.cols);
-    else if (d.test_images.rows != from || d.test_images.cols != from)
-        status = cli_error(common, "--data %s: the test images are %dx%d, "
-                           "the training images %dx%d: they must match",
-                           data, d.test_images.rows, d.test_images.cols,
-                           from, from);
-    else if (side > from)
-        status = cli_error(common, "--size %d: larger than the images "
-                           "(%dx%d)", side, from, from);
-    int *pick = nn_alloc((size_t)d.train_labels.count
-                         + (size_t)d.test_labels.count, sizeof *pick);
-    int m = 0, m_test = 0;
-    if (status == CLI_CONTINUE) {
-        m = pick_digits(pick, &d.train_labels, n_train, true);
-        m_test = pick_digits(pick + m, &d.test_labels, n_test, false);
-        // the inputs and their ink lists (8 + 24 bytes an entry at
-        // most), and the network's 13 matrices of (hidden + 1) rows
-        // for the training images twice and the test images once
-        size_t entries = nn_size_mul((size_t)m + (size_t)m_test,
-                                     (size_t)side * side + 1);
-        size_t values = nn_size_mul((size_t)hidden + 1,
-                                    nn_size_mul(13, 2 * (size_t)m
-                                                    + (size_t)m_test));
-        status = cli_check_memory(common,
-                                  nn_size_add(nn_size_mul(entries, 32),
-                                              nn_size_mul(values, 8)),
-                                  "--train, --size or --hidden");
-    }
-    if (status == CLI_CONTINUE) {
-        take_digits(train_set, &d.train_images, &d.train_labels, pick, m,
-                    side);
-        take_digits(test_set, &d.test_images, &d.test_labels, pick + m,
-                    m_test, side);
-        printf("%s: %d training and %d test images of %dx%d, %s %dx%d\n",
-               data, d.train_images.count, d.test_images.count, from,
-               from, side == from ? "kept at" : "area-averaged to", side,
-               side);
-        if (m % 10 == 0)
-            printf("training on %d (the first %d of each digit), testing "
-                   "on %d\n", m, m / 10, m_test);
-        else
-            printf("training on %d (the first %d or %d of each digit), "
-                   "testing on %d\n", m, m / 10, m / 10 + 1, m_test);
-    }
-    free(pick);
-    idx_free_dataset(&d);
-    return status;
-}
-
 // Everything a training run needs, shared by the helpers of main.
 typedef struct {
     digit_set train, test;
@@ -1862,7 +1300,9 @@ static void report_chosen(experiment *e, const method *m,
     print_blank_pixels(theta, e->theta0, &e->train, e->size);
     printf("\n");
     confusion_matrix(counts, &e->test, predicted);
-    draw_hidden_units(e->pl, theta, e->size, e->side);
+    matrix Theta1, Theta2;
+    deserialize(&Theta1, &Theta2, theta, e->size);
+    draw_hidden_units(e->pl, Theta1, e->side);
     draw_predictions(e->pl, &e->test, predicted, e->side);
     draw_confusion(e->pl, (const int(*)[10])counts, e->test.m);
 }
@@ -1890,102 +1330,35 @@ static void report_methods(experiment *e, const method *methods,
 }
 
 /**
-### Handing the same problem to SciPy
-
-`--compare-scipy` runs SciPy's TNC on exactly this problem. The program
-writes the training and test images as the network reads them, their
-labels, the initial weights, $\lambda$ and the budget into a temporary
-file, and runs `chapters/08-tnc-mnist/scipy_tnc.py` with Debian's
-`/usr/bin/python3` (or `$NN_PYTHON`). The script computes the same cost as
-`evaluate` does, in NumPy, and hands it to `minimize(method='TNC',
-jac=True, options={'maxfun': ...})` with TNC's other settings at their
-defaults; it prints its results as `key value` lines, which this
-function reads back and prints beside the chapter's own. SciPy's
-starting cost is printed too: it must be the chapter's, or the two are
-not solving the same problem.
+```{.include file="chapters/08-tnc-mnist/scipy.c"}
+```
 */
-
-// The file scipy_tnc.py reads: a magic, six int32 sizes, lambda, then
-// the images (one per row, bias first), the labels, and the start.
-static int write_problem(FILE *f, const experiment *e)
-{
-    const digit_set *sets[2] = {&e->train, &e->test};
-    int32_t head[6] = {e->train.m, e->test.m, e->size.n_in,
-                       e->size.n_hidden, e->size.n_out, e->evals};
-    bool ok = fwrite("CH8TNC01", 1, 8, f) == 8
-              && fwrite(head, sizeof head, 1, f) == 1
-              && fwrite(&e->lambda, sizeof e->lambda, 1, f) == 1;
-    for (int s = 0; s < 2 && ok; s++) {
-        const digit_set *set = sets[s];
-        for (int i = 0; i < set->m && ok; i++) {
-            int32_t label = set->labels[i];
-            for (int p = 0; p < set->inputs.rows && ok; p++)
-                ok = fwrite(&MAT_AT(set->inputs, p, i), sizeof(double), 1,
-                            f) == 1;
-            ok = ok && fwrite(&label, sizeof label, 1, f) == 1;
-        }
-    }
-    size_t n = (size_t)count_params(e->size);
-    ok = ok && fwrite(e->theta0, sizeof(double), n, f) == n;
-    return ok ? 0 : -1;
-}
 
 // SciPy's TNC on the same problem, beside the chapter's methods[0..k).
 // CLI_CONTINUE, or 1 after one line on stderr when SciPy cannot run.
 static int compare_with_scipy(const experiment *e, const method *methods,
                               int n_methods)
 {
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    const char *python = getenv("NN_PYTHON") ? getenv("NN_PYTHON")
-                         : access("/usr/bin/python3", X_OK) == 0
-                             ? "/usr/bin/python3" : "python3";
-    char path[512], command[1400], line[256], version[32] = "?";
-    snprintf(path, sizeof path, "%s/ch8-scipy-XXXXXX", tmp);
-    int fd = mkstemp(path);
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
-    if (!f || write_problem(f, e) != 0 || fclose(f) != 0) {
-        fprintf(stderr, "%s: --compare-scipy: cannot write %s\n",
-                e->common->program, path);
-        remove(path);
+    scipy_result r;
+    if (scipy_tnc(&r, &e->train, &e->test, e->size.n_hidden,
+                  e->size.n_out, e->evals, e->lambda, e->theta0,
+                  e->common->program) != 0)
         return 1;
-    }
-    snprintf(command, sizeof command, "'%s' '%s/chapters/08-tnc-mnist/"
-             "scipy_tnc.py' '%s'", python, NN_SOURCE_DIR, path);
-    FILE *pipe = popen(command, "r");
-    double v[9] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-    const char *keys[9] = {"start", "fun", "nit", "nfev", "train", "test",
-                           "wall", "cpu", "maxcg"};
-    while (pipe && fgets(line, sizeof line, pipe))
-        for (int k = 0; k < 9; k++) {
-            size_t len = strlen(keys[k]);
-            if (strncmp(line, keys[k], len) == 0 && line[len] == ' ')
-                v[k] = strtod(line + len + 1, NULL);
-            if (strncmp(line, "scipy ", 6) == 0)
-                sscanf(line + 6, "%31s", version);
-        }
-    int closed = pipe ? pclose(pipe) : -1;
-    remove(path);
-    if (closed != 0 || isnan(v[1]) || isnan(v[5])) {
-        fprintf(stderr, "%s: --compare-scipy: %s on scipy_tnc.py failed; "
-                "is SciPy installed (make deps)?\n", e->common->program,
-                python);
-        return 1;
-    }
     printf("\nSciPy %s, method='TNC', jac=True, maxfun %d, CG cap %g:"
-           "\n", version, e->evals, v[8]);
-    printf("  cost at the start: %.6f (this chapter's: %.6f)\n", v[0],
+           "\n", r.version, e->evals, r.max_cg);
+    printf("  cost at the start: %.6f (this chapter's: %.6f)\n", r.start,
            methods[0].result.trace_cost[0]);
     printf("  %-33s %4s %5s %9s %6s %6s\n", "method", "nit", "nfev",
            "cost", "train", "test");
-    printf("  %-33s %4g %5g %9.6f %6.4f %6.4f\n", "SciPy's TNC", v[2],
-           v[3], v[1], v[4], v[5]);
+    printf("  %-33s %4g %5g %9.6f %6.4f %6.4f\n", "SciPy's TNC", r.nit,
+           r.nfev, r.f, r.train_acc, r.test_acc);
     for (int k = 0; k < n_methods; k++)
         printf("  %-33s %4d %5g %9.6f %6.4f %6.4f\n", methods[k].label,
                methods[k].result.nit, methods[k].result.passes / 2.0,
                methods[k].result.f, methods[k].train_acc,
                methods[k].test_acc);
-    fprintf(stderr, "time: SciPy's TNC: %.3f s wall, %.3f s CPU\n", v[6],
-            v[7]);
+    fprintf(stderr, "time: SciPy's TNC: %.3f s wall, %.3f s CPU\n",
+            r.wall, r.cpu);
     return CLI_CONTINUE;
 }
 
@@ -2098,7 +1471,7 @@ int main(int argc, char **argv)
         free(e.theta0);
         return plot_close(&pl) == 0 ? 0 : 1;
     }
-    draw_network(&pl, e.size, s.side);
+    draw_network(&pl, e.size.n_in, s.hidden, 10, s.side);
     e.net_train = network_alloc(e.size, e.train.m);
     e.net_test = network_alloc(e.size, e.test.m);
     compare_products(&e.train, e.size, s.lambda, e.theta0);
