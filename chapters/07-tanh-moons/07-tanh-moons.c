@@ -1603,8 +1603,10 @@ one-pass gradient against the plain one, both to rounding:
 ## Rounding, and a loss that rises
 
 At iteration 2000 the programs part ways. The tutorial's published run
-printed other numbers from there on than ours, and so does the
-tutorial's own NumPy code run on the machine that built this book
+printed 0.069541 there; at every other iteration its line is ours,
+digit for digit (a test checks our lines against the tutorial's). The
+tutorial's own NumPy code, run on the machine that built this book,
+parts from both
 (`bench/peers/moons.py`; its output is recorded in
 `chapters/07-tanh-moons/numpy-1.24.txt`, and a test re-runs it and
 compares wherever that NumPy is installed). Nothing is wrong with any of
@@ -1639,9 +1641,9 @@ limit, and the steps bounce out of it; the loss rises until the
 training finds a place where the sharpness is below the limit, and
 stays there. It is a valley with a higher floor. This is the *edge of
 stability* at work: a fixed step decides which valleys the training
-can stay in, whatever their depth. The last line is the same network
+can stay in, whatever their depth. The next line is the same network
 trained with a step five times smaller for five times as many passes
-(the same "distance" travelled):
+(the same "distance" travelled); the line reports where it ended:
 
 ```{.output file="07-tanh-moons" grep="with --lr"}
 ```
@@ -1697,8 +1699,8 @@ the ones the tutorial names: fewer units, or a stronger penalty on the
 weights (run the study with `--reg 0.1`), or more data
 (`--points 2000`). Choosing the size by its score on held-out points,
 as we just did, is what cross-validation did for logistic regression's
-$C$; with a single test set of 1000 points, differences of a point or
-two percent are all it can resolve.
+$C$. With a single test set of 1000 points, differences below about
+one percent are more than it can resolve.
 
 ## Speed
 
