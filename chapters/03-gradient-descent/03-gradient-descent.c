@@ -871,6 +871,90 @@ static void print_predictions(double alpha, double a, double step,
            fewest == 1 ? "" : "s");
 }
 
+/**
+## What the run shows
+
+Here is the run made for this book: the set-up, the weight of each
+descent at a few checkpoints, and a summary of each descent.
+
+```{.output file="03-gradient-descent" to="fixed step needs"}
+```
+
+The checkpoints show the three climbing very differently. Fixed-step
+descent is a straight ramp, exactly $0.01$ per update, however far it
+still has to go. Stochastic descent jumps unevenly: a big bean has a
+steep slope and moves $w$ a lot, a small bean hardly at all, and the
+order of the beans is random. Mini-batch descent averages ten beans per
+step and climbs the most smoothly of the three.
+
+![The weight $w$ after every update of the three descents. Below, the
+same curves zoomed in on the grey band $w^\ast \pm 0.01$.
+](figures/03-gradient-descent/weight-trace)
+
+**Arriving.** Stochastic and mini-batch descent arrive near the
+full-batch prediction: on average a step shrinks the distance to
+$w^\ast$ by the factor $1 - 2\alpha a$, whichever beans it uses, and the
+noise only decides whether a particular run is a little early or late.
+Fixed-step descent arrives at its lower bound, or within a few updates
+of it. Far from the minimum every batch agrees about the direction, so
+every step goes the right way, but no step can be longer than $0.01$;
+the steep slope that carries the other two quickly across most of the
+distance is thrown away.
+
+**Staying.** Once there, the descents part ways. Mini-batch descent
+stays in the band: its slope averages ten beans, so near $w^\ast$ the
+noise in it is small compared with the band. Stochastic descent keeps
+being pushed out of the band by single beans, each pulling $w$ towards
+its own $y / x$, and a constant learning rate never lets those pushes
+shrink. Fixed-step descent cannot settle either: near $w^\ast$ the sign
+of a batch's slope is decided by which beans happen to be in the batch,
+and every update moves $w$ by a whole step, so it wanders about the
+minimum on a grid of spacing $0.01$. Its final weight is therefore
+$w_0$ plus a whole number of steps.
+
+The final errors all come out close to the least-squares error. That is
+chapter 2's flat bottom again: a miss of $d$ in the weight costs only
+$a\,d^2$ in error.
+
+![The cost after every update on a logarithmic scale (above), and its
+excess over the least-squares cost (below). A straight falling line on
+this scale means the cost shrinks by a constant factor per update.
+](figures/03-gradient-descent/cost-trace)
+
+In the lower panel, the excess cost, the early descents of the
+stochastic and mini-batch runs are roughly straight lines: the distance
+to $w^\ast$ shrinks by a constant factor per update, so the excess cost,
+which is $a\,(w - w^\ast)^2$, shrinks by its square. Fixed-step descent
+curves down ever faster instead, because its distance falls by a
+constant *amount*. After arrival every curve hits a floor set by its
+noise, and mini-batch descent, the calmest in the table, has the lowest
+floor.
+
+![The beans and the three fitted lines during descent. In the HTML book
+this is an animation; in print six of its frames.
+](figures/03-gradient-descent/fit-anim)
+
+**Cost per update.** Counting updates flatters mini-batch descent: each
+of its updates reads ten beans, so by the time it arrives it has read
+many more beans than stochastic descent. In the number of beans read,
+stochastic descent is the fastest of the three. Which one wins in
+practice depends on what a step costs. On real hardware a batch of
+beans is computed almost as fast as one bean (the arithmetic runs side
+by side), and then mini-batches give the calm of averaging at little
+extra cost. That is why the later chapters, and nearly all of deep
+learning, train on mini-batches.
+*/
+
+/**
+## Walking the valley
+
+The same three descents on the two parameters $(w, b)$, and then
+full-batch descent just under and just over its step-size limit.
+The function below runs them from $(w_0, 0)$ with the chapter's
+learning rate and batch size, prints what they did and draws the two
+maps.
+*/
+
 // Descent on (w, b) for the maps: full batch, stochastic and
 // mini-batch at the chosen alpha, then full batch just under and just
 // over the step-size limit. Prints what they did; draws two maps (with
@@ -996,6 +1080,59 @@ static void descend_valley(plotter *pl, const double *x, const double *y,
     free(eb);
 }
 
+/**
+Here is what the book's run printed for the valley:
+
+```{.output file="03-gradient-descent" from="two parameters"}
+```
+
+The eigenvalues say how narrow chapter 2's valley is: the cost climbs
+across it many times faster than along it, and the limit on $\alpha$
+comes from the steep direction. At the default learning rate the factor
+along the valley, printed last before the table, is close to one: the
+slow direction is where the updates are spent.
+
+![Descent on $(w, b)$ over the map of chapter 2's valley, $w$ and $b$
+on the same scale. Grey ellipses join points of equal cost; the cross is
+the least-squares line. Blue: stochastic descent, one bean per update;
+red: mini-batch descent, 10 beans; black dashed: full-batch descent; a
+dot marks where each is at the update in the title. In the HTML book
+this is an animation; in print six of its frames.
+](figures/03-gradient-descent/valley-descent)
+
+All three start far up the valley's wall. There the cost is steep, so
+the first updates carry them quickly down to the floor; then they turn
+and crawl along it towards the least-squares point. Full-batch descent
+walks a smooth curve and mini-batch descent follows it closely.
+Stochastic descent zig-zags about it: each bean pulls the line towards
+itself, and the pulls are largest across the valley, where the cost is
+steep. All three end near the bottom (the table's last column).
+
+![Full-batch descent on $(w, b)$ with a learning rate just under the
+limit $1/\lambda_{\max}$ (green) and just over it (violet); the cross
+is the least-squares line. In the HTML book an animation; in print six
+of its frames.](figures/03-gradient-descent/valley-limit)
+
+Just under the limit, full-batch descent jumps from wall to wall of the
+valley, each jump a little shorter than the one before, while it drifts
+along the floor. Just over it, each jump is longer than the one before:
+the path zig-zags up and out of the valley and the cost grows, although
+a step of that size along the floor alone would be perfectly safe. The
+steep direction sets the limit, and the limit then caps the speed in
+the flat direction: the narrower the valley, the slower the descent,
+whatever $\alpha$ we pick. That is one reason why later chapters care
+about how inputs and weights are scaled, and why chapter 8 tries a
+method that measures the curvature instead of guessing a step.
+*/
+
+/**
+## Putting it together
+
+`main` reads the flags, makes the beans, computes chapter 2's
+parabola for the target and the divergence check, runs the three
+descents on $w$, prints and draws them, and then walks the valley.
+`--quick` also draws fewer animation frames.
+*/
 int main(int argc, char **argv)
 {
     int n_beans = 500, n_updates = 500, batch = 10;
@@ -1104,124 +1241,6 @@ int main(int argc, char **argv)
 }
 
 /**
-## What the run shows
-
-Here is the run made for this book: the set-up, the weight of each
-descent at a few checkpoints, and a summary of each descent.
-
-```{.output file="03-gradient-descent" to="fixed step needs"}
-```
-
-The checkpoints show the three climbing very differently. Fixed-step
-descent is a straight ramp, exactly $0.01$ per update, however far it
-still has to go. Stochastic descent jumps unevenly: a big bean has a
-steep slope and moves $w$ a lot, a small bean hardly at all, and the
-order of the beans is random. Mini-batch descent averages ten beans per
-step and climbs the most smoothly of the three.
-
-![The weight $w$ after every update of the three descents. Below, the
-same curves zoomed in on the grey band $w^\ast \pm 0.01$.
-](figures/03-gradient-descent/weight-trace)
-
-**Arriving.** Stochastic and mini-batch descent arrive near the
-full-batch prediction: on average a step shrinks the distance to
-$w^\ast$ by the factor $1 - 2\alpha a$, whichever beans it uses, and the
-noise only decides whether a particular run is a little early or late.
-Fixed-step descent arrives at its lower bound, or within a few updates
-of it. Far from the minimum every batch agrees about the direction, so
-every step goes the right way, but no step can be longer than $0.01$;
-the steep slope that carries the other two quickly across most of the
-distance is thrown away.
-
-**Staying.** Once there, the descents part ways. Mini-batch descent
-stays in the band: its slope averages ten beans, so near $w^\ast$ the
-noise in it is small compared with the band. Stochastic descent keeps
-being pushed out of the band by single beans, each pulling $w$ towards
-its own $y / x$, and a constant learning rate never lets those pushes
-shrink. Fixed-step descent cannot settle either: near $w^\ast$ the sign
-of a batch's slope is decided by which beans happen to be in the batch,
-and every update moves $w$ by a whole step, so it wanders about the
-minimum on a grid of spacing $0.01$. Its final weight is therefore
-$w_0$ plus a whole number of steps.
-
-The final errors all come out close to the least-squares error. That is
-chapter 2's flat bottom again: a miss of $d$ in the weight costs only
-$a\,d^2$ in error.
-
-![The cost after every update on a logarithmic scale (above), and its
-excess over the least-squares cost (below). A straight falling line on
-this scale means the cost shrinks by a constant factor per update.
-](figures/03-gradient-descent/cost-trace)
-
-In the lower panel, the excess cost, the early descents of the
-stochastic and mini-batch runs are roughly straight lines: the distance
-to $w^\ast$ shrinks by a constant factor per update, so the excess cost,
-which is $a\,(w - w^\ast)^2$, shrinks by its square. Fixed-step descent
-curves down ever faster instead, because its distance falls by a
-constant *amount*. After arrival every curve hits a floor set by its
-noise, and mini-batch descent, the calmest in the table, has the lowest
-floor.
-
-![The beans and the three fitted lines during descent. In the HTML book
-this is an animation; in print six of its frames.
-](figures/03-gradient-descent/fit-anim)
-
-**Cost per update.** Counting updates flatters mini-batch descent: each
-of its updates reads ten beans, so by the time it arrives it has read
-many more beans than stochastic descent. In the number of beans read,
-stochastic descent is the fastest of the three. Which one wins in
-practice depends on what a step costs. On real hardware a batch of
-beans is computed almost as fast as one bean (the arithmetic runs side
-by side), and then mini-batches give the calm of averaging at little
-extra cost. That is why the later chapters, and nearly all of deep
-learning, train on mini-batches.
-
-## Walking the valley
-
-The same three descents on the two parameters $(w, b)$, from
-$(w_0, 0)$, and full-batch descent near its step-size limit:
-
-```{.output file="03-gradient-descent" from="two parameters"}
-```
-
-The eigenvalues say how narrow chapter 2's valley is: the cost climbs
-across it many times faster than along it, and the limit on $\alpha$
-comes from the steep direction. At the default learning rate the factor
-along the valley, printed last before the table, is close to one: the
-slow direction is where the updates are spent.
-
-![Descent on $(w, b)$ over the map of chapter 2's valley, $w$ and $b$
-on the same scale. Grey ellipses join points of equal cost; the cross is
-the least-squares line. Blue: stochastic descent, one bean per update;
-red: mini-batch descent, 10 beans; black dashed: full-batch descent; a
-dot marks where each is at the update in the title. In the HTML book
-this is an animation; in print six of its frames.
-](figures/03-gradient-descent/valley-descent)
-
-All three start far up the valley's wall. There the cost is steep, so
-the first updates carry them quickly down to the floor; then they turn
-and crawl along it towards the least-squares point. Full-batch descent
-walks a smooth curve and mini-batch descent follows it closely.
-Stochastic descent zig-zags about it: each bean pulls the line towards
-itself, and the pulls are largest across the valley, where the cost is
-steep. All three end near the bottom (the table's last column).
-
-![Full-batch descent on $(w, b)$ with a learning rate just under the
-limit $1/\lambda_{\max}$ (green) and just over it (violet); the cross
-is the least-squares line. In the HTML book an animation; in print six
-of its frames.](figures/03-gradient-descent/valley-limit)
-
-Just under the limit, full-batch descent jumps from wall to wall of the
-valley, each jump a little shorter than the one before, while it drifts
-along the floor. Just over it, each jump is longer than the one before:
-the path zig-zags up and out of the valley and the cost grows, although
-a step of that size along the floor alone would be perfectly safe. The
-steep direction sets the limit, and the limit then caps the speed in
-the flat direction: the narrower the valley, the slower the descent,
-whatever $\alpha$ we pick. That is one reason why later chapters care
-about how inputs and weights are scaled, and why chapter 8 tries a
-method that measures the curvature instead of guessing a step.
-
 ## Exercises
 
 Where the goal of an exercise can be checked by running the program,
