@@ -941,7 +941,7 @@ static void draw_regions(plotter *pl, const char *stem, const classifier *c,
     if (n > 1)      // small panels: fewer ticks, thinner margins
         plot_cmd(p, "set xtics 1; set ytics 1; unset xlabel; "
                  "unset ylabel; set multiplot layout %d,%d margins "
-                 "0.05,0.99,0.03,0.97 spacing 0.06,0.07",
+                 "0.05,0.99,0.03,0.955 spacing 0.06,0.07",
                  (n + columns - 1) / columns, columns);
     for (int k = 0; k < n; k++) {
         for (int iy = 0; iy < ny; iy++)
@@ -955,7 +955,7 @@ static void draw_regions(plotter *pl, const char *stem, const classifier *c,
                  "$points using 1:($3 == c ? $2 : 1/0) with points pt 7 "
                  "ps %g lc rgb word('#c0392b #2e86c1', c + 1)",
                  n > 1 ? 0.3 : 0.45);
-        draw_cells(p, &c[k], n > 1 ? 38 : 64, lo, hi, X, y);
+        draw_cells(p, &c[k], n > 1 ? 36 : 64, lo, hi, X, y);
     }
     if (n > 1)
         plot_cmd(p, "unset multiplot");
@@ -1444,8 +1444,8 @@ static int run_study(matrix X, const int *y, settings s, int test_points,
         again = retrain_straggler(&st, X, y, X_test, y_test, s,
                                   &status);
         for (int k = 0; k < N_SIZES; k++) {
-            snprintf(titles[k], sizeof titles[k], "%d hidden units",
-                     sizes[k]);
+            snprintf(titles[k], sizeof titles[k], "%d hidden unit%s",
+                     sizes[k], sizes[k] == 1 ? "" : "s");
             panels[k] = (classifier){&st.jobs[k].m, NULL, titles[k]};
         }
         if (again >= 0) {
