@@ -134,6 +134,8 @@ static bool is_choice(const char *word, const char *choices)
 static const char plot_choices[] = "window|file|dumb|none";
 
 enum { HELP_WIDTH = 80, HELP_COLUMN = 20 };
+#define NBSP '\x01'   // a space the help text is never broken at
+#define NB "\x01"
 
 // "  --flag ARG        text wrapped to 80 columns, indented after".
 static void help_line(const char *flag, const char *text)
@@ -156,7 +158,9 @@ static void help_line(const char *flag, const char *text)
             if (n == 0)
                 n = room;
         }
-        printf("%.*s\n", n, s);
+        for (int k = 0; k < n; k++)
+            putchar(s[k] == NBSP ? ' ' : s[k]);
+        putchar('\n');
         s += n;
         while (*s == ' ')
             s++;
@@ -194,12 +198,13 @@ static void describe(char *buf, size_t size, const cli_option *o)
     switch (o->type) {
     case CLI_INT:
         snprintf(value, sizeof value, "%d", *(int *)o->value);
-        snprintf(range, sizeof range, "%.0f <= N <= %.0f", o->min, o->max);
+        snprintf(range, sizeof range, "%.0f" NB "<=" NB "N" NB "<=" NB "%.0f",
+                 o->min, o->max);
         break;
     case CLI_DOUBLE:
         snprintf(value, sizeof value, "%g", *(double *)o->value);
-        snprintf(range, sizeof range, "%g %s X <= %g", o->min,
-                 o->open_min ? "<" : "<=", o->max);
+        snprintf(range, sizeof range, "%g" NB "%s" NB "X" NB "<=" NB "%g",
+                 o->min, o->open_min ? "<" : "<=", o->max);
         break;
     case CLI_CHOICE:
     case CLI_STRING: {
@@ -232,7 +237,7 @@ static void print_help(const cli_common *c, const cli_option *options,
     help_line("--help", "print this list and exit");
     help_line("--version", "print the book's version and exit");
     snprintf(text, sizeof text, "seed of the random generator (default "
-             "%u; 0 <= N <= 4294967295)", c->seed);
+             "%u; 0" NB "<=" NB "N" NB "<=" NB "4294967295)", c->seed);
     help_line("--seed N", text);
     help_line("--quick", "a small, fast run (the tests use it)");
     help_line("--plot MODE", "MODE: window (a live window), file (SVG "
@@ -477,7 +482,7 @@ int cli_parse(cli_common *c, const cli_option *options, int n_options,
     return CLI_CONTINUE;
 }
 
-/* ---- Guards ------------------------------------------------------------- */
+/* ---- Guards ------------------------------------------------------------ */
 
 int cli_check_output_path(const cli_common *common, const char *path,
                           const char *flag)
@@ -579,7 +584,7 @@ int cli_check_loss(const cli_common *common, double loss,
     return 1;
 }
 
-/* ---- Files written whole or not at all ---------------------------------- */
+/* ---- Files written whole or not at all --------------------------------- */
 
 FILE *nn_create_atomic(const char *path, char *tmp_path, size_t n)
 {

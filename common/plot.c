@@ -516,7 +516,7 @@ plot *plot_live_begin(plotter *pl, const char *stem, double width,
     return plot_anim_begin(pl, stem, width, height);
 }
 
-/* ---- Commands and data -------------------------------------------------- */
+/* ---- Commands and data ------------------------------------------------- */
 
 // Where commands go right now: the current frame or the preamble.
 static text_buf *current(plot *p)
@@ -817,7 +817,7 @@ void plot_frame_end(plot *p, const char *label)
     p->n_frames++;
 }
 
-/* ---- Terminal panels (dumb mode) ---------------------------------------- */
+/* ---- Terminal panels (dumb mode) --------------------------------------- */
 
 enum { SCREEN = 80 };                        // every line fits in this
 static const char shades[] = " .:-=+*#%@";   // lo ... hi
@@ -905,7 +905,8 @@ void plot_ascii_image(plot *p, const char *title, const double *values,
         return;
     ascii_panel *a = new_panel(p, title);
     int f = block_side(rows, cols);
-    int out_cols = (cols + f - 1) / f, out_rows = (rows + 2 * f - 1) / (2 * f);
+    int out_cols = (cols + f - 1) / f;
+    int out_rows = (rows + 2 * f - 1) / (2 * f);
     double span = hi != lo ? hi - lo : 1.0;   // hi < lo: reversed
     char line[SCREEN + 1];
     panel_border(a, out_cols);
@@ -948,7 +949,8 @@ void plot_ascii_cells(plot *p, const char *title, const int *cells,
         return;
     ascii_panel *a = new_panel(p, title);
     int f = block_side(rows, cols);
-    int out_cols = (cols + f - 1) / f, out_rows = (rows + 2 * f - 1) / (2 * f);
+    int out_cols = (cols + f - 1) / f;
+    int out_rows = (rows + 2 * f - 1) / (2 * f);
     int n_glyphs = (int)strlen(glyphs);
     char line[SCREEN + 1];
     panel_border(a, out_cols);
@@ -1049,7 +1051,7 @@ static int print_panels(plot *p)
     return 0;
 }
 
-/* ---- The end of a figure ------------------------------------------------ */
+/* ---- The end of a figure ----------------------------------------------- */
 
 int plot_end(plot *p)
 {
@@ -1116,7 +1118,7 @@ int plot_end(plot *p)
     return status;
 }
 
-/* ---- Diagrams ------------------------------------------------------------ */
+/* ---- Diagrams ---------------------------------------------------------- */
 
 FILE *plot_diagram_begin(plotter *pl, const char *stem)
 {
