@@ -1532,7 +1532,7 @@ have, and the R-operator's Hessian product agrees with a central
 difference of gradients just as well. The initial weights are NumPy's
 draws (a test compares them with numbers NumPy itself printed):
 
-```{.output file="08-tnc-mnist" from="area averaging" to="  first"}
+```{.output file="08-tnc-mnist" from="area averaging" to=", last"}
 ```
 
 At the initial weights, the gradient through the ink lists is the one
@@ -1632,17 +1632,15 @@ direction takes fewer, longer outer iterations for the same budget;
 compare its cost and its test accuracy with the capped runs' in the
 table.
 
-The times of the book's run, from stderr (they vary with the machine
-and its load; CPU time can exceed the wall-clock time because the ink
-lists use every core):
+What the pieces cost, timed in the book's run at the initial weights
+(the best of three tries; times vary with the machine and its load):
 
-```{.output file="08-tnc-mnist" stream="stderr" grep="time:"}
+```{.output file="08-tnc-mnist" stream="stderr" grep="time: one"}
 ```
 
-The first line is the best of three tries at the initial weights: a
-finite-difference product and an exact product each cost about as much
-as an evaluation, as the count of passes says. The second is the same
-evaluation through `mat_gemm`, zeros and all.
+A finite-difference product and an exact product each cost about as
+much as an evaluation, as the count of passes says. The second line is
+the same evaluation through `mat_gemm`, zeros and all.
 
 ## Against SciPy
 
@@ -1670,7 +1668,8 @@ points: the section [Where this is not SciPy's TNC](#ch8-tnc-scipy) lists
 the differences, the rescaling of variables and cost above all. (TNC
 checks its budget between iterations, so its count of evaluations may
 end a little past `maxfun`.) Their times, SciPy's for `minimize` alone
-and the chapter's for each training run:
+and the chapter's for each training run (CPU time can exceed the
+wall-clock time where the ink lists use every core):
 
 ```{.output file="08-tnc-mnist" stream="stderr" grep="s wall"}
 ```

@@ -1,15 +1,17 @@
 /* tnc.h - truncated Newton, in the manner of Nash's TNC, and plain
    gradient descent, for a smooth function of many variables.
 
-   What it does: tnc_minimize(res, x, obj, max_cg, verbose) minimizes the
-   function behind `obj` from x[n], overwriting x with the best point
-   found. Each outer iteration finds a direction by preconditioned
-   conjugate gradients on H p = -g, stopped early (at most max_cg
-   Hessian products), then a step length by a line search. The problem
+   What it does: tnc_minimize(res, x, obj, max_cg) minimizes the function
+   behind `obj` from x[n], overwriting x with the best point found. Each
+   outer iteration finds a direction by preconditioned conjugate
+   gradients on H p = -g, stopped early (at most max_cg Hessian
+   products), then a step length by a line search. The problem
    is seen only through an `objective`: a call for the value and the
    gradient, a call for Hessian-vector products, and a count of the work
    done, which the problem keeps and the optimizer compares with the
    budget. gradient_descent spends the same budget on fixed steps.
+   Neither prints anything: obj->on_step, when set, is told about the
+   start and every iteration (a table, a progress line, a live plot).
 
    The budget: obj->max_passes. The problem counts its work in `passes`
    (chapter 8: products with the image matrix; an evaluation of value
