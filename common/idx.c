@@ -559,10 +559,10 @@ static int load_split(idx_images *images, idx_labels *labels,
         return -1;
     if (like != NULL
         && (images->rows != like->rows || images->cols != like->cols))
-        return fail(err, err_size, image_path, "images of %dx%d, but the "
-                    "training images are %dx%d: give a test set of the "
-                    "same size", images->rows, images->cols, like->rows,
-                    like->cols);
+        return fail(err, err_size, image_path, "the test images are "
+                    "%dx%d, but the training images are %dx%d: give a "
+                    "test set of the same size", images->rows,
+                    images->cols, like->rows, like->cols);
     if (idx_read_labels(labels, label_path, DIGIT_MAX, err, err_size) != 0)
         return -1;
     if (labels->count != images->count)

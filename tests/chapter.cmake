@@ -29,7 +29,7 @@ set(NN_BAD_IDX_EXPECT
     "huge-count|more than" "label-10|label 10 at index 7"
     "trailing|5 trailing bytes" "empty|empty file"
     "count-mismatch|39 labels" "no-labels|not found"
-    "test-size|images of 56x56, but the training images are 28x28"
+    "test-size|test images are 56x56, but the training images are 28x28"
     "gzip-garbage|7 trailing bytes after the end of the gzip data"
     "gzip-cut|truncated gzip" "fifo|not a regular file")
 

@@ -473,8 +473,8 @@ static void test_hardening(void)
         snprintf(name, sizeof name, "%s/t10k-labels-idx1-ubyte", dir);
         write_file(scratch_path(name), buf, label_file(buf, 5));
         char part[64];
-        snprintf(part, sizeof part, "images of %lux%lu, but the training "
-                 "images are 28x28", sides[k], sides[k]);
+        snprintf(part, sizeof part, "the test images are %lux%lu, but "
+                 "the training images are 28x28", sides[k], sides[k]);
         expect_dataset_error(scratch_path(dir), part, "t10k-images");
     }
 
