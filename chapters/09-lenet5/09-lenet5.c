@@ -2,8 +2,8 @@
 # LeNet-5: convolutions on real digits {#ch-lenet5}
 
 *What you need:* the softmax and cross-entropy of chapter 6, the
-backward pass of chapter 5, and a minute or so of patience per network
-on MNIST's 60,000 training digits.
+backward pass of chapter 5, and the real MNIST, which `make deps`
+installs.
 
 The tutorial this book follows ends with two short Keras programs that
 read handwritten digits. The first is a dense network: the 784 pixels of
@@ -1640,8 +1640,8 @@ sees, rises much less after the first epochs:
 
 LeNet-5 has fewer parameters than the dense net's second layer alone,
 yet a convolution applies each of its weights at hundreds of places, so
-it spends several times the dense net's arithmetic per image. Its
-pipeline, drawn from the table the program built:
+it spends about as much arithmetic per image (the MFLOP in the two
+summaries). Its pipeline, drawn from the table the program built:
 
 ![LeNet-5 as this chapter builds it: each box a layer, each arrow
 labelled with the shape (height x width x channels) of what it

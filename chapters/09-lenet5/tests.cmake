@@ -125,7 +125,7 @@ lab() { printf '\\000\\000\\010\\001\\000\\000\\000\\002\\001\\007'; }; \
 img x 034 1568 > $d/train-images-idx3-ubyte; \
 img x 016 392 > $d/t10k-images-idx3-ubyte; \
 lab > $d/train-labels-idx1-ubyte; lab > $d/t10k-labels-idx1-ubyte; \
-sh \"$2\" --status 2 --lines-stderr 1 --stderr 'test images are 14x14' \
+sh \"$2\" --status 2 --lines-stderr 1 --stderr '14x14' \
 -- \"$1\" --quick --plot none --data $d" sh ${CHAPTER_BIN}
                  ${CMAKE_SOURCE_DIR}/tests/expect.sh)
 
