@@ -11,11 +11,14 @@ in S s, CPU C s"), which bench/spiral-moons.sh compares with the C
 chapter. The loss is computed every 1000 passes inside the timed loop,
 as in the tutorial.
 
-    /usr/bin/python3 bench/peers/moons.py [--only net]
+    /usr/bin/python3 bench/peers/moons.py [--only net] [--passes N]
 
 --only net skips the logistic regression (and scikit-learn's
-linear_model import); the net's numbers do not change.
+linear_model import); the net's numbers do not change. --passes N trains
+for N passes instead of 20000 (bench/spiral-moons.sh counts instructions
+as the difference of two lengths).
 """
+import argparse
 import sys
 import time
 
@@ -88,25 +91,26 @@ def build_model(X, y, nn_hdim, num_passes=20000, print_loss=False):
 
 
 def main():
-    only_net = sys.argv[1:] == ['--only', 'net']
-    if sys.argv[1:] and not only_net:
-        sys.exit('usage: moons.py [--only net]')
+    parser = argparse.ArgumentParser(description='chapter 7 in NumPy')
+    parser.add_argument('--only', choices=['net'])
+    parser.add_argument('--passes', type=int, default=20000)
+    args = parser.parse_args()
     np.random.seed(0)
     X, y = sklearn.datasets.make_moons(200, noise=0.20)
-    if not only_net:
+    if args.only != 'net':
         import sklearn.linear_model as linear_model
         clf = linear_model.LogisticRegressionCV()
         clf.fit(X, y)
         print('logistic regression: C = %g, training accuracy: %.2f'
               % (clf.C_[0], np.mean(clf.predict(X) == y)))
     start, cpu_start = time.perf_counter(), time.process_time()
-    model = build_model(X, y, 3, print_loss=True)
+    model = build_model(X, y, 3, num_passes=args.passes, print_loss=True)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
     print('training accuracy: %.2f' % np.mean(predict(model, X) == y))
     sys.stdout.flush()
-    print('net training: 20000 passes in %.4f s, CPU %.4f s'
-          % (seconds, cpu), file=sys.stderr)
+    print('net training: %d passes in %.4f s, CPU %.4f s'
+          % (args.passes, seconds, cpu), file=sys.stderr)
 
 
 if __name__ == '__main__':

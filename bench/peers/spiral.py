@@ -10,11 +10,14 @@ notebook's lines on stdout and, on stderr, how long the two-layer net's
 training loop took ("net training: ... in S s, CPU C s"), which
 bench/spiral-moons.sh compares with the C chapter.
 
-    /usr/bin/python3 bench/peers/spiral.py [--only net]
+    /usr/bin/python3 bench/peers/spiral.py [--only net] [--iterations N]
 
 --only net skips the linear model's training (its W is still drawn, so
-the stream and the net's numbers stay the same).
+the stream and the net's numbers stay the same). --iterations N trains
+the net for N iterations instead of 10000 (bench/spiral-moons.sh counts
+instructions as the difference of two lengths).
 """
+import argparse
 import sys
 import time
 
@@ -94,9 +97,11 @@ def train_net(X, y, W, b, W2, b2, step_size=1e-0, reg=1e-3,
 
 
 def main():
-    only_net = sys.argv[1:] == ['--only', 'net']
-    if sys.argv[1:] and not only_net:
-        sys.exit('usage: spiral.py [--only net]')
+    parser = argparse.ArgumentParser(description='chapter 6 in NumPy')
+    parser.add_argument('--only', choices=['net'])
+    parser.add_argument('--iterations', type=int, default=10000)
+    args = parser.parse_args()
+    only_net = args.only == 'net'
     np.random.seed(0)
     D, K, h = 2, 3, 100
     X, y = make_spiral(100, D, K)
@@ -109,12 +114,12 @@ def main():
     W2 = 0.01 * np.random.randn(h, K)
     b2 = np.zeros((1, K))
     start, cpu_start = time.perf_counter(), time.process_time()
-    train_net(X, y, W, b, W2, b2)
+    train_net(X, y, W, b, W2, b2, iterations=args.iterations)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
     sys.stdout.flush()
-    print('net training: 10000 iterations in %.4f s, CPU %.4f s'
-          % (seconds, cpu), file=sys.stderr)
+    print('net training: %d iterations in %.4f s, CPU %.4f s'
+          % (args.iterations, seconds, cpu), file=sys.stderr)
 
 
 if __name__ == '__main__':

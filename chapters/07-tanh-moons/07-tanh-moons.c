@@ -1608,8 +1608,9 @@ digit for digit (a test checks our lines against the tutorial's). The
 tutorial's own NumPy code, run on the machine that built this book,
 parts from both
 (`bench/peers/moons.py`; its output is recorded in
-`chapters/07-tanh-moons/numpy-1.24.txt`, and a test re-runs it and
-compares wherever that NumPy is installed). Nothing is wrong with any of
+`chapters/07-tanh-moons/numpy-1.24.txt` with the BLAS it ran with, and
+a test re-runs it and compares wherever that NumPy and that BLAS are
+installed). Nothing is wrong with any of
 them. Each program adds up the same 200 gradients, but in a different
 order: NumPy's matrix products go through a BLAS library that splits
 the sums into blocks, vectorises them and uses fused multiply-adds,
