@@ -25,3 +25,16 @@ function Header(header)
     end})
   return header
 end
+
+-- EPUB: its title page shows the date and the rights but has no place
+-- for a version, so the rights line starts with it.
+function Meta(meta)
+  if not FORMAT:match("epub") or not meta.version then return nil end
+  local line = "Version " .. pandoc.utils.stringify(meta.version)
+  if meta.date then
+    line = line .. ", " .. pandoc.utils.stringify(meta.date)
+  end
+  local rights = meta.rights and pandoc.utils.stringify(meta.rights) or ""
+  meta.rights = pandoc.MetaInlines({pandoc.Str(line .. ". " .. rights)})
+  return meta
+end

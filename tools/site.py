@@ -320,6 +320,16 @@ def mark_wide_and_split_code(pages, site):
             while k < len(node):
                 el = node[k]
                 split_code(el)
+                # a formula keeps the punctuation after it on its line
+                if isinstance(el, dict) and el.get("t") == "Math" \
+                        and k + 1 < len(node) \
+                        and isinstance(node[k + 1], dict) \
+                        and node[k + 1].get("t") == "Str" \
+                        and re.match(r"[.,;:!?)]", node[k + 1]["c"]):
+                    node[k:k + 2] = [{"t": "Span", "c": [
+                        ["", ["nowrap"], []], [el, node[k + 1]]]}]
+                    k += 1
+                    continue
                 if isinstance(el, dict) and el.get("t") == "Code" \
                         and len(el["c"][1]) > 24 and " " in el["c"][1]:
                     attr, code = el["c"]
