@@ -64,14 +64,14 @@ test: deps-test
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
-# The book. The rules (one run per chapter, diagrams, pandoc) live in
-# tools/book.mk; here what each target needs first: its packages, the
-# programs (built before any run, so a fresh build directory works), and
-# the single-file book. `html` needs no LaTeX.
+# The book. The rules (each program built on its own, one run per
+# chapter, diagrams, pandoc) live in tools/book.mk, and work from an
+# empty build directory; here what each target needs installed first,
+# and the single-file HTML book beside the site. `html` needs no LaTeX.
 book: html pdf
-html: deps-html programs $(BUILD)/book.html
-pdf: deps-book programs $(BUILD)/book.pdf
-epub: deps-html programs $(BUILD)/book.epub
+html: deps-html $(BUILD)/book.html
+pdf: deps-book $(BUILD)/book.pdf
+epub: deps-html $(BUILD)/book.epub
 
 include tools/book.mk
 
