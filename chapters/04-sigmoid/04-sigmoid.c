@@ -326,8 +326,11 @@ static plot *begin_s_curve_animation(plotter *pl, const double *x,
     plot_cmd(p, "set xlabel 'bean size'");
     plot_cmd(p, "set ylabel 'toxic?'");
     plot_cmd(p, "set xrange [0:1]");
-    plot_cmd(p, "set yrange [-0.1:1.2]");
-    plot_cmd(p, "set key bottom right");
+    plot_cmd(p, "set yrange [-0.1:1.45]");
+    plot_cmd(p, "set ytics 0, 0.2, 1");
+    // Top left, boxed: no bean lies there, so the key's sample point
+    // cannot pass for a bean.
+    plot_cmd(p, "set key top left box opaque");
     return p;
 }
 
@@ -424,8 +427,9 @@ S swings into place, with its midpoint $-b/w$ near the border the data
 were made with, and the accuracy jumps. What follows is slow: the loss
 keeps creeping down while $w$ grows, because a steeper S is more sure of
 itself on the beans far from the border. It will never be perfectly
-sure, since a sigmoid never reaches $0$ or $1$, and the few beans whose
-noise put them on the wrong side of the border stay misjudged.
+sure, since a sigmoid never reaches $0$ or $1$, and a bean whose noise
+put it on the wrong side of the border stays misjudged: that is the
+hundredth of accuracy still missing at the end.
 
 Then the same neuron, from the same start, trained on the cross-entropy,
 and the two fits side by side:
@@ -562,8 +566,8 @@ cross-entropy (dashed). Note the logarithmic pass axis.
 The cross-entropy neuron recovers quickly. The squared-error neuron
 starts the same way, then stalls on a long plateau before it drops. The
 last two columns show where its S is meanwhile. During the plateau it is
-still mirrored: $w$ stays negative (between about $-6$ and $-5$ in the
-rows for passes 100 and 1000), but $b$ has grown so that the midpoint
+still mirrored: $w$ stays negative (between about $-6.5$ and $-5$ in
+the rows for passes 100 and 1000), but $b$ has grown so that the midpoint
 $-b/w$ lies beyond the largest bean. So the neuron has traded one
 confident mistake for another: it calls *every* bean toxic, with
 beliefs close to $1$, and its mean squared error is about the fraction
