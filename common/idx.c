@@ -572,31 +572,30 @@ static int load_split(idx_images *images, idx_labels *labels,
     return 0;
 }
 
-// The directory `make deps` installs MNIST in (see idx.h), into dir.
+// The directory `make deps` installs MNIST in (see idx.h), into dir:
+// $NN_DATA_DIR/mnist if NN_DATA_DIR is set (and then only there), else
+// the repository's data/mnist, else ./data/mnist.
 static int find_mnist_dir(char *dir, char *err, size_t err_size)
 {
     const char *data_dir = getenv("NN_DATA_DIR");
-    const char *roots[3];
-    const char *below[3];
+    const char *roots[2];
     int n = 0;
     if (data_dir != NULL && data_dir[0] != '\0') {
-        roots[n] = data_dir;
-        below[n++] = "/mnist";
-    }
+        roots[n++] = data_dir;
+    } else {
 #ifdef NN_SOURCE_DIR
-    roots[n] = NN_SOURCE_DIR;
-    below[n++] = "/data/mnist";
+        roots[n++] = NN_SOURCE_DIR "/data";
 #endif
-    roots[n] = ".";
-    below[n++] = "/data/mnist";
-
+        roots[n++] = "./data";
+    }
     char path[PATH_SIZE];
     for (int i = 0; i < n; i++) {
-        snprintf(dir, PATH_SIZE, "%s%s", roots[i], below[i]);
+        if (snprintf(dir, PATH_SIZE, "%s/mnist", roots[i]) >= PATH_SIZE)
+            return fail(err, err_size, "mnist", "NN_DATA_DIR too long");
         if (find_file(path, dir, "train-images", "idx3-ubyte"))
             return 0;
     }
-    snprintf(dir, PATH_SIZE, "%s%s", roots[0], below[0]);
+    snprintf(dir, PATH_SIZE, "%s/mnist", roots[0]);
     return fail(err, err_size, "mnist",
                 "not installed (no %s/train-images-idx3-ubyte.gz): run "
                 "`make deps` to fetch and verify it", dir);

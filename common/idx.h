@@ -104,7 +104,7 @@ typedef struct {
               digits of 28x28 in their original order, as `make deps`
               installs them (verified against data/SHA256SUMS) in the
               repository's data/mnist/. Looked for in $NN_DATA_DIR/mnist
-              (NN_DATA_DIR names a data/ directory), then
+              only, if NN_DATA_DIR (a data/ directory) is set; else in
               NN_SOURCE_DIR/data/mnist when the build defines
               NN_SOURCE_DIR as the repository's root, then ./data/mnist.
               Missing, or not 60,000 + 10,000 of 28x28: an error that

@@ -48,3 +48,12 @@ add_test(NAME idx_good_dir
                  -- $<TARGET_FILE:test_idx> --load
                     ${CMAKE_BINARY_DIR}/bad_idx/good)
 set_tests_properties(idx_good_dir PROPERTIES FIXTURES_REQUIRED bad_idx_dirs)
+# MNIST not installed (NN_DATA_DIR names a folder without it): one line
+# saying to run `make deps`, exit 2.
+add_test(NAME idx_mnist_not_installed
+         COMMAND ${CMAKE_COMMAND} -E env
+                 NN_DATA_DIR=${CMAKE_CURRENT_BINARY_DIR}/no-data
+                 sh ${CMAKE_CURRENT_LIST_DIR}/expect.sh --status 2
+                 --lines-stderr 1
+                 --stderr "mnist: not installed .*run .make deps."
+                 -- $<TARGET_FILE:test_idx> --load mnist)

@@ -422,7 +422,7 @@ static void test_datasets(void)
     expect_dataset_error(scratch_path("set-label-10"),
                          "label 10 at index 3 is outside 0..9", NULL);
 
-    // NN_DATA_DIR is tried first for "mnist", and "mnist" must be the
+    // NN_DATA_DIR is where "mnist" is looked for, and it must be the
     // official 60,000 + 10,000: a set of 30 found there is refused,
     // naming that directory and the command that installs the real one.
     const char *saved = getenv("NN_DATA_DIR");
@@ -434,8 +434,8 @@ static void test_datasets(void)
     rc = idx_load_dataset(&d, "mnist", err, sizeof err);
     check(rc != 0 && strstr(err, "data-dir/mnist: holds 30 + 5 images")
           && strstr(err, "make deps"),
-          "\"mnist\" is looked for in $NN_DATA_DIR/mnist first and must "
-          "be 60000 + 10000");
+          "\"mnist\" is looked for in $NN_DATA_DIR/mnist and must be "
+          "60000 + 10000");
     printf("  %s\n", err);
     mkdir(scratch_path("data-dir2"), 0755);
     make_dataset("data-dir2/mnist", 30, 30, 0);
