@@ -279,10 +279,10 @@ int load_digits(digit_set *train_set, digit_set *test_set,
                from, side == from ? "kept at" : "area-averaged to", side,
                side);
         if (m % 10 == 0)
-            printf("training on %d (the first %d of each digit), testing "
+            printf("training on %d (the first %d of each class), testing "
                    "on %d\n", m, m / 10, m_test);
         else
-            printf("training on %d (the first %d or %d of each digit), "
+            printf("training on %d (the first %d or %d of each class), "
                    "testing on %d\n", m, m / 10, m / 10 + 1, m_test);
     }
     free(pick);

@@ -37,7 +37,7 @@ add_test(NAME ch08_numpy_draws
 # and finite-difference products.
 add_test(NAME ch08_quick_learns
          COMMAND ${EXPECT} --match "training and 10000 test images of 28x28, area-averaged to 20x20"
-                 --match "^training on 500 .the first 50 of each digit., testing on 1000$"
+                 --match "^training on 500 .the first 50 of each class., testing on 1000$"
                  --match "^training: truncated Newton, exact products"
                  --value "initial cost: " 7 10
                  --value "ink lists against mat_gemm: relative difference "
@@ -138,7 +138,7 @@ set_tests_properties(ch08_data_no_test_set ch08_data_test_size_differs
 # good/ (40 images of 28x28, 4 of each digit, and 10 test images)
 # trains.
 add_test(NAME ch08_bad_idx_good_trains
-         COMMAND ${EXPECT} --match "^training on 40 .the first 4 of each digit., testing on 10$"
+         COMMAND ${EXPECT} --match "^training on 40 .the first 4 of each class., testing on 10$"
                  --match "^training accuracy: "
                  -- ${CHAPTER_BIN} --quick --plot none --no-compare
                     --data ${CMAKE_BINARY_DIR}/bad_idx/good)
@@ -176,7 +176,7 @@ grep -q 'Theta1.*7 x 401' \"$d/network.dot\" && echo ok" sh
 add_test(NAME ch08_book_run_targets
          COMMAND sh -c "f=$1/runs/08-tnc-mnist.txt; \
 [ -f \"$f\" ] || { echo \"no book run at $f: skipped\"; exit 77; }; \
-grep -q '^training on 5000 .the first 500 of each digit., testing on 10000$' \"$f\" \
+grep -q '^training on 5000 .the first 500 of each class., testing on 10000$' \"$f\" \
 && grep -q '^network 400-25-10: 10285 weights' \"$f\" \
 && awk '/^test accuracy: / { t = $3 } /cost at the start: / \
 { s = $5; c = $8; sub(/\\)/, \"\", c) } END { print \"test\", t, \
