@@ -749,11 +749,12 @@ of bean, judged by two features (think of size and colour), and then
 two data sets of the TensorFlow Playground, which the toolkit rebuilds
 in `common/data.c`:
 
-- **beans with two features** (the tutorial's `get_beans4`, made below):
-  both features uniform in $[0, 2)$, drawn as NumPy's `rand(n, 2) * 2`
-  draws them, row by row; a bean is toxic (label $1$) when
-  $(x_1 - 1)^2 + (x_2 - 0.3)^2 < 0.5$, inside a disc that the bottom
-  edge of the square cuts off.
+- **beans with two features** (the tutorial's `get_beans4`, which it
+  calls without showing; made below as the course's data file makes
+  them): both features uniform in $[0, 2)$, drawn as NumPy's
+  `rand(n, 2) * 2` draws them, row by row; a bean is toxic (label $1$)
+  when $(x_1 - 1)^2 + (x_2 - 0.3)^2 < 0.5$, inside a disc that the
+  bottom edge of the square cuts off.
 - **two spirals** (`data_two_spirals`): two arms that wind
   $1.75$ turns around the origin, out to radius $5$, the second arm the
   first turned by half a turn; arm one is labelled $1$, arm two $0$. Each
@@ -1326,8 +1327,8 @@ $\lVert g - g' \rVert / (\lVert g \rVert + \lVert g' \rVert)$, which
 should be far below $10^{-6}$ when backpropagation is right. ReLU adds a
 caveat: it has a kink at $0$, and a nudge that pushes some unit's sum
 across it makes the difference quotient wrong there. With sums spread
-over a range much wider than $h$ that is rare, and the program says so
-if it happens.
+over a range much wider than $h$ that is rare; should the check fail,
+the program's message names the kink as a possible cause.
 */
 
 // ||g - g'|| / (||g|| + ||g'||) between backprop g and central
@@ -1663,7 +1664,8 @@ static plot *begin_beans_animation(plotter *pl, const double *x,
     plot_cmd(p, "set xrange [0:2]");
     plot_cmd(p, "set yrange [-0.1:1.6]");
     plot_cmd(p, "set ytics 0, 0.2, 1");
-    plot_cmd(p, "set key top center horizontal");
+    plot_cmd(p, "set key at graph 0.5, 0.97 center top horizontal "
+                "maxcols 2 box opaque");
     plot_cmd(p, "s(z) = 1 / (1 + exp(-z))");
     return p;
 }
@@ -1677,14 +1679,15 @@ static void beans_frame(plot *p, bean_net net, int pass)
     plot_cmd(p, "h2(x) = s(%.17g * x + %.17g)", net.w21_1, net.b2_1);
     plot_cmd(p, "out(x) = s(%.17g * h1(x) + %.17g * h2(x) + %.17g)",
              net.w11_2, net.w12_2, net.b1_2);
-    plot_cmd(p, "plot $beans with points pt 7 ps 0.6 lc '#555555' "
-                "title 'beans', "
-                "out(x) with lines lw 4 lc 'black' "
+    // The beans last, so that the thick output line does not hide them.
+    plot_cmd(p, "plot out(x) with lines lw 4 lc 'black' "
                 "title 'output a1_2' noenhanced, "
                 "h1(x) with lines lw 1.5 dt 2 lc '#1f78b4' "
                 "title 'hidden a1_1' noenhanced, "
                 "h2(x) with lines lw 1.5 dt 3 lc '#e66101' "
-                "title 'hidden a2_1' noenhanced");
+                "title 'hidden a2_1' noenhanced, "
+                "$beans with points pt 7 ps 0.6 lc '#999999' "
+                "title 'beans'");
     plot_frame_end(p, label);
 }
 
@@ -1697,15 +1700,16 @@ boundary (the answer $1/2$) as a black line and the training points on
 top. Gnuplot finds the boundary for us: `set contour` with the single
 level $0.5$, written into a data block with `set table`. In the
 terminal a map becomes a grid of characters: `.` where the network
-says $1$, and the points as `x` (label 1) and `o` (label 0).
+(or, in the bend figure, a hidden unit) says $1$, and the points as `x`
+(label 1) and `o` (label 0).
 */
 
 enum { ASCII_SIDE = 24 };   // cells per side of a terminal map
 
 // The terminal form of a map: values on d's grid, (GRID^2), and d's
-// points.
+// points; `who` ("net", "unit") is what says 1 where the dots are.
 static void ascii_map(plot *p, const char *title, const data_set *d,
-                      const double *values)
+                      const double *values, const char *who)
 {
     int cells[ASCII_SIDE * ASCII_SIDE];   // (ASCII_SIDE, ASCII_SIDE)
     extent e = d->plane;
@@ -1725,8 +1729,9 @@ static void ascii_map(plot *p, const char *title, const data_set *d,
         if (col >= 0 && col < ASCII_SIDE && row >= 0 && row < ASCII_SIDE)
             cells[row * ASCII_SIDE + col] = d->Y.data[i] > 0.5 ? 2 : 1;
     }
-    plot_ascii_cells(p, title, cells, ASCII_SIDE, ASCII_SIDE, ".ox",
-                     "x 1, o 0, . net says 1");
+    char key[48];
+    snprintf(key, sizeof key, "x 1, o 0, . %s says 1", who);
+    plot_ascii_cells(p, title, cells, ASCII_SIDE, ASCII_SIDE, ".ox", key);
 }
 
 // The data as two blocks, $<prefix>1 (label 1) and $<prefix>0 (label 0).
@@ -1815,7 +1820,7 @@ static void draw_colour_maps(plotter *pl, const char *stem,
     colour_map_panel(p, "net1", points_clause, titles[1]);
     plot_cmd(p, "unset multiplot");
     for (int m = 0; m < 2; m++)
-        ascii_map(p, titles[m], d, nets[m].answers);
+        ascii_map(p, titles[m], d, nets[m].answers, "net");
     plot_end(p);
 }
 
@@ -1843,9 +1848,9 @@ static void draw_bend(plotter *pl, const data_set *d, const trained *net)
                 "$h2c with lines dt 2 lw 1.5 lc 'black', %s",
              points_clause);
     plot_cmd(p, "unset multiplot");
-    ascii_map(p, "hidden unit 1", d, net->hidden[0]);
-    ascii_map(p, "hidden unit 2", d, net->hidden[1]);
-    ascii_map(p, "output", d, net->answers);
+    ascii_map(p, "hidden unit 1", d, net->hidden[0], "unit");
+    ascii_map(p, "hidden unit 2", d, net->hidden[1], "unit");
+    ascii_map(p, "output", d, net->answers, "net");
     plot_end(p);
 }
 
@@ -1887,7 +1892,7 @@ static void draw_hidden_lines(plotter *pl, const char *stem,
     }
     plot_cmd(p, "unset multiplot");
     for (int m = 0; m < n_nets; m++)
-        ascii_map(p, titles[m], d, nets[m].answers);
+        ascii_map(p, titles[m], d, nets[m].answers, "net");
     plot_end(p);
 }
 
@@ -1939,7 +1944,7 @@ static void draw_surface(plotter *pl, const data_set *d,
                 "title 'toxic bean (1)', "
                 "$pts0 using 1:2:(0) with points pt 6 ps 0.6 lc 'black' "
                 "title 'safe bean (0)'");
-    ascii_map(p, "the answer seen from above", d, answers);
+    ascii_map(p, "the answer seen from above", d, answers, "net");
     plot_end(p);
     free(coarse);
 }
