@@ -765,15 +765,16 @@ $\alpha = 0.1$, batches of 10, fixed steps of $0.01$.
 The number of updates is our choice. The tutorial's stochastic loop
 makes 500 passes over the beans, 250 000 updates. Its batch loop makes a
 single pass: 50 batches of 10. Its fixed-step loop also makes a single
-pass but steps once per bean, 500 steps of $0.01$. Neither count suits a
-comparison in which every variant steps once per update: the stochastic
-descent arrives within its first pass and then jitters for hundreds
-more, and 50 updates of $0.01$ could not even carry the fixed-step
-descent from $0.01$ to the beans' slope. So every descent gets the same
-budget, 500 updates by default. That is one pass for stochastic descent
-and ten passes for the two batch variants, enough for all three to
-arrive and to show how they behave once they are there. `--quick` cuts
-the budget to 200.
+pass but steps once per bean, 500 steps of $0.01$. The first two
+counts do not suit a comparison in which every variant steps once per
+update: stochastic descent arrives within its first pass and would then
+jitter for hundreds more, and 50 updates of $0.01$ could not even carry
+fixed-step descent from $0.01$ to the beans' slope. So every descent
+gets the same budget, 500 updates by default, as many as the
+tutorial's fixed steps. That is one pass for stochastic descent and
+ten passes for the two batch variants, enough for all three to arrive
+and to show how they behave once they are there. `--quick` cuts the
+budget to 200.
 
 The program prints $w$ at a few checkpoints, updates 1, 2, 5, 10, 20,
 and so on; then a summary of each descent, and the predictions; then it
@@ -997,7 +998,7 @@ static void descend_valley(plotter *pl, const double *x, const double *y,
     const char glyphs[N_PATHS] = {'S', 'M', 'F'};
     const char *styles[N_PATHS] = {"lw 2 lc rgb '#1f6fb4'",
                                    "lw 3 lc rgb '#d6282b'",
-                                   "lw 1.5 dt 2 lc rgb '#000000'"};
+                                   "lw 1.5 lc rgb '#000000'"};
     double *pw[N_PATHS], *pb[N_PATHS];     // each (n_updates + 1)
     map_path paths[N_PATHS];
     printf("%-11s %7s %10s %10s %10s %14s\n", "descent", "updates",
@@ -1093,10 +1094,11 @@ along the valley, printed last before the table, is close to one: the
 slow direction is where the updates are spent.
 
 ![Descent on $(w, b)$ over the map of chapter 2's valley, $w$ and $b$
-on the same scale. Grey ellipses join points of equal cost; the cross is
+on the same scale. Grey ellipses join points of equal cost; the star is
 the least-squares line. Blue: stochastic descent, one bean per update;
-red: mini-batch descent, 10 beans; black dashed: full-batch descent; a
-dot marks where each is at the update in the title. In the HTML book
+red: mini-batch descent, 10 beans; thin black, on top of the red:
+full-batch descent; a dot marks where each is at the update in the
+title. In the HTML book
 this is an animation; in print six of its frames.
 ](figures/03-gradient-descent/valley-descent)
 
@@ -1109,7 +1111,7 @@ itself, and the pulls are largest across the valley, where the cost is
 steep. All three end near the bottom (the table's last column).
 
 ![Full-batch descent on $(w, b)$ with a learning rate just under the
-limit $1/\lambda_{\max}$ (green) and just over it (violet); the cross
+limit $1/\lambda_{\max}$ (green) and just over it (violet); the star
 is the least-squares line. In the HTML book an animation; in print six
 of its frames.](figures/03-gradient-descent/valley-limit)
 
@@ -1260,13 +1262,15 @@ checks them all). Give a number you found as `ANSWER=`.
    $E\left[(1 - 2\alpha x^2)^2\right]$. Expand it and show that it is
    below one exactly when $\alpha < E[x^2] / E[x^4]$; work out this
    bound for sizes uniform on $[0, 1)$, as the beans' are. Then let the
-   run confirm it: run a little below and a little above your bound and
-   read the printed mean. Finally run `--lr 1.8` with `--seed 0`, `1`
-   and `2`: above the bound, stochastic descent on $w$ ends at quite
-   different weights in the three runs, yet in none of them does it
-   diverge. Why can a run survive updates whose mean square factor
-   exceeds one? (Compare the mean of the logarithms of the factors,
-   which decides what a long product does.)
+   run confirm it: run 4% below and 4% above your bound and read the
+   printed mean. (The program averages over its 500 beans, not over
+   the uniform distribution, so the rate at which its mean crosses one
+   is near your bound but not exactly on it.) Finally run `--lr 1.8`
+   with `--seed 0`, `1` and `2`: above the bound, stochastic descent
+   on $w$ ends at quite different weights in the three runs, yet in
+   none of them does it diverge. Why can a run survive updates whose
+   mean square factor exceeds one? (Compare the mean of the logarithms
+   of the factors, which decides what a long product does.)
    (check: `make check-03 EXERCISE=2 ANSWER=<your bound>`)
 3. Run with `--batch 500`: the mini-batch is now all beans. Check that
    it arrives exactly at the full-batch prediction, and explain why
