@@ -27,6 +27,7 @@ mkdir -p "$tmp/runs" "$tmp/figures/01-rosenblatt"
     > "$tmp/runs/01-rosenblatt.txt" 2> "$tmp/runs/01-rosenblatt.log" \
     || fail "the run of chapter 1 failed"
 sh tools/book-dot.sh --dir "$tmp/figures/01-rosenblatt" || fail "diagrams"
+python3 tools/book-svgfix.py "$tmp/figures/01-rosenblatt" || fail "svgfix"
 mkdir -p "$tmp/figures/diagrams"
 for dot in figures/diagrams/*.dot; do
     [ -e "$dot" ] || continue

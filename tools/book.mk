@@ -59,6 +59,7 @@ $(BUILD)/runs/%.txt: $(BUILD)/bin/% $$(wildcard chapters/$$*/book.args)
 	@sh tools/book-dot.sh --dir $(BUILD)/figures/$* || { rm -f $@.tmp; \
 	  echo "book run of $*: a diagram it wrote is not valid DOT" >&2; \
 	  exit 1; }
+	@python3 tools/book-svgfix.py $(BUILD)/figures/$*
 	@mv $@.tmp $@
 
 $(BUILD)/figures/diagrams/%.svg: figures/diagrams/%.dot
