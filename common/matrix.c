@@ -192,6 +192,15 @@ void mat_sum_rows(matrix out, matrix m)
             out.data[j] += MAT_AT(m, i, j);
 }
 
+void mat_add_row_sums(matrix out, matrix m)
+{
+    SHAPE_CHECK(out.rows == 1 && out.cols == m.cols, "mat_add_row_sums",
+                out, m);
+    for (int i = 0; i < m.rows; i++)
+        for (int j = 0; j < m.cols; j++)
+            out.data[j] += MAT_AT(m, i, j);
+}
+
 void mat_axpy(matrix y, double alpha, matrix x)
 {
     SHAPE_CHECK(y.rows == x.rows && y.cols == x.cols, "mat_axpy", y, x);

@@ -66,8 +66,13 @@ void mat_gemm_naive(matrix C, double alpha, matrix A, bool transpose_a,
 void mat_add_row(matrix m, matrix v);
 // out[j] = sum_i m[i][j]; out is (1, cols). Overwrites out.
 void mat_sum_rows(matrix out, matrix m);
+// out[j] += sum_i m[i][j]; out is (1, cols). Adds, as a backward pass
+// does: the gradient of a bias b added to every row (mat_add_row) is
+// the column sums of the upstream gradient.
+void mat_add_row_sums(matrix out, matrix m);
 // y += alpha * x, element-wise, same shapes.
 void mat_axpy(matrix y, double alpha, matrix x);
+// m = alpha * m, element-wise.
 void mat_scale(matrix m, double alpha);
 // m[i] = f(m[i]) for every element.
 void mat_map(matrix m, double (*f)(double));
@@ -85,7 +90,8 @@ int mat_argmax_row(matrix m, int i);
 // that runs its own threads sets it to 1 so the two do not compete.
 void mat_blas_threads(int threads);
 
-// Print a matrix (for debugging and small examples).
+// Print "name (rows, cols)" and then each row, %10.6f per element, on
+// stdout: for debugging and for small examples in the exercises.
 void mat_print(const char *name, matrix m);
 
 #endif

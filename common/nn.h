@@ -1,5 +1,5 @@
 /* nn.h - the whole toolkit in one include. Each header states its own
-   contract; see common/README in the book's appendix. */
+   contract at its top; the book's toolkit appendix walks through them. */
 #ifndef NN_NN_H
 #define NN_NN_H
 

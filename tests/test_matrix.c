@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,7 +137,48 @@ static void test_rows_and_maps(void)
     CHECK(fabs(mat_sum_squares(v) - 1400.0) < 1e-12, "sum_squares");
     mat_axpy(v, 2.0, s);
     CHECK(v.data[2] == 30 + 2 * 67, "axpy");
-    mat_free(&m), mat_free(&v), mat_free(&s);
+    mat_scale(v, -0.5);
+    CHECK(v.data[0] == -0.5 * (10 + 2 * 23) && v.data[2] == -82,
+          "scale gave %g %g", v.data[0], v.data[2]);
+    // mat_add_row_sums adds to what out holds (a backward pass adds)
+    matrix g = mat_alloc(3, 2), db = mat_alloc(1, 2);
+    for (int i = 0; i < 6; i++)
+        g.data[i] = i + 1;                // [[1 2] [3 4] [5 6]]
+    db.data[0] = 100, db.data[1] = -100;
+    mat_add_row_sums(db, g);
+    CHECK(db.data[0] == 109 && db.data[1] == -88,
+          "add_row_sums gave %g %g", db.data[0], db.data[1]);
+    mat_add_row_sums(db, g);              // twice: adds again
+    CHECK(db.data[0] == 118 && db.data[1] == -76, "add_row_sums twice");
+    mat_free(&m), mat_free(&v), mat_free(&s), mat_free(&g), mat_free(&db);
+}
+
+// mat_print's layout: a header line, then one line per row.
+static void test_print(void)
+{
+    fflush(stdout);
+    FILE *capture = tmpfile();
+    if (!capture) {
+        CHECK(0, "tmpfile failed");
+        return;
+    }
+    int saved = dup(STDOUT_FILENO);
+    dup2(fileno(capture), STDOUT_FILENO);
+    matrix m = mat_alloc(2, 2);
+    m.data[0] = 1.5, m.data[3] = -0.25;
+    mat_print("m", m);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    char text[256] = "";
+    rewind(capture);
+    size_t n = fread(text, 1, sizeof text - 1, capture);
+    text[n] = '\0';
+    fclose(capture);
+    const char *want = "m (2, 2)\n   1.500000   0.000000\n"
+                       "   0.000000  -0.250000\n";
+    CHECK(strcmp(text, want) == 0, "mat_print gave:\n%s", text);
+    mat_free(&m);
 }
 
 // A shape mismatch must stop the program, in every build.
@@ -161,6 +203,7 @@ int main(void)
     test_products();
     test_softmax();
     test_rows_and_maps();
+    test_print();
     test_shape_check_aborts();
     printf("%s: %d failure(s)\n", failures ? "FAIL" : "ok", failures);
     return failures ? 1 : 0;

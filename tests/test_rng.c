@@ -60,6 +60,16 @@ int main(int argc, char **argv)
         } else if (strcmp(name, "randn") == 0) {
             for (int i = 0; i < n; i++)
                 compare(name, i, rng_randn(&r), want[i]);
+            // the same draws through rng_fill_randn, odd and even counts
+            // (the polar method caches every second value)
+            double filled[64];
+            for (int split = 1; split <= 2 && n > 2; split++) {
+                rng_seed(&r, 0);
+                rng_fill_randn(&r, filled, (size_t)split);
+                rng_fill_randn(&r, filled + split, (size_t)(n - split));
+                for (int i = 0; i < n; i++)
+                    compare("rng_fill_randn", i, filled[i], want[i]);
+            }
         } else if (strncmp(name, "uniform", 7) == 0) {
             for (int i = 0; i < n; i++)
                 compare(name, i, rng_uniform(&r, -0.5, 0.5), want[i]);
