@@ -721,25 +721,20 @@ whole array that allocates a new array for its result
 (`np.dot(X, W) + b` is two passes, `np.maximum` a third, the softmax
 four more, and so on, about twenty-five per iteration), and each pass
 reads and writes memory that the previous one has just pushed out
-of the fastest cache. `model_forward` and `model_backward` above copy
-that structure into C. A faster version keeps the products and
-changes the rest, in three steps.
-
-**Keep the products in BLAS.** The toolkit's `mat_gemm` hands large
-products to OpenBLAS, the library NumPy uses too. Three products remain
-per iteration, and the *bias trick* folds the biases into them: append
-a row of ones to the hidden activations, and the scores are one product
-with the matrix $[W_2; b_2]$, the weights with the biases as an extra
-row. In our parameter block `b2` follows `W2` directly, so that
-$(h + 1) \times K$ matrix is already there, and so is $[W; b]$.
+of the fastest cache. And the products themselves are awkward for a
+BLAS library: every one of them has a dimension of 2 or 3 (the inputs,
+the classes), far too thin for the blocked kernels of appendix
+[Making it fast](#app-fast), so most of the library's time goes into
+setting up calls rather than into arithmetic. `model_forward` and
+`model_backward` above copy that structure into C. A faster version
+changes it in three steps.
 
 **Memory layout.** Store the activations *transposed*: one row per
 hidden unit, with the examples along the row. `hidden` becomes
-$(h + 1) \times NK$ (the extra row holds the ones), `dscores`
-$K \times NK$ and the inputs $(D + 1) \times NK$. Now the remaining
-element-wise work, the ReLU and its gradient, runs along rows: the
-inner loop goes over examples that sit next to each other in memory,
-while the handful of weights of one unit stay in registers.
+$h \times NK$, `dscores` $K \times NK$ and the inputs $D \times NK$.
+Now the element-wise work runs along rows: the inner loop goes over
+examples that sit next to each other in memory, while the handful of
+weights of one unit stay in registers.
 Consecutive examples are independent, so the compiler turns the loop
 into vector instructions that work on two doubles at once (SSE2, the
 baseline of every x86-64 processor) or more on newer ones. It does so
@@ -747,14 +742,22 @@ at `-O2` only for a loop that needs no leftover iterations at the end,
 so we pad the number of examples up to a multiple of four with dummy
 examples whose `dscores` are zero, and say so in the loop bound.
 
-**Fused passes.** Do in one sweep what NumPy does in several. One
-sweep per hidden unit computes $z$, adds the bias and applies the ReLU.
-One pass over the examples does the softmax, the loss and `dscores`.
-One sweep per unit computes the unit's row of
-$\mathrm{dscores}\, W_2^\top$, multiplies it by the ReLU's gradient and
-writes the result *over* the unit's activations, which the backward
-pass no longer needs once $\partial L / \partial W_2$ is computed; so
-the backward pass writes no new memory at all. The gradient of the ReLU
+**Fused passes, products by hand.** Do in one sweep what NumPy does in
+several, and let the thin products ride along. One sweep per hidden
+unit computes $z$, adds the bias, applies the ReLU and adds the unit's
+share $a\,W_2[u, \cdot]$ to the three rows of scores: that is the
+product $H W_2$, one unit at a time. One pass over the examples does the
+softmax, the loss and `dscores`. One sweep per unit, backwards, reads
+the unit's activations and the three rows of `dscores` and computes
+everything the unit needs at once: its row of $\partial L/\partial W_2$
+(three sums over the examples), its $dz$ (the row of
+$\mathrm{dscores}\, W_2^\top$ times the ReLU's gradient), and from $dz$
+its column of $\partial L/\partial W$ and its bias gradient (three
+more sums). The backward pass writes no array at all, only twelve
+numbers per unit. A sum over the examples is a chain of additions, each
+waiting for the one before; the sweep keeps four partial sums, one per
+lane of a vector register, and adds the four at the end, so the
+compiler can do four examples per instruction. The gradient of the ReLU
 is a multiplication by 1.0 or 0.0 rather than an `if`: the compiler
 will not vectorise a loop whose arithmetic happens only on some
 examples (floating-point operations can raise exceptions, so it may
@@ -777,7 +780,10 @@ the same arithmetic on each example, so they print the same numbers.
 None of this changes the mathematics; it changes the order in which
 numbers are added, so the fast and the plain version differ in the last
 bits. The program compares their gradients after training, and the test
-suite runs both.
+suite runs both. The plain version (`--reference`) is the one that
+follows NumPy's structure step for step; neither is guaranteed to print
+NumPy's digits to the end of the run, since NumPy's own order of
+additions depends on its BLAS.
 */
 
 enum { BLOCK = 4 };   // examples are padded to a multiple of this
@@ -795,9 +801,9 @@ enum { BLOCK = 4 };   // examples are padded to a multiple of this
 
 typedef struct {
     int n, n_pad;      // examples, and n rounded up to a multiple of BLOCK
-    matrix inputs;     // (D + 1, n_pad): x0, x1 and a row of ones
+    matrix inputs;     // (D, n_pad): a row of x0, a row of x1
     int *labels;       // (n_pad): the class; -1 marks a padding example
-    matrix hidden;     // (h + 1, n_pad): one row per unit, then ones
+    matrix hidden;     // (h, n_pad): one row per unit
     matrix dscores;    // (K, n_pad): scores, then dL/dscores
 } batch;
 
@@ -807,15 +813,13 @@ static batch batch_alloc(matrix X, const int *y, int hidden)
     batch bt;
     bt.n = X.rows;
     bt.n_pad = (X.rows + BLOCK - 1) / BLOCK * BLOCK;
-    bt.inputs = mat_alloc(D + 1, bt.n_pad);
+    bt.inputs = mat_alloc(D, bt.n_pad);
     bt.labels = nn_alloc((size_t)bt.n_pad, sizeof(int));
-    bt.hidden = mat_alloc(hidden + 1, bt.n_pad);
+    bt.hidden = mat_alloc(hidden, bt.n_pad);
     bt.dscores = mat_alloc(K, bt.n_pad);
     for (int i = 0; i < bt.n_pad; i++) {
         for (int d = 0; d < D; d++)
             MAT_AT(bt.inputs, d, i) = i < bt.n ? MAT_AT(X, i, d) : 0.0;
-        MAT_AT(bt.inputs, D, i) = 1.0;            // the bias trick
-        MAT_AT(bt.hidden, hidden, i) = 1.0;
         bt.labels[i] = i < bt.n ? y[i] : -1;
     }
     return bt;
@@ -829,51 +833,83 @@ static void batch_free(batch *bt)
     mat_free(&bt->dscores);
 }
 
-// One hidden unit, all n examples: a = max(0, w0 x0 + w1 x1 + bias).
+// One hidden unit u, all n examples: a = max(0, w0 x0 + w1 x1 + bias),
+// and its share of the scores, s_k += a v[k] (v is row u of W2).
 // n is a multiple of BLOCK.
 ALSO_FOR_AVX2
-static void unit_forward(double *restrict a, const double *restrict x0,
+static void unit_forward(double *restrict a, double *restrict s0,
+                         double *restrict s1, double *restrict s2,
+                         const double *restrict x0,
                          const double *restrict x1, double w0, double w1,
-                         double bias, int n)
+                         double bias, const double v[K], int n)
 {
     n = n / BLOCK * BLOCK;      // tells the compiler: no leftover examples
     for (int i = 0; i < n; i++) {
         double z = x0[i] * w0 + x1[i] * w1 + bias;      // z = x W + b
         a[i] = z > 0.0 ? z : 0.0;                       // ReLU
+        s0[i] += a[i] * v[0];                           // scores += a W2
+        s1[i] += a[i] * v[1];
+        s2[i] += a[i] * v[2];
     }
 }
 
-// One hidden unit, in place: its activations a become
-// dz = (dscores W2^T)[., u] o [a > 0], from the rows g0, g1, g2 of
-// dscores and the unit's row v of W2.
+// One hidden unit, all n examples, backwards. From the rows g0, g1, g2
+// of dscores and the unit's activations a, adds the unit's row of
+// dL/dW2 into dv[K], and from dz = (dscores W2^T)[., u] o [a > 0] its
+// column of dL/dW (dw0, dw1) and its bias gradient db. Each sum is kept
+// in BLOCK partial sums, one per lane of a vector register, and the
+// lanes are added at the end.
 ALSO_FOR_AVX2
-static void unit_backward(double *restrict a_then_dz,
+static void unit_backward(double dv[K], double *dw0, double *dw1,
+                          double *db, const double *restrict a,
                           const double *restrict g0,
                           const double *restrict g1,
-                          const double *restrict g2, const double v[K],
+                          const double *restrict g2,
+                          const double *restrict x0,
+                          const double *restrict x1, const double v[K],
                           int n)
 {
+    double s[6][BLOCK] = {{0.0}};   // a g0, a g1, a g2, x0 dz, x1 dz, dz
     n = n / BLOCK * BLOCK;
-    for (int i = 0; i < n; i++) {
-        double fired = a_then_dz[i] > 0.0 ? 1.0 : 0.0;  // ReLU'(z)
-        a_then_dz[i] = (g0[i] * v[0] + g1[i] * v[1] + g2[i] * v[2])
-                       * fired;
-    }
+    for (int i = 0; i < n; i += BLOCK)
+        for (int l = 0; l < BLOCK; l++) {
+            int j = i + l;
+            double fired = a[j] > 0.0 ? 1.0 : 0.0;      // ReLU'(z)
+            double dz = (g0[j] * v[0] + g1[j] * v[1] + g2[j] * v[2])
+                        * fired;
+            s[0][l] += a[j] * g0[j];
+            s[1][l] += a[j] * g1[j];
+            s[2][l] += a[j] * g2[j];
+            s[3][l] += x0[j] * dz;
+            s[4][l] += x1[j] * dz;
+            s[5][l] += dz;
+        }
+    double total[6] = {0.0};
+    for (int r = 0; r < 6; r++)
+        for (int l = 0; l < BLOCK; l++)
+            total[r] += s[r][l];
+    for (int k = 0; k < K; k++)
+        dv[k] += total[k];
+    *dw0 += total[3];
+    *dw1 += total[4];
+    *db += total[5];
 }
 
-// Forward pass of the net: fills bt->hidden (h + 1, n_pad) and turns
+// Forward pass of the net: fills bt->hidden (h, n_pad) and turns
 // bt->dscores (K, n_pad) into dL/dscores = (p - y) / n. Returns the data
 // loss, the mean of -log p(true class).
 static double fast_forward(batch *bt, const model *m)
 {
     const int n = bt->n_pad, h = m->hidden;
-    for (int u = 0; u < h; u++)
-        unit_forward(&MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->inputs, 0, 0),
-                     &MAT_AT(bt->inputs, 1, 0), MAT_AT(m->W, 0, u),
-                     MAT_AT(m->W, 1, u), MAT_AT(m->b, 0, u), n);
-    // scores^T (K, n) = [W2; b2]^T [hidden; 1]
-    matrix W2_b2 = {h + 1, K, m->W2.data};
-    mat_gemm(bt->dscores, 1.0, W2_b2, true, bt->hidden, false, 0.0);
+    for (int k = 0; k < K; k++)                 // scores = b2 + ...
+        for (int i = 0; i < n; i++)
+            MAT_AT(bt->dscores, k, i) = MAT_AT(m->b2, 0, k);
+    for (int u = 0; u < h; u++)                 // ... + hidden W2
+        unit_forward(&MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->dscores, 0, 0),
+                     &MAT_AT(bt->dscores, 1, 0), &MAT_AT(bt->dscores, 2, 0),
+                     &MAT_AT(bt->inputs, 0, 0), &MAT_AT(bt->inputs, 1, 0),
+                     MAT_AT(m->W, 0, u), MAT_AT(m->W, 1, u),
+                     MAT_AT(m->b, 0, u), &MAT_AT(m->W2, u, 0), n);
     // softmax, loss and dscores in one pass over the examples
     double loss = 0.0;
     for (int i = 0; i < n; i++) {
@@ -895,23 +931,21 @@ static double fast_forward(batch *bt, const model *m)
 }
 
 // Backward pass of the net: adds dL/dparameters into grads, from
-// fast_forward's bt->dscores and bt->hidden (which it overwrites).
+// fast_forward's bt->dscores and bt->hidden.
 static void fast_backward(model *grads, batch *bt, const model *m,
                           double reg)
 {
     const int n = bt->n_pad, h = m->hidden;
-    // [dW2; db2] += [hidden; 1] dscores^T
-    matrix dW2_db2 = {h + 1, K, grads->W2.data};
-    mat_gemm(dW2_db2, 1.0, bt->hidden, false, bt->dscores, true, 1.0);
-    // dz = dscores W2^T o [z > 0], over the activations
+    for (int k = 0; k < K; k++)                 // db2 = sum of dscores
+        for (int i = 0; i < n; i++)
+            MAT_AT(grads->b2, 0, k) += MAT_AT(bt->dscores, k, i);
     for (int u = 0; u < h; u++)
-        unit_backward(&MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->dscores, 0, 0),
+        unit_backward(&MAT_AT(grads->W2, u, 0), &MAT_AT(grads->W, 0, u),
+                      &MAT_AT(grads->W, 1, u), &MAT_AT(grads->b, 0, u),
+                      &MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->dscores, 0, 0),
                       &MAT_AT(bt->dscores, 1, 0), &MAT_AT(bt->dscores, 2, 0),
+                      &MAT_AT(bt->inputs, 0, 0), &MAT_AT(bt->inputs, 1, 0),
                       &MAT_AT(m->W2, u, 0), n);
-    // [dW; db] += [x; 1] dz^T
-    matrix dz = {h, n, bt->hidden.data};
-    matrix dW_db = {D + 1, h, grads->W.data};
-    mat_gemm(dW_db, 1.0, bt->inputs, false, dz, true, 1.0);
     mat_axpy(grads->W2, reg, m->W2);           // + reg W2
     mat_axpy(grads->W, reg, m->W);             // + reg W
 }
@@ -1278,10 +1312,13 @@ the random point may put one unit within $10^{-5}$ of its kink, and
 the error grows accordingly.) The fast version and the plain matrix
 code agree to rounding.
 
-How much faster is it? `bench/spiral-moons.sh` times the network's
-10,000 iterations in C and in NumPy on the same machine, best of three
-runs each, and prints the ratio. The program itself reports its time
-on stderr; in the book's run (it varies with the machine and its load):
+How much faster is it? `bench/spiral-moons.sh` runs the network's
+10,000 iterations in C and in NumPy on the same machine, alternately,
+with the same BLAS settings (it prints which BLAS each side uses),
+and prints the ratio of their CPU times and, where valgrind is
+installed, of the instructions they execute, which does not depend on
+the machine's load. The program itself reports its time on stderr; in
+the book's run (it varies with the machine and its load):
 
 ```{.output file="06-softmax-spiral" stream="stderr" grep="net training"}
 ```

@@ -156,6 +156,11 @@ per block, the kernels $O(n^3)$: for large $n$ the copy is free, and
 every kernel then reads memory strictly in order. Rows and columns
 beyond the matrix are packed as zeros, so the kernel never needs a
 special case; only the write-back at the edges is cut short.
+
+![How the packed product feeds its micro-kernel: copies of blocks of
+$A$ and $B$, arranged in the order the kernel reads them, and a block of
+$C$ that stays in registers until it is
+done.](figures/diagrams/a2-packing)
 */
 
 enum { MR = 6, NR = 16 };           // the block of C held in registers
