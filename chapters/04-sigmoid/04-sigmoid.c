@@ -35,7 +35,11 @@ either way), and call the bean *toxic*, label $y = 1$, when that toxicity
 exceeds $0.8$; otherwise $y = 0$. Without the noise the border would sit
 at $x = 3/7$; with it, the labels of beans close to the border are a coin
 toss. Small beans are safe, large beans are toxic, and we want a neuron
-that tells them apart.
+that tells them apart. The book's run makes the tutorial's hundred
+beans (`main` counts the toxic ones):
+
+```{.output file="04-sigmoid" lines="1"}
+```
 */
 
 /**
@@ -571,7 +575,8 @@ the rows for passes 100 and 1000), but $b$ has grown so that the midpoint
 $-b/w$ lies beyond the largest bean. So the neuron has traded one
 confident mistake for another: it calls *every* bean toxic, with
 beliefs close to $1$, and its mean squared error is about the fraction
-of safe beans, every one of them judged wrong with near certainty. To
+of safe beans (count them at the start of the run), every one of them
+judged wrong with near certainty. To
 climb off the plateau it must lower those beliefs, and the chain rule
 hands it a factor $a(1 - a)$ that is almost zero for every one of them.
 Only the safe beans nearest the border, where the S is least flat, feed
