@@ -227,13 +227,20 @@ weave = {
     local path = figure_path(image.src)
     if path then
       if not exists(path) then
-        local dot = path:gsub("%.%w+$", ".dot")
-        if exists(dot) then
-          fail("missing figure: " .. path .. " (" .. dot .. " was never "
-               .. "rendered: sh tools/book-dot.sh --dir "
-               .. dot:match("^(.*)/") .. ")")
+        -- A diagram not rendered yet (tools/preview.sh, a test): render
+        -- it now from the DOT the run wrote or from figures/diagrams/.
+        -- (make renders them before pandoc; this is the fallback.)
+        local stem = path:gsub("%.%w+$", "")
+        local dot = stem .. ".dot"
+        if not exists(dot) then
+          dot = image.src:match("^figures/diagrams/") and image.src .. ".dot"
         end
-        fail("missing figure: " .. path)
+        if dot and exists(dot) then
+          local ok = os.execute("sh tools/book-dot.sh '" .. dot .. "' '"
+                                .. stem .. "' >&2")
+          if not ok then fail("diagram " .. dot .. " did not render") end
+        end
+        if not exists(path) then fail("missing figure: " .. path) end
       end
       image.src = path
       return image
@@ -338,7 +345,12 @@ end
 -- weave checks them first and stops, naming each missing key and the
 -- chapter that cites it.
 local function bibliography_keys(meta)
+  -- without a bibliography in the metadata (tools/preview.sh), the
+  -- book's own is the one the keys must be in
   local files = meta.bibliography
+  if not files and exists("book/references.bib") then
+    files = "book/references.bib"
+  end
   if not files then return nil end
   -- one file (a string, or Inlines whose items are Str...) or a list
   if type(files) == "string"
