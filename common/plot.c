@@ -656,9 +656,10 @@ static int check_written(plot *p, const char *ext)
     snprintf(path, sizeof path, "%s/%s.%s", p->pl->out_dir, p->stem, ext);
     struct stat st;
     if (stat(path, &st) != 0 || st.st_size == 0) {
-        fprintf(stderr, "%s: the figure '%s' could not be written (is the "
-                "disk full, or --out not writable?)\n", cli_program(),
-                path);
+        if (!p->pl->failed)   // one line is enough; the exit status says it
+            fprintf(stderr, "%s: the figure '%s' could not be written (is "
+                    "the disk full, or --out not writable?)\n",
+                    cli_program(), path);
         p->pl->failed = true;
         cli_note_output_failure();
         return -1;

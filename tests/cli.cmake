@@ -75,3 +75,11 @@ add_test(NAME plot_gnuplot_hangs
                     --out ${CMAKE_CURRENT_BINARY_DIR}/hang-figures)
 set_tests_properties(plot_gnuplot_hangs PROPERTIES TIMEOUT 30
     ENVIRONMENT "PATH=${TESTS_DIR}/fake-gnuplot/sleeps:$ENV{PATH};NN_GNUPLOT_TIMEOUT=1")
+# A figure that was not written: one line and exit status 1 (finding 3).
+add_test(NAME plot_figure_not_written
+         COMMAND ${EXPECT} --status 1 --lines-stderr 1
+                 --stderr "could not be written" --match "w= "
+                 -- ${CLI_BIN} --quick --plot file
+                    --out ${CMAKE_CURRENT_BINARY_DIR}/unwritten-figures)
+set_tests_properties(plot_figure_not_written PROPERTIES ENVIRONMENT
+    "PATH=${TESTS_DIR}/fake-gnuplot/draws-nothing:$ENV{PATH}")
