@@ -82,9 +82,11 @@ test $(grep -c -- '->' \"$dir/out/deep-net.dot\") -eq 152 &&
 grep -q 'n3_7 -> n4_0' \"$dir/out/deep-net.dot\"" sh ${CHAPTER_BIN}
                  ${CMAKE_CURRENT_BINARY_DIR})
 # In the terminal every map has a text form: the points as x and o and
-# the region where the net says 1 as dots, with the key under it.
+# the region where the net (or, for the bend figure's hidden units, the
+# unit) says 1 as dots, with the key under it.
 add_test(NAME ch05_dumb_maps
          COMMAND ${EXPECT} --match "^x 1, o 0, [.] net says 1"
+                 --match "^x 1, o 0, [.] unit says 1"
                  --match "^[|][ .ox]{24}[|]"
                  -- ${CHAPTER_BIN} --quick --plot dumb --deep-epochs 2)
 # A run that would need more memory than the budget is refused before it
