@@ -45,6 +45,10 @@ instead.
 
 enum { STRIP = 13 };   // two strips hold 25 outputs
 
+// The worker threads of a product, below: started by ink_build.
+static struct ink_pool *pool_start(int threads);
+static void pool_stop(struct ink_pool *pool);
+
 // out[j][0..13) = the sum over list j of value * rows[index][0..13).
 // rows is (any, 13), out is (lists->n_lists, 13). The running sums
 // are written out one by one so that they stay in registers.
@@ -109,6 +113,7 @@ void ink_build(ink_matrix *ink, matrix a, int max_outputs, int threads)
     size_t strips = (size_t)(max_outputs + STRIP - 1) / STRIP;
     ink->threads = threads < 1 ? 1 : threads > 16 ? 16 : threads;
     ink->scratch = nn_alloc(2 * strips * STRIP * longest, sizeof(double));
+    ink->pool = pool_start(ink->threads);
 }
 
 static void free_lists(ink_lists *lists)
@@ -119,6 +124,7 @@ static void free_lists(ink_lists *lists)
 
 void ink_free(ink_matrix *ink)
 {
+    pool_stop(ink->pool);
     free_lists(&ink->by_col);
     free_lists(&ink->by_row);
     free(ink->scratch);
@@ -139,9 +145,18 @@ The lists do not depend on each other, so they can be shared out:
 about equal numbers of entries and sums each part on its own POSIX
 thread. Each list is still summed by one thread, in the same order, so
 the results are the same bytes for any number of threads.
+
+Starting a thread for every product would cost tens of microseconds
+each time, thousands of times per run. So the workers are started once,
+by `ink_build`, and sleep on a condition variable between products.
+A product fills in every worker's share, bumps a round counter and
+wakes them all; the calling thread sums the first share itself and
+then waits until the last worker reports that its share is done.
 */
 
-// One thread's share of sum_strips: lists first..last-1, every strip.
+enum { MAX_THREADS = 16 };
+
+// One thread's share of a product: lists first..last-1, every strip.
 typedef struct {
     double *out;             // (strips, lists->n_lists, STRIP)
     const ink_lists *lists;
@@ -149,9 +164,8 @@ typedef struct {
     int strips, n_rows, first, last;
 } strip_job;
 
-static void *run_strip_job(void *arg)
+static void run_strip_job(const strip_job *job)
 {
-    const strip_job *job = arg;
     const ink_lists *l = job->lists;
     ink_lists part = {job->last - job->first, l->start + job->first,
                       l->index, l->value};
@@ -159,20 +173,94 @@ static void *run_strip_job(void *arg)
         sum_listed_rows(job->out + ((size_t)s * l->n_lists + job->first)
                                        * STRIP,
                         &part, job->rows + (size_t)s * job->n_rows * STRIP);
+}
+
+typedef struct {
+    struct ink_pool *pool;
+    int share;               // which of jobs[] is this worker's
+} worker;
+
+struct ink_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;     // a new round (or quit)
+    pthread_cond_t done;     // pending reached 0
+    long round;              // products started so far
+    int pending;             // workers still summing this round
+    bool quit;
+    int workers;             // started: shares 1..workers
+    pthread_t ids[MAX_THREADS];
+    worker args[MAX_THREADS];
+    strip_job jobs[MAX_THREADS];
+};
+
+static void *worker_main(void *arg)
+{
+    const worker *w = arg;
+    struct ink_pool *pool = w->pool;
+    long seen = 0;
+    pthread_mutex_lock(&pool->lock);
+    for (;;) {
+        while (pool->round == seen && !pool->quit)
+            pthread_cond_wait(&pool->wake, &pool->lock);
+        if (pool->quit)
+            break;
+        seen = pool->round;
+        strip_job job = pool->jobs[w->share];
+        pthread_mutex_unlock(&pool->lock);
+        run_strip_job(&job);
+        pthread_mutex_lock(&pool->lock);
+        if (--pool->pending == 0)
+            pthread_cond_signal(&pool->done);
+    }
+    pthread_mutex_unlock(&pool->lock);
     return NULL;
 }
 
-// sum_listed_rows for every strip, the lists cut into `threads` parts
-// of about equal numbers of entries, one thread each. A thread that
-// cannot be started leaves its part to this one.
+// threads - 1 sleeping workers, or NULL for one thread (or when none
+// could be started).
+static struct ink_pool *pool_start(int threads)
+{
+    if (threads < 2)
+        return NULL;
+    struct ink_pool *pool = nn_alloc(1, sizeof *pool);
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->wake, NULL);
+    pthread_cond_init(&pool->done, NULL);
+    for (int t = 1; t < threads; t++) {
+        pool->args[t] = (worker){pool, t};
+        if (pthread_create(&pool->ids[t], NULL, worker_main,
+                           &pool->args[t]) != 0)
+            break;
+        pool->workers = t;
+    }
+    return pool;
+}
+
+static void pool_stop(struct ink_pool *pool)
+{
+    if (!pool)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->quit = true;
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->lock);
+    for (int t = 1; t <= pool->workers; t++)
+        pthread_join(pool->ids[t], NULL);
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->wake);
+    pthread_cond_destroy(&pool->done);
+    free(pool);
+}
+
+// sum_listed_rows for every strip, the lists cut into `threads` shares
+// of about equal numbers of entries: share 0 here, shares 1..workers by
+// the pool's workers, any others (workers that could not be started)
+// here too.
 static void sum_strips(double *out, const ink_lists *lists,
                        const double *rows, int strips, int n_rows,
-                       int threads)
+                       int threads, struct ink_pool *pool)
 {
-    enum { MAX_THREADS = 16 };
-    strip_job jobs[MAX_THREADS];
-    pthread_t ids[MAX_THREADS];
-    bool started[MAX_THREADS] = {false};
+    strip_job jobs[MAX_THREADS] = {0};
     int total = lists->start[lists->n_lists], first = 0;
     for (int t = 0; t < threads; t++) {
         int last = first;             // entries up to (t + 1) / threads
@@ -185,15 +273,23 @@ static void sum_strips(double *out, const ink_lists *lists,
                               last};
         first = last;
     }
-    for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&ids[t], NULL, run_strip_job,
-                                    &jobs[t]) == 0;
+    int workers = pool ? pool->workers : 0;
+    if (workers > 0) {
+        pthread_mutex_lock(&pool->lock);
+        memcpy(pool->jobs, jobs, sizeof jobs);
+        pool->pending = workers;
+        pool->round++;
+        pthread_cond_broadcast(&pool->wake);
+        pthread_mutex_unlock(&pool->lock);
+    }
     run_strip_job(&jobs[0]);
-    for (int t = 1; t < threads; t++) {
-        if (started[t])
-            pthread_join(ids[t], NULL);
-        else
-            run_strip_job(&jobs[t]);
+    for (int t = workers + 1; t < threads; t++)
+        run_strip_job(&jobs[t]);
+    if (workers > 0) {
+        pthread_mutex_lock(&pool->lock);
+        while (pool->pending > 0)
+            pthread_cond_wait(&pool->done, &pool->lock);
+        pthread_mutex_unlock(&pool->lock);
     }
 }
 
@@ -214,7 +310,8 @@ void ink_times(matrix z, matrix W, const ink_matrix *ink)
         for (int p = 0; p < n_inputs; p++)
             rows[((size_t)(h / STRIP) * n_inputs + p) * STRIP
                  + h % STRIP] = h < z.rows ? MAT_AT(W, h, p) : 0.0;
-    sum_strips(out, &ink->by_col, rows, strips, n_inputs, ink->threads);
+    sum_strips(out, &ink->by_col, rows, strips, n_inputs, ink->threads,
+               ink->pool);
     for (int h = 0; h < z.rows; h++)          // (strips, m, STRIP) to z
         for (int i = 0; i < m; i++)
             MAT_AT(z, h, i) =
@@ -232,7 +329,8 @@ void ink_times_add_t(matrix dW, matrix dz, const ink_matrix *ink)
         for (int i = 0; i < m; i++)
             rows[((size_t)(h / STRIP) * m + i) * STRIP + h % STRIP] =
                 h < dz.rows ? MAT_AT(dz, h, i) : 0.0;
-    sum_strips(out, &ink->by_row, rows, strips, m, ink->threads);
+    sum_strips(out, &ink->by_row, rows, strips, m, ink->threads,
+               ink->pool);
     for (int h = 0; h < dW.rows; h++)         // (strips, n_inputs, STRIP)
         for (int p = 0; p < n_inputs; p++)
             MAT_AT(dW, h, p) +=

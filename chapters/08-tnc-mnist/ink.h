@@ -14,14 +14,20 @@
    out; each list is always summed by one thread in one order, so the
    bytes of the result do not depend on the number of threads.
 
-   Failure: none. A thread that cannot be started leaves its share to the
-   calling thread. Memory comes from nn_alloc, which stops the program
-   with one line when memory runs out.
+   Threads: ink_build starts threads - 1 workers once; they sleep
+   between products and take their share of each one, the calling
+   thread taking the first share; ink_free stops them.
+
+   Failure: none. A worker that cannot be started leaves its share to
+   the calling thread. Memory comes from nn_alloc, which stops the
+   program with one line when memory runs out.
 
    Memory: ink_build allocates the lists and a scratch area for products
    with at most max_outputs rows of W; ink_free releases them (and zeroes
    the struct, so freeing twice is harmless). The matrix a is not kept:
-   the lists are a copy of its nonzeros. */
+   the lists are a copy of its nonzeros. An ink_matrix must not be
+   copied while in use (the workers know its address); a copy with the
+   fields zeroed is an empty one. */
 #ifndef CH8_INK_H
 #define CH8_INK_H
 
@@ -43,6 +49,7 @@ typedef struct {
     ink_lists by_row;   // each input's inked images (index: the column)
     int threads;        // how many threads share a product
     double *scratch;    // (2 * strips * 13 * max(rows, cols))
+    struct ink_pool *pool;  // the sleeping workers, or NULL
 } ink_matrix;
 
 // The lists of a's nonzeros, a (rows, cols); products with W of up to
