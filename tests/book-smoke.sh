@@ -28,7 +28,7 @@ pandoc "$tmp/book.md" --from markdown --lua-filter tools/weave.lua \
     --metadata title=smoke --output "$tmp/book.html" \
     || { echo "FAIL: pandoc failed"; exit 1; }
 fail() { echo "FAIL: $*"; exit 1; }
-grep -q "The Rosenblatt perceptron" "$tmp/book.html" \
+grep -q "The Rosenblatt model" "$tmp/book.html" \
     || fail "chapter title missing"
 grep -q "data:image/svg+xml" "$tmp/book.html" || fail "no embedded figure"
 final=$(grep "^w= " "$tmp/runs/01-rosenblatt.txt")

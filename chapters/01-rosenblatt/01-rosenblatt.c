@@ -1,5 +1,5 @@
 /**
-# The Rosenblatt perceptron: one weight learns from beans {#ch-rosenblatt}
+# The Rosenblatt model: one weight learns from beans {#ch-rosenblatt}
 
 *What you need:* C (loops, functions, arrays) and school algebra; no
 calculus yet.
@@ -273,7 +273,7 @@ int main(int argc, char **argv)
     cli_common common;
     int status = cli_parse(&common, options, CLI_COUNT(options), argc,
                            argv,
-                           "chapter 1: Rosenblatt's perceptron on beans");
+                           "chapter 1: the Rosenblatt model on beans");
     if (status != CLI_CONTINUE)
         return status;
     if (common.quick)
