@@ -614,11 +614,17 @@ typedef enum { TERM_SVG, TERM_PDF, TERM_GIF, TERM_WINDOW, TERM_DUMB }
 // frame stays before the loop starts again.
 enum { GIF_DELAY = 12, GIF_HOLD = 200 };
 
-// Tell gnuplot where and how to draw: a figure of w x h inches.
+static const char *terminal_names[] = {"svg", "pdf", "gif", "window",
+                                       "dumb"};
+
+// Tell gnuplot where and how to draw: a figure of w x h inches. The
+// gnuplot variable NN_TERMINAL names the output, so that a figure can
+// adapt (the GIF terminal draws every dash type solid).
 static void set_terminal(plot *p, plot_process *g, terminal_kind kind,
                          double w, double h)
 {
     const char *dir = p->pl->out_dir;
+    gp_printf(g, "NN_TERMINAL = '%s'\n", terminal_names[kind]);
     switch (kind) {
     case TERM_SVG:
         gp_printf(g, "set terminal svg size %d,%d dynamic enhanced "

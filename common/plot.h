@@ -3,26 +3,52 @@
    What it does: a chapter describes a figure as gnuplot commands
    (plot_cmd) and inline data blocks (plot_xy, plot_columns, plot_grid),
    and the plotter shows or writes it according to the mode:
-     window  a live gnuplot window (qt, wxt or x11) when a display exists;
-             an animation updates in place, frame after frame
+     window  a gnuplot window (qt, wxt or x11) when a display exists; an
+             animation updates in place, frame after frame, like
+             matplotlib's plt.pause; every window stays on screen until
+             plot_close (see there)
      file    <out>/<stem>.svg and <out>/<stem>.pdf; an animation becomes
-             <stem>.gif plus <stem>.pdf, a still of a few frames side by
-             side (small multiples) for the printed book
-     dumb    an ASCII plot on stdout (an animation shows its last frame)
+             <stem>.gif (a frame every 0.12 s, at most 150 frames, the
+             last held for 2 s, lines drawn twice as thick so that they
+             survive the GIF's lack of smoothing) plus <stem>.pdf, a
+             still of six frames side by side (small multiples) for the
+             printed book
+     dumb    an ASCII plot on stdout (an animation shows its last frame),
+             or the figure's own terminal panels (plot_ascii_*, below)
      none    nothing at all
-   Every figure runs its own gnuplot process, so ASCII plots appear in
-   order with the program's text.
+   Every figure runs its own gnuplot process (started without a shell),
+   so ASCII plots appear in order with the program's text. Before the
+   figure's commands gnuplot gets NN_TERMINAL = 'svg', 'pdf', 'gif',
+   'window' or 'dumb': the GIF terminal draws every dash type solid, so
+   an animated figure tells its lines apart by colour or width, or picks
+   by NN_TERMINAL.
+
+   What reaches gnuplot is checked: the output directory and the stems
+   (file names inside quotes) may hold no quote and no control
+   character, so no flag value can end a command and start another; a
+   frame label is quoted for gnuplot (a quote doubled, a control
+   character made a space). Text given to plot_cmd is the chapter's own.
 
    Failure: plotting never stops a chapter. When gnuplot is not on PATH,
    plot_init prints one warning and switches to 'none'; when gnuplot fails
-   on a figure, plot_end warns once and returns -1. plot_init returns -1
-   only when the output directory cannot be created (the message is
-   printed); the chapter should then exit with status 2.
+   on a figure, dies, or stops reading, plot_end warns once and returns
+   -1 and the chapter goes on. A gnuplot that does not finish a figure
+   within NN_GNUPLOT_TIMEOUT seconds (default 60) is stopped, with one
+   warning, and no more figures are drawn. A figure file that gnuplot did
+   not write (a full disk) is one error line, and the program's exit
+   status becomes 1 (cli_note_output_failure in cli.h). plot_init
+   returns -1 after one line when --plot or --out is bad or the output
+   directory cannot be made; the chapter then exits with status 2.
    All calls accept a NULL figure and do nothing, so a chapter can draw
    unconditionally.
 
-   Memory: plot_begin / plot_anim_begin allocate a figure that plot_end
-   frees. The plotter itself lives on the caller's stack. */
+   Signals: writes to gnuplot block SIGPIPE while they run, so a dead
+   gnuplot costs a warning, not the program; SIGPIPE on stdout keeps its
+   default action (a chapter piped into `head` stops quietly).
+
+   Memory: plot_begin / plot_anim_begin / plot_live_begin allocate a
+   figure that plot_end frees. The plotter itself lives on the caller's
+   stack; plot_close frees what it holds. */
 #ifndef NN_PLOT_H
 #define NN_PLOT_H
 
@@ -141,8 +167,10 @@ void plot_ascii_note(plot *p, const char *fmt, ...)
    A figure redrawn while the program trains (a training curve, once per
    epoch). Exists only in window mode: elsewhere plot_live_begin returns
    NULL, every call on it does nothing, and the chapter draws its final
-   figure as usual. Each redraw is one frame (plot_frame_begin ... 
-   plot_frame_end) holding the whole picture so far. */
+   figure as usual. Each redraw is one frame (plot_frame_begin ...
+   plot_frame_end) holding the whole picture so far; the window shows it
+   at once. plot_end leaves the last picture on screen until plot_close.
+*/
 plot *plot_live_begin(plotter *pl, const char *stem, double width,
                       double height);
 
@@ -152,21 +180,31 @@ plot *plot_live_begin(plotter *pl, const char *stem, double width,
    diagram of a network the chapter builds comes from its own sizes. In
    file mode plot_diagram_begin opens <out>/<stem>.dot, which the book
    build renders to SVG and PDF; in the other modes it returns NULL and
-   the chapter writes nothing (test with if). plot_diagram_end closes the
-   file: 0, or -1 after one line naming what could not be written. */
+   the chapter writes nothing (test with if). The stem is checked like a
+   figure's (no quote, control character or '/'). A file that cannot be
+   opened or written is one line on stderr and exit status 1 at the end
+   (cli_note_output_failure): plot_diagram_begin returns NULL,
+   plot_diagram_end -1. plot_diagram_end closes the file: 0 or -1. */
 FILE *plot_diagram_begin(plotter *pl, const char *stem);
 int plot_diagram_end(plotter *pl, FILE *dot);
 
 /* ---- The end of a run -----------------------------------------------------
    Call once at the end of main (and on an early exit after plot_init).
    In window mode every figure's gnuplot is still running, its window on
-   screen; plot_close prints one line on stderr and waits until the
-   reader has closed every window (gnuplot's `pause mouse close`) or,
-   when stdin is the terminal the program runs in, pressed Enter; then it
-   stops every gnuplot it started, so nothing is left behind. Without a
-   terminal on stdin it waits for the windows alone. In the other modes
-   it returns at once. Returns 0, or -1 if a figure could not be
-   written (a message was printed for it). */
+   screen, as after matplotlib's plt.show(). plot_close prints one line
+   on stderr ("close the figure windows (or press Enter here) to
+   finish") and waits until
+     - the reader has closed every window (each gnuplot is told `pause
+       mouse close`, then `exit`, and ends when its window is closed), or
+     - when stdin is the terminal the program runs in (its foreground),
+       the reader presses Enter; when stdin is a pipe or a file
+       (`echo | chapter`, a script), a line or the end of it comes;
+   stdin that is /dev/null or another device is not read (a program
+   started from a desktop waits for its windows). Then it stops every
+   gnuplot still running, so no window or process is left behind. Runs
+   without a display never reach window mode, so tests never wait. In
+   the other modes it returns at once. Returns 0, or -1 if a figure
+   could not be written (a message was printed for it). */
 int plot_close(plotter *pl);
 
 #endif
