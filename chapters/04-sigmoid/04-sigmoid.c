@@ -576,13 +576,17 @@ $-b/w$ lies beyond the largest bean. So the neuron has traded one
 confident mistake for another: it calls *every* bean toxic, with
 beliefs close to $1$, and its mean squared error is about the fraction
 of safe beans (count them at the start of the run), every one of them
-judged wrong with near certainty. To
-climb off the plateau it must lower those beliefs, and the chain rule
-hands it a factor $a(1 - a)$ that is almost zero for every one of them.
-Only the safe beans nearest the border, where the S is least flat, feed
-it a trickle of gradient, and it takes a great many passes for that
-trickle to turn the S around; in the table, $w$ has turned positive by
-the next row after the plateau.
+judged wrong with near certainty. To climb off the plateau it must
+lower those beliefs, and the chain rule hands it a factor $a(1 - a)$
+that is almost zero for every one of them. Every bean feeds it only a
+trickle of gradient, and the trickles partly cancel: the safe beans,
+judged wrong, pull $w$ and $b$ down, while the toxic ones, judged right
+but not quite surely, pull both up. The toxic beans, being the larger
+ones, win on $w$; on $b$ the two nearly balance: between the rows for
+passes 100 and 1000, $w$ climbs a little and $b$ ends a little lower.
+It takes a great many passes for these trickles to turn the S around;
+in the table, $w$ has turned positive by the next row after the
+plateau.
 
 The reason for the race's result is best seen drawn as functions: for
 a toxic bean ($y = 1$), the push on $z$, $|\partial e / \partial z|$,
