@@ -326,9 +326,10 @@ in the Python) and calls `train_bean_net`. The book's run:
 ```{.output file="05-hidden-layer" from="beans with sizes" to="beans:"}
 ```
 
-![The hidden layer at work on the beans. Thin coloured lines: the two
-hidden neurons' outputs, each a single S. Thick black line: the output
-neuron's answer, which combines them into a bump over the toxic middle
+![The hidden layer at work on the beans (grey points, at height 1 if
+toxic and 0 if safe). Thin coloured lines: the two hidden neurons'
+outputs, each a single S. Thick black line: the output neuron's answer,
+which combines them into a bump over the toxic middle
 sizes.](figures/05-hidden-layer/hidden-beans)
 
 At the start the network answers well above one half for every bean,
