@@ -342,6 +342,8 @@ static void draw_weights(plotter *pl, double *const *traces,
     plot_columns(p, "$curves", cols, 1 + N_DESCENTS, n_updates + 1);
     set_descent_colours(p);
     plot_cmd(p, "w_star = %.17g; near = %g", w_star, NEAR);
+    // two panels need more than a terminal's 24 lines
+    plot_cmd(p, "if (GPVAL_TERM eq 'dumb') set terminal dumb size 79,44");
     plot_cmd(p, "set multiplot layout 2,1");
     plot_cmd(p, "set xlabel 'update'");
     plot_cmd(p, "set ylabel 'w'");
@@ -392,6 +394,7 @@ static void draw_costs(plotter *pl, double *const *traces,
                  n_updates + 1);
     set_descent_colours(p);
     plot_cmd(p, "e_star = %.17g", e_star);
+    plot_cmd(p, "if (GPVAL_TERM eq 'dumb') set terminal dumb size 79,44");
     plot_cmd(p, "set multiplot layout 2,1");
     plot_cmd(p, "set logscale y");
     // powers of ten, written plainly where there are no superscripts
