@@ -21,6 +21,7 @@
 #
 # <p> is ch01 for 01-rosenblatt, appA2 for A2-making-it-fast. ARGS are
 # passed to the program in every run (default: --quick).
+include_guard(GLOBAL)   # tests/CMakeLists.txt includes every tests/*.cmake
 
 # The broken data sets make_bad_idx writes, each with what the one line
 # must say (tests/idx.cmake checks them against the reader itself).
