@@ -868,47 +868,6 @@ static int model_named(model *m, const char *name, int h, int w,
 }
 
 /**
-The summary is Keras's `model.summary()`: each layer, its output shape
-and its number of parameters.
-*/
-
-static void layer_name(char *buf, size_t size, const layer *L)
-{
-    switch (L->kind) {
-    case DENSE: snprintf(buf, size, "dense %d", L->oc); break;
-    case CONV:
-        snprintf(buf, size, "conv %d@%dx%d", L->oc, L->kernel, L->kernel);
-        break;
-    case RELU: snprintf(buf, size, "relu"); break;
-    case POOL:
-        snprintf(buf, size, "avgpool %dx%d", POOL_SIDE, POOL_SIDE);
-        break;
-    case FLATTEN: snprintf(buf, size, "flatten"); break;
-    }
-}
-
-static void model_summary(const model *m)
-{
-    printf("model %s: %zu parameters, %.2f MFLOP per training image\n",
-           m->name, m->n_params, m->flops_per_image / 1e6);
-    printf("  %-14s %-10s %10s\n", "layer", "output", "parameters");
-    for (int l = 0; l < m->n_layers; l++) {
-        const layer *L = &m->layers[l];
-        char name[32], shape[32], params[16] = "";
-        layer_name(name, sizeof name, L);
-        if (L->oh == 1 && L->ow == 1)
-            snprintf(shape, sizeof shape, "%d", L->oc);
-        else
-            snprintf(shape, sizeof shape, "%dx%dx%d", L->oh, L->ow, L->oc);
-        if (L->kind == DENSE || L->kind == CONV)
-            snprintf(params, sizeof params, "%zu",
-                     L->bias + L->oc - L->weights);
-        printf("  %-14s %-10s %10s\n", name, shape, params);
-    }
-    printf("  %-14s %-10d\n", "softmax", N_CLASSES);
-}
-
-/**
 The weights start as Keras starts them, "Glorot uniform": drawn
 uniformly from $[-a, a]$ with $a = \sqrt{6 / (n_{in} + n_{out})}$, where
 for a convolution $n_{in} = c k^2$ and $n_{out} = f k^2$ count the
@@ -1643,9 +1602,9 @@ yet a convolution applies each of its weights at hundreds of places, so
 it spends about as much arithmetic per image (the MFLOP in the two
 summaries). Its pipeline, drawn from the table the program built:
 
-![LeNet-5 as this chapter builds it: each box a layer, each arrow
-labelled with the shape (height x width x channels) of what it
-carries.](figures/09-lenet5/network)
+![LeNet-5 as this chapter builds it: each box a layer (a ReLU is drawn
+with the layer before it), each arrow labelled with the shape (height x
+width x channels) of what it carries.](figures/09-lenet5/network)
 
 ```{.output file="09-lenet5" from="model lenet5" to="softmax"}
 ```

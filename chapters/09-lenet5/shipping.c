@@ -660,6 +660,50 @@ static void time_conv(const digits *d, const model *lenet)
 }
 
 /**
+## The summary
+
+Each network is introduced by a summary like Keras's `model.summary()`:
+each layer, its output shape and its number of parameters. The
+pipeline figure below names the layers the same way.
+*/
+
+static void layer_name(char *buf, size_t size, const layer *L)
+{
+    switch (L->kind) {
+    case DENSE: snprintf(buf, size, "dense %d", L->oc); break;
+    case CONV:
+        snprintf(buf, size, "conv %d@%dx%d", L->oc, L->kernel, L->kernel);
+        break;
+    case RELU: snprintf(buf, size, "relu"); break;
+    case POOL:
+        snprintf(buf, size, "avgpool %dx%d", POOL_SIDE, POOL_SIDE);
+        break;
+    case FLATTEN: snprintf(buf, size, "flatten"); break;
+    }
+}
+
+static void model_summary(const model *m)
+{
+    printf("model %s: %zu parameters, %.2f MFLOP per training image\n",
+           m->name, m->n_params, m->flops_per_image / 1e6);
+    printf("  %-14s %-10s %10s\n", "layer", "output", "parameters");
+    for (int l = 0; l < m->n_layers; l++) {
+        const layer *L = &m->layers[l];
+        char name[32], shape[32], params[16] = "";
+        layer_name(name, sizeof name, L);
+        if (L->oh == 1 && L->ow == 1)
+            snprintf(shape, sizeof shape, "%d", L->oc);
+        else
+            snprintf(shape, sizeof shape, "%dx%dx%d", L->oh, L->ow, L->oc);
+        if (L->kind == DENSE || L->kind == CONV)
+            snprintf(params, sizeof params, "%zu",
+                     L->bias + L->oc - L->weights);
+        printf("  %-14s %-10s %10s\n", name, shape, params);
+    }
+    printf("  %-14s %-10d\n", "softmax", N_CLASSES);
+}
+
+/**
 ## The figures
 
 Five figures come out of a run. The pipeline is drawn from the model's
@@ -676,38 +720,44 @@ its answer and, in brackets, the label. The last two follow chapter 8's
 convention, so the two chapters' pictures can be laid side by side.
 */
 
-// The network as a Graphviz pipeline: each layer a box, each arrow the
-// shape of the tensor it carries.
+// The network as a Graphviz pipeline, top to bottom: each layer a box
+// (a ReLU joins the layer before it), each arrow the shape of the tensor
+// it carries.
 static void draw_network(plotter *pl, const model *m)
 {
     FILE *dot = plot_diagram_begin(pl, "network");
     if (!dot)
         return;
     fprintf(dot, "digraph %s {\n  graph [fontname=\"DejaVu Sans\", "
-            "fontsize=11, rankdir=LR, nodesep=0.25, ranksep=0.35];\n"
+            "fontsize=11, rankdir=TB, nodesep=0.25, ranksep=0.22];\n"
             "  node [fontname=\"DejaVu Sans\", fontsize=11, shape=box, "
             "style=\"rounded,filled\", fillcolor=\"#e8eef7\", "
-            "color=\"#4a6fa5\"];\n  edge [color=\"#666666\", "
+            "color=\"#4a6fa5\", height=0.3];\n  edge [color=\"#666666\", "
             "arrowsize=0.6, fontname=\"DejaVu Sans\", fontsize=9];\n",
             m->name);
-    fprintf(dot, "  l0 [label=\"image\", shape=plaintext, "
+    fprintf(dot, "  n0 [label=\"image\", shape=plaintext, "
             "style=\"\"];\n");
     char shape[32], name[32];
+    int node = 0;
     snprintf(shape, sizeof shape, "%dx%dx%d", m->h, m->w, m->c);
-    for (int l = 0; l <= m->n_layers; l++) {   // node l + 1 is layer l
-        const layer *L = &m->layers[l < m->n_layers ? l : 0];
-        if (l < m->n_layers)
-            layer_name(name, sizeof name, L);
-        else
-            snprintf(name, sizeof name, "softmax");
-        fprintf(dot, "  l%d [label=\"%s\"];\n  l%d -> l%d "
-                "[label=\"%s\"];\n", l + 1, name, l, l + 1, shape);
-        if (l < m->n_layers && L->oh == 1 && L->ow == 1)
+    for (int l = 0; l < m->n_layers; l++) {
+        const layer *L = &m->layers[l];
+        layer_name(name, sizeof name, L);
+        bool relu_next = l + 1 < m->n_layers
+                         && m->layers[l + 1].kind == RELU;
+        fprintf(dot, "  n%d [label=\"%s%s\"];\n  n%d -> n%d "
+                "[label=\" %s\"];\n", node + 1, name,
+                relu_next ? ", relu" : "", node, node + 1, shape);
+        node++;
+        l += relu_next;                   // the ReLU is drawn with it
+        if (L->oh == 1 && L->ow == 1)
             snprintf(shape, sizeof shape, "%d", L->oc);
-        else if (l < m->n_layers)
+        else
             snprintf(shape, sizeof shape, "%dx%dx%d", L->oh, L->ow,
                      L->oc);
     }
+    fprintf(dot, "  n%d [label=\"softmax\"];\n  n%d -> n%d "
+            "[label=\" %s\"];\n", node + 1, node, node + 1, shape);
     fprintf(dot, "}\n");
     plot_diagram_end(pl, dot);
 }
@@ -822,8 +872,8 @@ static void draw_filters(plotter *pl, const run *R, const digits *d)
                              relu->ow, 0, top);
     }
     free(acts), free(digit), free(filter), free(map);
-    plot_cmd(p, "set multiplot layout 2,%d margins 0.01,0.99,0.02,0.9 "
-             "spacing 0.01,0.08", f + 1);
+    plot_cmd(p, "set multiplot layout 2,%d margins 0.01,0.99,0.02,0.86 "
+             "spacing 0.01,0.16", f + 1);
     plot_cmd(p, "unset xtics; unset ytics; unset key; unset colorbox");
     plot_cmd(p, "unset border; set size ratio -1; set yrange [] reverse");
     plot_cmd(p, "set palette gray");
@@ -887,7 +937,8 @@ static void draw_confusion(plotter *pl, const run *R, const digits *d)
                      "textcolor rgb '%s'", (int)count[i], i % K, i / K,
                      log(count[i]) > 0.6 * log(most) ? "white" : "black");
     plot_cmd(p, "unset key");
-    plot_cmd(p, "plot $count using 1:2:($3 > 0 ? $3 : NaN) with image");
+    plot_cmd(p, "plot $count using 1:2:($3 > 0 ? $3 : NaN) with image "
+             "pixels");
     plot_end(p);
 }
 
