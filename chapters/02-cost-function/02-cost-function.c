@@ -165,6 +165,14 @@ static double quadratic_minimum(quadratic q)
 }
 
 /**
+Why do the scan and the formula agree, and how closely? A parabola is
+symmetric about its lowest point: two weights at the same distance from
+$w^\ast$ have the same cost, $e(w^\ast + d) = e(w^\ast) + a d^2$. So among
+the scanned weights, the one nearest to $w^\ast$ has the smallest cost,
+and it is never more than half a step away. The scan can only be as
+precise as its grid; the formula is exact. Their costs differ by
+$a d^2$, which for $d$ below half a step is tiny.
+
 ## Was chapter 1's slope the best?
 
 Chapter 1's neuron settled on a weight after a few passes. With the
@@ -193,14 +201,6 @@ static double delta_rule(const double *x, const double *y, int n,
 }
 
 /**
-Why do the scan and the formula agree, and how closely? A parabola is
-symmetric about its lowest point: two weights at the same distance from
-$w^\ast$ have the same cost, $e(w^\ast + d) = e(w^\ast) + a d^2$. So among
-the scanned weights, the one nearest to $w^\ast$ has the smallest cost,
-and it is never more than half a step away. The scan can only be as
-precise as its grid; the formula is exact. Their costs differ by
-$a d^2$, which for $d$ below half a step is tiny.
-
 ## A second parameter: the error surface
 
 A line through the origin cannot follow the beans perfectly: their noise
