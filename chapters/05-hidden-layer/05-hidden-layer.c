@@ -1784,6 +1784,11 @@ static void colour_map_style(plot *p, extent e)
     plot_cmd(p, "set size ratio -1");
     plot_cmd(p, "set xlabel 'x1'; set ylabel 'x2'");
     plot_cmd(p, "unset key; unset colorbox");
+    // The HTML shrinks a figure to the page; at phone width the panels'
+    // text would be tiny, so the SVG gets larger type.
+    plot_cmd(p, "if (NN_TERMINAL eq 'svg') set tics font ',17'; "
+                "set title font ',18'; set xlabel font ',17'; "
+                "set ylabel font ',17'");
 }
 
 // The plot clause for the data points: label 1 filled black, label 0
