@@ -1294,6 +1294,7 @@ typedef struct {
     // The results, over the slice.
     double loss;              // summed, not averaged
     int correct;
+    struct pool *pool;        // team[0]'s: the threads (Appendix A3)
 } worker;
 
 // Images per group: a rough cache budget, by timing on two machines.

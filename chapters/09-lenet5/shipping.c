@@ -66,7 +66,7 @@ block of its own. Here the workers become threads. With `--threads T`
 the batch is cut into $T$ equal slices; each thread runs its slice
 with its own activations and gradient block, reading the shared
 parameters, which nobody writes until all threads are done. Then the
-$T$ gradient blocks are added, always in the order thread 0, 1, 2, ...,
+$T$ gradient blocks are added, always in the order block 0, 1, 2, ...,
 and the optimizer takes one step. Floating-point addition is not
 associative, so a different grouping of the same numbers could change
 the last digits; with a fixed partition and a fixed order, the same
@@ -74,17 +74,88 @@ seed and the same thread count give the same bits, run after run. (A
 different thread count groups the sums differently, and so ends a
 little differently.)
 
-The threads are plain POSIX threads, started for each batch and joined
-at its end; the calling thread does slice 0 itself. The matrix library
-must not start threads of its own inside ours, so we tell OpenBLAS to
-stay on one thread.
+The threads are plain POSIX threads, started once per team (a *pool*)
+and woken for every batch: starting a thread for each of the 1,875
+batches of an epoch would cost more than some batches' work. The
+calling thread takes slice 0 itself. The sum of the gradient blocks is
+shared out too: each thread adds up its own range of the parameters,
+every parameter still in the order 0, 1, 2, ..., so the bits are the
+same as a single thread's sum would give. The matrix library must not
+start threads of its own inside ours, so we tell OpenBLAS to stay on
+one thread.
 */
 
-static void *worker_thread(void *arg)
+typedef struct {
+    struct pool *pool;
+    int index;                // this thread's worker, 1 .. n_workers - 1
+} seat;
+
+struct pool {
+    worker *team;
+    int n_workers, n_threads; // threads started: n_threads - 1 helpers
+    pthread_t threads[MAX_THREADS];
+    seat seats[MAX_THREADS];
+    pthread_mutex_t lock;
+    pthread_cond_t wake, done;
+    long job;                 // jobs handed out so far
+    int busy;                 // helpers still at the current job
+    bool reduce, quit;        // the job: slices, or the sum; or stop
+};
+
+// Worker t's part of the current job.
+static void pool_part(struct pool *p, int t)
 {
+    if (!p->reduce) {
+        worker_slice(&p->team[t]);
+        return;
+    }
+    size_t n = p->team[0].m->n_params;        // parameters first .. end
+    size_t first = n * t / p->n_workers, end = n * (t + 1) / p->n_workers;
+    real *sum = p->team[0].grads;
+    for (size_t i = first; i < end; i++)
+        for (int u = 1; u < p->n_workers; u++)   // in a fixed order
+            sum[i] += p->team[u].grads[i];
+}
+
+static void *pool_thread(void *arg)
+{
+    seat *s = arg;
+    struct pool *p = s->pool;
     flush_denormals();                    // this thread's own setting
-    worker_slice(arg);
-    return NULL;
+    for (long seen = 0;;) {
+        pthread_mutex_lock(&p->lock);
+        while (p->job == seen && !p->quit)
+            pthread_cond_wait(&p->wake, &p->lock);
+        bool quit = p->quit;
+        seen = p->job;
+        pthread_mutex_unlock(&p->lock);
+        if (quit)
+            return NULL;
+        pool_part(p, s->index);
+        pthread_mutex_lock(&p->lock);
+        if (--p->busy == 0)
+            pthread_cond_signal(&p->done);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+// One job on every worker: the helpers wake, this thread does part 0
+// (and the parts of helpers that could not be started), then waits.
+static void pool_run(struct pool *p, bool reduce)
+{
+    pthread_mutex_lock(&p->lock);
+    p->reduce = reduce;
+    p->busy = p->n_threads - 1;
+    p->job++;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    pool_part(p, 0);
+    for (int t = p->n_threads; t < p->n_workers; t++)
+        pool_part(p, t);
+    pthread_mutex_lock(&p->lock);
+    while (p->busy > 0)
+        pthread_cond_wait(&p->done, &p->lock);
+    pthread_mutex_unlock(&p->lock);
 }
 
 static batch_totals run_workers(worker *team, int n_workers,
@@ -93,8 +164,6 @@ static batch_totals run_workers(worker *team, int n_workers,
                                 const int *rows, int count, bool train,
                                 unsigned char *predicted)
 {
-    pthread_t threads[MAX_THREADS];
-    bool started[MAX_THREADS] = {false};
     for (int t = 0; t < n_workers; t++) {
         int first = (int)((long)count * t / n_workers);
         int end = (int)((long)count * (t + 1) / n_workers);
@@ -105,24 +174,13 @@ static batch_totals run_workers(worker *team, int n_workers,
         wk->scale = (real)1 / (real)count;
         wk->predicted = predicted ? predicted + first : NULL;
     }
-    for (int t = 1; t < n_workers; t++)
-        started[t] = pthread_create(&threads[t], NULL, worker_thread,
-                                    &team[t]) == 0;
-    worker_slice(&team[0]);
-    for (int t = 1; t < n_workers; t++) {
-        if (started[t])
-            pthread_join(threads[t], NULL);
-        else
-            worker_slice(&team[t]);   // no thread to be had: do it here
-    }
+    pool_run(team[0].pool, false);            // the slices
+    if (train && n_workers > 1)
+        pool_run(team[0].pool, true);         // the sum, into team[0]
     batch_totals all = {0, 0};
-    size_t n_params = team[0].m->n_params;
-    for (int t = 0; t < n_workers; t++) {      // in a fixed order
+    for (int t = 0; t < n_workers; t++) {     // in a fixed order
         all.loss += team[t].loss;
         all.correct += team[t].correct;
-        if (train && t > 0)
-            for (size_t i = 0; i < n_params; i++)
-                team[0].grads[i] += team[t].grads[i];
     }
     return all;
 }
@@ -143,6 +201,12 @@ static size_t team_bytes(const model *m, int n_workers)
 static void team_alloc(worker *team, int n_workers, const model *m,
                        const real *params)
 {
+    struct pool *p = nn_alloc(1, sizeof *p);
+    p->team = team;
+    p->n_workers = n_workers;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->done, NULL);
     for (int t = 0; t < n_workers; t++) {
         worker *wk = &team[t];
         memset(wk, 0, sizeof *wk);
@@ -157,10 +221,29 @@ static void team_alloc(worker *team, int n_workers, const model *m,
         wk->dcols = nn_alloc(m->dcols_per_image * wk->group + 1,
                              sizeof(real));
     }
+    team[0].pool = p;
+    p->n_threads = 1;                     // this one; then the helpers
+    for (int t = 1; t < n_workers; t++, p->n_threads++) {
+        p->seats[t] = (seat){.pool = p, .index = t};
+        if (pthread_create(&p->threads[t], NULL, pool_thread,
+                           &p->seats[t]) != 0)
+            break;                        // the caller does the rest
+    }
 }
 
 static void team_free(worker *team, int n_workers)
 {
+    struct pool *p = team[0].pool;
+    pthread_mutex_lock(&p->lock);
+    p->quit = true;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    for (int t = 1; t < p->n_threads; t++)
+        pthread_join(p->threads[t], NULL);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->wake);
+    pthread_cond_destroy(&p->done);
+    free(p);
     for (int t = 0; t < n_workers; t++) {
         free(team[t].grads), free(team[t].acts), free(team[t].dacts);
         free(team[t].cols), free(team[t].dcols);
