@@ -115,6 +115,14 @@ static void serialize(double *theta, matrix Theta1, matrix Theta2)
 }
 
 /**
+The book's run prints the first and the last of the draws (a test
+compares them with numbers NumPy itself printed):
+
+```{.output file="08-tnc-mnist" from="initial weights" to=", last"}
+```
+*/
+
+/**
 ## The forward pass
 
 With $A^{(1)}$ the images (with their row of ones), the network computes
@@ -218,6 +226,14 @@ static void images_backward(matrix dW, matrix dz, const digit_set *set)
     else
         dense_backward((matrix){0}, dW, dz, set->inputs, (matrix){0});
 }
+
+/**
+In the book's run the lists hold this share of the training images'
+inputs (the rest are zeros the products skip):
+
+```{.output file="08-tnc-mnist" grep="inked inputs"}
+```
+*/
 
 /**
 ## The cost
@@ -891,6 +907,16 @@ static double hessian_check(double lambda, bool gauss_newton)
 }
 
 /**
+Every run starts with these checks. Backpropagation agrees with the
+central differences to about as many digits as those can have, and the
+R-operator's Hessian product agrees with a central difference of
+gradients just as well:
+
+```{.output file="08-tnc-mnist" grep="check, lambda"}
+```
+*/
+
+/**
 ```{.include file="chapters/08-tnc-mnist/tnc.c"}
 ```
 */
@@ -1161,6 +1187,18 @@ static void compare_products(const digit_set *train_set, layer_sizes size,
     free(spare);
     trainer_free(&t);
 }
+
+/**
+At the initial weights, the gradient through the ink lists is the one
+`mat_gemm` gives, to the last bits; the finite-difference Hessian
+product and the exact one agree to about half the digits of a double,
+as the choice of $h$ promised; and the Gauss-Newton product is visibly a
+different matrix, since a random start fits nothing and the residuals
+it drops are large:
+
+```{.output file="08-tnc-mnist" from="initial cost" to="Gauss-Newton"}
+```
+*/
 
 // The weights on the pixels that no training image inks, before and
 // after: the largest of them in absolute value.
@@ -1520,29 +1558,11 @@ int main(int argc, char **argv)
 /**
 ## What it printed
 
-First the data and the network:
+The data, the checks, the initial weights and the comparison of the
+products appear above, beside the code that prints them. The network
+and its budget:
 
-```{.output file="08-tnc-mnist" lines="1-4"}
-```
-
-Then the checks. The area averaging reproduces the averages known in
-advance to the last bit or two of a double; backpropagation agrees
-with the central differences to about as many digits as those can
-have, and the R-operator's Hessian product agrees with a central
-difference of gradients just as well. The initial weights are NumPy's
-draws (a test compares them with numbers NumPy itself printed):
-
-```{.output file="08-tnc-mnist" from="area averaging" to=", last"}
-```
-
-At the initial weights, the gradient through the ink lists is the one
-`mat_gemm` gives, to the last bits; the finite-difference Hessian
-product and the exact one agree to about half the digits of a double,
-as the choice of $h$ promised; and the Gauss-Newton product is visibly a
-different matrix, since a random start fits nothing and the residuals
-it drops are large:
-
-```{.output file="08-tnc-mnist" from="initial cost" to="Gauss-Newton"}
+```{.output file="08-tnc-mnist" grep="weights; lambda"}
 ```
 
 Then the run itself, with exact Hessian products (TNC's

@@ -218,6 +218,16 @@ void scaling_check(double worst[4])
     mat_free(&R14), mat_free(&rows14), mat_free(&half);
 }
 
+/**
+Every run of the chapter starts with this check; the book's run
+printed:
+
+```{.output file="08-tnc-mnist" from="area averaging" to="2x2 blocks"}
+```
+
+The known averages come out to the last bit or two of a double.
+*/
+
 
 // The data: the first n_train / 10 of each digit of the training file
 // and the first n_test test images, shrunk to side x side; with ink
@@ -289,3 +299,10 @@ int load_digits(digit_set *train_set, digit_set *test_set,
     idx_free_dataset(&d);
     return status;
 }
+
+/**
+For the book's run, with the default flags:
+
+```{.output file="08-tnc-mnist" lines="1-2"}
+```
+*/

@@ -78,7 +78,7 @@ void draw_hidden_units(plotter *pl, matrix Theta1, int side)
     plot_cmd(p, "set cblabel 'weight'; set colorbox");
     plot_cmd(p, "set title 'the %d hidden units: weights on each pixel'",
              n_hidden);
-    plot_cmd(p, "plot $units with image pixels");
+    plot_cmd(p, "plot $units with image");
     enum { SHOWN = 3 };                     // side by side in 80 columns
     int shown = n_hidden < SHOWN ? n_hidden : SHOWN;
     int width = shown * (side + 1);
@@ -141,7 +141,7 @@ void draw_predictions(plotter *pl, const digit_set *test,
             plot_cmd(p, "set label '%d' at %g,%g center front",
                      predicted[i], x, y);
     }
-    plot_cmd(p, "plot $digits with image pixels");
+    plot_cmd(p, "plot $digits with image");
     enum { SHOWN = 3 };
     int width = SHOWN * (side + 1);
     double *strip = nn_alloc((size_t)side * width, sizeof *strip);
