@@ -27,7 +27,7 @@ model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=0.05))
 model.fit(X_train, Y_train, epochs=50, batch_size=1024)
 ```
 
-**The LeNet-5 of 1998 and this one.** Yann LeCun, Léon Bottou, Yoshua
+**The LeNet-5 of 1998 and this one.** Yann LeCun, L&eacute;on Bottou, Yoshua
 Bengio and Patrick Haffner described LeNet-5 in 1998 [@lecun1998]. Their
 network took the digits padded to $32 \times 32$ pixels; its units
 squashed their sums with a scaled hyperbolic tangent, $1.7159
@@ -193,7 +193,7 @@ typedef float real;
 
 /**
 Almost all the arithmetic of both networks is matrix products, so we
-write exactly one and make it fast. `gemm` is BLAS's name for it
+write exactly one and let a library make it fast. `gemm` is BLAS's name for it
 ("general matrix multiply"): $C \leftarrow \alpha\, \mathrm{op}(A)\,
 \mathrm{op}(B) + \beta C$, where $\mathrm{op}$ transposes its operand
 or not; its arguments come in the order of the toolkit's `mat_gemm`.
@@ -611,8 +611,12 @@ price is memory: the first layer's patch matrix is 25 times its image.
 We pay it for a few images at a time (see *A batch, a few images at a
 time* below), so that it stays in the processor's cache, and the
 forward pass keeps it for the backward pass, which needs it for
-$\delta W$. The flag `--time-conv` times LeNet-5 with either
-convolution (Appendix A3 shows the book's run).
+$\delta W$. The flag `--time-conv` times LeNet-5's forward and
+backward pass with either convolution, on one thread; the book's run
+printed (the rates are explained in Appendix A3):
+
+```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
+```
 
 ![The convolution window and im2col, small: on a $5 \times 5$ image a
 $3 \times 3$ window fits at $3 \times 3$ places; each window's pixels
