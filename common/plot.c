@@ -783,11 +783,21 @@ static int render_small_multiples(plot *p)
     return gp_finish(p->pl, &g, p->stem);
 }
 
-// Window mode: a figure stays on screen, its gnuplot kept for plot_close.
+// Window mode: the figure is complete. Its gnuplot now waits until the
+// reader closes the window (`pause mouse close`; the window stays
+// interactive meanwhile), then exits: the process lives exactly as long
+// as its window, which is what plot_close waits for. Telling it now, not
+// at plot_close, matters: a window closed before the pause began would
+// never be seen closing.
 static void keep_window(plotter *pl, plot_process g)
 {
     if (g.pid < 0)
         return;
+    gp_printf(&g, "pause mouse close\nexit\n");
+    if (g.fd >= 0) {
+        close(g.fd);
+        g.fd = -1;
+    }
     if (pl->n_windows == pl->cap_windows) {
         pl->cap_windows = pl->cap_windows ? 2 * pl->cap_windows : 8;
         pl->windows = nn_realloc(pl->windows, (size_t)pl->cap_windows,
@@ -1169,11 +1179,10 @@ int plot_diagram_end(plotter *pl, FILE *dot)
     return 0;
 }
 
-/* ---- The end of a run ----------------------------------------------------
-   Each window's gnuplot gets `pause mouse close` (it returns when the
-   reader closes that window) and then the end of its input, so it exits
-   by itself once its window is closed. We wait for all of them, or for
-   Enter when stdin is our terminal; then we stop whatever is left. */
+/* ---- The end of a run -----------------------------------------------------
+   Each window's gnuplot ends by itself when its window is closed (see
+   keep_window). We wait for all of them, or for a line on stdin where
+   that is the reader's (see below); then we stop whatever is left. */
 
 // May a line on stdin end the wait? When stdin is the terminal we run in
 // (in its foreground: a background read would stop us), the reader's
@@ -1198,13 +1207,6 @@ int plot_close(plotter *pl)
         free(pl->windows);
         pl->windows = NULL;
         return status;
-    }
-    for (int k = 0; k < pl->n_windows; k++) {
-        gp_printf(&pl->windows[k], "pause mouse close\nexit\n");
-        if (pl->windows[k].fd >= 0) {
-            close(pl->windows[k].fd);
-            pl->windows[k].fd = -1;
-        }
     }
     bool watch_stdin = stdin_may_end_wait();
     fflush(stdout);
