@@ -1622,7 +1622,7 @@ Here are all four runs, the tutorial's recipe and ours for each
 network, with the number of steps each recipe took, and the checks
 against this chapter's targets:
 
-```{.output file="09-lenet5" grep="training "}
+```{.output file="09-lenet5" grep=" steps"}
 ```
 
 ```{.output file="09-lenet5" grep="result:"}
