@@ -41,6 +41,7 @@ anyway. The setting lives in a register of each thread (MXCSR on x86),
 so every thread sets it for itself.
 */
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "weights.h"
@@ -311,6 +312,12 @@ static int saver_open(saver *s, const char *path, char *err,
 {
     s->path = path;
     s->f = NULL;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, err_size, "--save %.200s: not a regular file (a "
+                 "directory?); name the file to write", path);
+        return -1;
+    }
     int n = snprintf(s->temp, sizeof s->temp, "%s.tmp-XXXXXX", path);
     if (n < 0 || (size_t)n >= sizeof s->temp) {
         snprintf(err, err_size, "--save: the path is too long");
