@@ -453,6 +453,13 @@ int plot_init(plotter *pl, const char *mode_word, const char *out_dir)
         pl->mode = PLOT_NONE;
         return 0;
     }
+    if (mode == PLOT_WINDOW && plot_default_mode() != PLOT_WINDOW) {
+        pl->mode = mode = plot_default_mode();
+        warn_once(pl, "--plot window needs a display (DISPLAY or "
+                  "WAYLAND_DISPLAY) and there is none; using --plot %s "
+                  "instead", mode_names[mode]);
+        return 0;
+    }
     if (mode == PLOT_WINDOW) {
         pl->window_terminal = find_window_terminal();
         if (pl->window_terminal == WINDOW_NONE) {

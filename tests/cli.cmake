@@ -83,3 +83,9 @@ add_test(NAME plot_figure_not_written
                     --out ${CMAKE_CURRENT_BINARY_DIR}/unwritten-figures)
 set_tests_properties(plot_figure_not_written PROPERTIES ENVIRONMENT
     "PATH=${TESTS_DIR}/fake-gnuplot/draws-nothing:$ENV{PATH}")
+# --plot window without a display: one line, and the rule's fallback.
+add_test(NAME plot_window_without_display
+         COMMAND ${EXPECT} --status 0 --lines-stderr 1
+                 --stderr "needs a display .* using --plot none"
+                 -- env -u DISPLAY -u WAYLAND_DISPLAY ${CLI_BIN} --quick
+                    --plot window)
