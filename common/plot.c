@@ -796,10 +796,28 @@ static int render_small_multiples(plot *p)
 // as its window, which is what plot_close waits for. Telling it now, not
 // at plot_close, matters: a window closed before the pause began would
 // never be seen closing.
+// Every window gnuplot still running, for the exit handler below.
+static int window_pids[256];
+static int n_window_pids;
+
+// A program that exits without plot_close (an error path) must not leave
+// its windows behind: stop their gnuplots.
+static void stop_windows_at_exit(void)
+{
+    for (int k = 0; k < n_window_pids; k++)
+        if (window_pids[k] > 0)
+            kill((pid_t)window_pids[k], SIGTERM);
+}
+
 static void keep_window(plotter *pl, plot_process g)
 {
     if (g.pid < 0)
         return;
+    static bool registered;
+    if (!registered)
+        registered = atexit(stop_windows_at_exit) == 0;
+    if (n_window_pids < (int)(sizeof window_pids / sizeof *window_pids))
+        window_pids[n_window_pids++] = g.pid;
     gp_printf(&g, "pause mouse close\nexit\n");
     if (g.fd >= 0) {
         close(g.fd);
@@ -1242,6 +1260,7 @@ int plot_close(plotter *pl)
     for (int k = 0; k < pl->n_windows; k++)
         if (pl->windows[k].pid >= 0)
             gp_kill(&pl->windows[k], SIGTERM);
+    n_window_pids = 0;   // all of them are reaped now
     free(pl->windows);
     pl->windows = NULL;
     pl->n_windows = pl->cap_windows = 0;
