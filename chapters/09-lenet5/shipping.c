@@ -41,7 +41,6 @@ anyway. The setting lives in a register of each thread (MXCSR on x86),
 so every thread sets it for itself.
 */
 #include <pthread.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "weights.h"
@@ -282,11 +281,11 @@ failure is one line naming the file and what is wrong, and exit status
 
 Saving must not leave half a file behind. The weights go first to a
 temporary file beside the target, which is renamed over the target only
-once every byte is written and the file is closed: a rename within a
-directory is atomic, so the target is either the old file or the whole
-new one. The temporary file is created before training starts, so that
-a path that cannot be written fails at once, not after an hour of
-training.
+once every byte is written and the file is closed (the toolkit's
+`nn_create_atomic` and `nn_commit_atomic`): a rename within a directory
+is atomic, so the target is either the old file or the whole new one.
+The temporary file is created before training starts, so that a path
+that cannot be written fails at once, not after an hour of training.
 */
 
 static const char *const network_names[] = {"mlp", "lenet5"};
@@ -306,48 +305,30 @@ typedef struct {             // a weights file on its way to disk
     FILE *f;                 // open on temp, or NULL
 } saver;
 
-// Create the temporary file for path. 0, or -1 with err.
-static int saver_open(saver *s, const char *path, char *err,
-                      size_t err_size)
+// Check path and create the temporary file beside it (the toolkit's
+// cli_check_output_path and nn_create_atomic). 0, or the status to exit
+// with after the one line they printed.
+static int saver_open(saver *s, const cli_common *common, const char *path)
 {
     s->path = path;
     s->f = NULL;
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, err_size, "--save %.200s: not a regular file (a "
-                 "directory?); name the file to write", path);
-        return -1;
-    }
-    int n = snprintf(s->temp, sizeof s->temp, "%s.tmp-XXXXXX", path);
-    if (n < 0 || (size_t)n >= sizeof s->temp) {
-        snprintf(err, err_size, "--save: the path is too long");
-        return -1;
-    }
-    int fd = mkstemp(s->temp);
-    if (fd < 0 || !(s->f = fdopen(fd, "wb"))) {
-        snprintf(err, err_size, "--save %.200s: cannot write there: %s",
-                 path, strerror(errno));
-        if (fd >= 0)
-            close(fd), unlink(s->temp);
-        return -1;
-    }
-    return 0;
+    if (cli_check_output_path(common, path, "--save") != CLI_CONTINUE)
+        return 2;
+    s->f = nn_create_atomic(path, s->temp, sizeof s->temp);
+    return s->f ? 0 : 2;
 }
 
-// Give up: remove the temporary file.
+// Give up: remove the temporary file (a no-op once committed).
 static void saver_abort(saver *s)
 {
-    if (s->f) {
-        fclose(s->f);
-        unlink(s->temp);
-        s->f = NULL;
-    }
+    if (s->f)
+        nn_abandon_atomic(s->f, s->temp);
+    s->f = NULL;
 }
 
-// Write model m's params and rename the file into place. 0, or -1 with
-// err (and no file left behind).
-static int saver_commit(saver *s, const model *m, const real *params,
-                        char *err, size_t err_size)
+// Write model m's params and rename the file into place. 0, or 1 after
+// one line (and no file left behind).
+static int saver_commit(saver *s, const model *m, const real *params)
 {
     weights_file w = {.n_params = m->n_params};
     for (uint32_t i = 0; i < 2; i++)
@@ -362,18 +343,16 @@ static int saver_commit(saver *s, const model *m, const real *params,
     size_t size = 0;
     unsigned char *bytes = weights_encode(&w, &size);
     free(w.params);
-    bool ok = bytes && fwrite(bytes, 1, size, s->f) == size;
-    free(bytes);
-    ok = fflush(s->f) == 0 && ok;
-    ok = fclose(s->f) == 0 && ok;
-    s->f = NULL;
-    if (!ok || rename(s->temp, s->path) != 0) {
-        snprintf(err, err_size, "%.200s: cannot write the weights: %s",
-                 s->path, strerror(errno));
-        unlink(s->temp);
-        return -1;
+    if (!bytes) {
+        fprintf(stderr, "%s: cannot encode the weights\n", cli_program());
+        saver_abort(s);
+        return 1;
     }
-    return 0;
+    fwrite(bytes, 1, size, s->f);         // errors: nn_commit_atomic
+    free(bytes);
+    int status = nn_commit_atomic(s->f, s->temp, s->path) == 0 ? 0 : 1;
+    s->f = NULL;
+    return status;
 }
 
 // Read weights from path into a model for h x w images: *params is
@@ -1271,10 +1250,8 @@ static int finish(const settings *s, const run *runs, int n_runs,
         draw_filters(pl, lenet, d);
     draw_confusion(pl, last, d);
     draw_mistakes(pl, last, d);
-    char err[512];
-    if (s->save && saver_commit(sv, &last->m, last->params, err,
-                                sizeof err) != 0)
-        return cli_error(&s->common, "%s", err);
+    if (s->save && saver_commit(sv, &last->m, last->params) != 0)
+        return 1;
     if (s->save)
         printf("saved %s (%s)\n", s->save, last->m.name);
     if (s->image)
@@ -1342,11 +1319,16 @@ int main(int argc, char **argv)
         digits_free(&d);
         return 2;
     }
-    if ((s.image && query_read(&q, s.image, &d, err, sizeof err) != 0)
-        || (s.save && saver_open(&sv, s.save, err, sizeof err) != 0)) {
+    if (s.image && query_read(&q, s.image, &d, err, sizeof err) != 0) {
+        digits_free(&d);
+        plot_close(&pl);
+        return cli_error(&s.common, "%s", err);
+    }
+    if (s.save && saver_open(&sv, &s.common, s.save) != 0) {
         digits_free(&d);
         free(q.px);
-        return cli_error(&s.common, "%s", err);
+        plot_close(&pl);
+        return 2;
     }
     printf("data: %s, %d training and %d test images of %dx%d\n", s.data,
            d.n_train, d.n_test, d.rows, d.cols);
