@@ -2,9 +2,10 @@
 # Included by the Makefile, which defines BUILD, JOBS, BOOK_CHAPTERS,
 # RUNS, BOOK_SOURCES and PANDOC_COMMON.
 #
-#   make html   the HTML site $(BUILD)/site/index.html (one page per
-#               chapter; no LaTeX needed) and the single-file
-#               $(BUILD)/book.html
+#   make html   the HTML site $(BUILD)/site/index.html: one page per
+#               chapter, opened from disk, no LaTeX needed. (The old
+#               single-file book, everything embedded, is still there
+#               for whoever wants one file: make $(BUILD)/book.html)
 #   make pdf    $(BUILD)/book.pdf (pandoc + pdflatex)
 #   make epub   $(BUILD)/book.epub (EPUB 3)
 #   make book-check   the book's own checks on what was built: links in
