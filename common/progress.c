@@ -3,6 +3,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +38,15 @@ static void format_duration(char *out, size_t size, double seconds)
                  (int)(seconds / 60) % 60);
 }
 
+// Columns of the terminal on stderr (80 when it does not say).
+static int terminal_columns(void)
+{
+    struct winsize size;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    return 80;
+}
+
 void progress_update(progress *p, long done, const char *fmt, ...)
 {
     if (!p->enabled)
@@ -47,19 +58,24 @@ void progress_update(progress *p, long done, const char *fmt, ...)
     double elapsed = now - p->start;
     double left = done > 0 ? elapsed * (double)(p->total - done) / done
                            : 0.0;
-    char spent[16], eta[16];
+    char spent[16], eta[16], line[512];
     format_duration(spent, sizeof spent, elapsed);
     format_duration(eta, sizeof eta, left);
-    fprintf(stderr, "\r%s %3d%% %ld/%ld  %s  ETA %s  ", p->label,
-            (int)(100 * done / p->total), done, p->total, spent,
-            done > 0 ? eta : "?");
-    if (fmt) {
+    int n = snprintf(line, sizeof line, "%s %3d%% %ld/%ld  %s  ETA %s  ",
+                     p->label, (int)(100 * done / p->total), done,
+                     p->total, spent, done > 0 ? eta : "?");
+    if (fmt && n >= 0 && (size_t)n < sizeof line) {
         va_list ap;
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
         va_end(ap);
     }
-    fprintf(stderr, "\033[K");   // clear what is left of an older line
+    // One screen line, never more: a line that wrapped could not be
+    // erased by the next redraw or by progress_clear.
+    int width = terminal_columns() - 1;
+    if (width > 0 && (int)strlen(line) > width)
+        line[width] = '\0';
+    fprintf(stderr, "\r%s\033[K", line);   // \033[K: clear what is left
     fflush(stderr);
     p->drawn = true;
 }

@@ -22,7 +22,9 @@
        progress_end(&bar);
 
    The line is drawn only when stderr is a terminal, at most ten times a
-   second, so captured output and logs never see it. progress_clear
+   second, so captured output and logs never see it; it is cut to the
+   terminal's width, so that it never wraps (a wrapped line could not be
+   erased). progress_clear
    erases it (the next update draws it again): call it before printing a
    result line while the bar is up, so the two never run into each other.
 
