@@ -29,8 +29,8 @@
 # - Peak memory (maximum resident set, from /usr/bin/time) of each side.
 # A one-line verdict per target: spiral >= 6, moons >= 10 (issue 16).
 #
-# The NumPy side needs Debian's python3-numpy and python3-sklearn
-# (PYTHON, default /usr/bin/python3). BUILD picks the build directory
+# The NumPy side needs Debian's python3-numpy (PYTHON, default
+# /usr/bin/python3; the peers' --only net runs need no scikit-learn). BUILD picks the build directory
 # (default build). Exit status 1 if a program is missing or fails, or if
 # C and NumPy disagree on their first printed loss; never because of a
 # ratio.
@@ -49,39 +49,20 @@ for chapter in 06-softmax-spiral 07-tanh-moons; do
     [ -x "$BUILD/bin/$chapter" ] \
         || die "no $BUILD/bin/$chapter; build first (make)"
 done
-"$PYTHON" -c 'import numpy, sklearn' 2> /dev/null \
-    || die "$PYTHON cannot import numpy and sklearn" \
-           "(apt-get install python3-numpy python3-sklearn)"
+"$PYTHON" -c 'import numpy' 2> /dev/null \
+    || die "$PYTHON cannot import numpy (apt-get install python3-numpy)"
 
-# blas_of LIBRARY: the BLAS library file and, if it is OpenBLAS, its
-# configuration and the kernels it picks here.
-blas_of() {
-    "$PYTHON" - "$1" << 'EOF'
-import ctypes, os, sys
-path = os.path.realpath(sys.argv[1])
-lib = ctypes.CDLL(path)
-try:
-    for name in ('openblas_get_config', 'openblas_get_corename'):
-        getattr(lib, name).restype = ctypes.c_char_p
-    print('%s: %s; kernels for %s' % (path,
-          lib.openblas_get_config().decode(),
-          lib.openblas_get_corename().decode()))
-except AttributeError:
-    print('%s (not OpenBLAS)' % path)
-EOF
-}
+# Which BLAS each side runs with (bench/peers/blas.py): the library the
+# C program links, and the one NumPy loads.
 c_blas=$(ldd "$BUILD/bin/06-softmax-spiral" \
          | awk '/blas/ { print $3; exit }')
-py_blas=$("$PYTHON" -c 'import numpy
-for line in open("/proc/self/maps"):
-    if "blas" in line:
-        print(line.split()[-1]); break')
 echo "chapters 6 and 7 against NumPy $("$PYTHON" -c \
     'import numpy; print(numpy.__version__)') on $(nproc) CPU(s), load" \
     "$(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "environment: $(env | grep '^OPENBLAS_' | sort | tr '\n' ' ')"
-echo "C BLAS:     $( [ -n "$c_blas" ] && blas_of "$c_blas" || echo none)"
-echo "NumPy BLAS: $( [ -n "$py_blas" ] && blas_of "$py_blas" || echo none)"
+echo "C BLAS:     $( [ -n "$c_blas" ] \
+    && "$PYTHON" bench/peers/blas.py "$c_blas" || echo none)"
+echo "NumPy BLAS: $("$PYTHON" bench/peers/blas.py)"
 
 # run NAME COMMAND...: one run; appends "wall cpu" to NAME.times, the
 # peak memory in KB to NAME.rss, keeps stdout in NAME.out.
@@ -118,12 +99,12 @@ for case in spiral moons; do
         c_cmd="$BUILD/bin/06-softmax-spiral --only net --plot none"
         py_cmd="$PYTHON bench/peers/spiral.py --only net"
         work="10000 iterations, h = 100"
-        length=--iterations short=1000 long=3000 goal=6
+        length=--iterations short=200 long=600 goal=6
     else
         c_cmd="$BUILD/bin/07-tanh-moons --only net --plot none"
         py_cmd="$PYTHON bench/peers/moons.py --only net"
         work="20000 passes, h = 3"
-        length=--passes short=2000 long=6000 goal=10
+        length=--passes short=1000 long=3000 goal=10
     fi
     i=0
     while [ $i -lt "$RUNS" ]; do
@@ -134,7 +115,7 @@ for case in spiral moons; do
     echo
     echo "$case ($work), $RUNS interleaved runs each:"
     printf '  %-10s %9s %11s %10s %12s %8s\n' "" "CPU best" "CPU median" \
-        "wall best" "wall median" "peak MB"
+        "its wall" "its wall" "peak MB"
     stats "c-$case" > "$tmp/c.stats"
     stats "py-$case" > "$tmp/py.stats"
     read -r cw cc cmw cmc crss < "$tmp/c.stats"
@@ -146,20 +127,24 @@ for case in spiral moons; do
     best=$(echo "$pc $cc" | awk '{ printf "%.1f", $1 / $2 }')
     median=$(echo "$pmc $cmc" | awk '{ printf "%.1f", $1 / $2 }')
     echo "  NumPy / C in CPU time: ${best}x (best), ${median}x (median)"
-    verdict="CPU ${median}x median"
+    # goal: met or NOT met for a ratio
+    goal_of() { echo "$1 $goal" \
+        | awk '{ print ($1 >= $2) ? "met" : "NOT met" }'; }
+    verdict="CPU time ${median}x (median): $(goal_of "$median")"
     if [ "$CALLGRIND" = 1 ] && command -v valgrind > /dev/null; then
         c_i=$(( $(instructions $c_cmd $length $long) \
                 - $(instructions $c_cmd $length $short) ))
         py_i=$(( $(instructions $py_cmd $length $long) \
                  - $(instructions $py_cmd $length $short) ))
+        [ "$c_i" -gt 0 ] && [ "$py_i" -gt 0 ] \
+            || die "callgrind counts for $case make no sense" \
+                   "(C $c_i, NumPy $py_i)"
         ratio=$(echo "$py_i $c_i" | awk '{ printf "%.1f", $1 / $2 }')
         echo "  instructions for $((long - short)) ${length#--}" \
              "(callgrind): C $c_i, NumPy $py_i: ${ratio}x"
-        verdict="$verdict, instructions ${ratio}x"
+        verdict="$verdict; instructions ${ratio}x: $(goal_of "$ratio")"
     fi
-    met=$(echo "$median $goal" \
-          | awk '{ print ($1 >= $2) ? "met" : "NOT met" }')
-    echo "  verdict: NumPy/C >= $goal $met ($verdict)"
+    echo "  verdict, goal NumPy/C >= $goal: $verdict"
     c_first=$(grep -m 1 -i "loss" "$tmp/c-$case.out")
     py_first=$(grep -m 1 -i "loss" "$tmp/py-$case.out")
     if [ "$c_first" != "$py_first" ]; then

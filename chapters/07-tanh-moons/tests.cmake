@@ -86,7 +86,7 @@ add_test(NAME ch07_numpy_record
          COMMAND sh -c "record=$1 peers=$2
 v=$(sed -n 's/.*NumPy \\([0-9.]*\\),.*/\\1/p' \"$record\")
 blas=$(sed -n 's/^# BLAS: //p' \"$record\")
-/usr/bin/python3 -c \"import numpy, sklearn, sys
+/usr/bin/python3 -c \"import numpy, sys
 sys.exit(numpy.__version__ != '$v')\" 2> /dev/null || exit 77
 [ \"$(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 $peers/blas.py)\" = \"$blas\" ] \\
   || exit 77
