@@ -447,10 +447,12 @@ int plot_init(plotter *pl, const char *mode_word, const char *out_dir)
     if (mode == PLOT_NONE)
         return 0;
     if (!on_path("gnuplot")) {
-        warn_once(pl, "gnuplot not found on PATH, so no plots are drawn "
+        warn_once(pl, "gnuplot not found on PATH, so %s are drawn "
                   "(install it: make deps, or apt-get install gnuplot); "
-                  "the results are still computed and printed");
-        pl->mode = PLOT_NONE;
+                  "the results are still computed and printed",
+                  mode == PLOT_DUMB ? "only the text panels" : "no plots");
+        pl->no_gnuplot = mode == PLOT_DUMB;
+        pl->mode = mode == PLOT_DUMB ? PLOT_DUMB : PLOT_NONE;
         return 0;
     }
     if (mode == PLOT_WINDOW && plot_default_mode() != PLOT_WINDOW) {
@@ -1119,6 +1121,8 @@ int plot_end(plot *p)
             status = print_panels(p);
             break;
         }
+        if (p->pl->no_gnuplot)
+            break;   // said once by plot_init
         if (p->animated && p->n_frames > 0) {
             // the last frame is the one worth a look in a terminal
             text_buf *last = &p->frames[p->n_frames - 1];

@@ -30,7 +30,9 @@
    character made a space). Text given to plot_cmd is the chapter's own.
 
    Failure: plotting never stops a chapter. When gnuplot is not on PATH,
-   plot_init prints one warning and switches to 'none'; when gnuplot fails
+   plot_init prints one warning and switches to 'none' (in dumb mode it
+   still prints the figures' terminal panels, which need no gnuplot, and
+   skips the rest); when gnuplot fails
    on a figure, dies, or stops reading, plot_end warns once and returns
    -1 and the chapter goes on. A gnuplot that does not finish a figure
    within NN_GNUPLOT_TIMEOUT seconds (default 60) is stopped, with one
@@ -73,6 +75,7 @@ typedef struct {
     char out_dir[256];
     plot_window_terminal window_terminal;  // in window mode
     bool warned;              // one gnuplot warning per program is enough
+    bool no_gnuplot;          // dumb mode without gnuplot: panels only
     bool failed;              // a figure could not be written
     plot_process *windows;    // window mode: figures on screen until
     int n_windows, cap_windows;   // plot_close
