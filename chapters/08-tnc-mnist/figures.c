@@ -104,8 +104,8 @@ void draw_hidden_units(plotter *pl, matrix Theta1, int side)
 }
 
 // Test digits with the network's answer under each: the first 30 of
-// the test set, then its first 10 mistakes (in red: "label as answer",
-// as in chapter 9). Black ink on white paper.
+// the test set, then the first 10 mistakes after them (in red: "label
+// as answer", as in chapter 9). Black ink on white paper.
 void draw_predictions(plotter *pl, const digit_set *test,
                              const int *predicted, int side)
 {
@@ -113,7 +113,7 @@ void draw_predictions(plotter *pl, const digit_set *test,
     int picked[SAMPLE + COLS], n = 0;
     for (int i = 0; i < test->m && n < SAMPLE; i++)
         picked[n++] = i;
-    for (int i = 0; i < test->m && n < SAMPLE + COLS; i++)
+    for (int i = n; i < test->m && n < SAMPLE + COLS; i++)
         if (predicted[i] != test->labels[i])
             picked[n++] = i;
     int rows = (n + COLS - 1) / COLS, pixels = side * side;
