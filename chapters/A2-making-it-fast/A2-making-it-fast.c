@@ -481,9 +481,13 @@ machine: a number near or below 1 means the tiles bought nothing over
 the swapped loops, for the reasons given in the section on blocking.
 The second line is what packing and a register-blocked kernel buy:
 this is where the speed of a matrix product comes from. The third is
-what is left to OpenBLAS: assembly kernels, tuned block sizes,
-vectorised packing. The last row of the table adds the rest of the
-machine's cores. That is why the chapters write their layers as a few
+what OpenBLAS adds beyond that: assembly kernels, tuned block sizes,
+vectorised packing. A number near 1 means that here a kernel a reader
+can write in an afternoon gets about as far; that can also be a sign
+that OpenBLAS runs kernels chosen for another processor (the first line
+of the output names them, and variables such as `OPENBLAS_CORETYPE` in
+the environment can force a choice). The last row of the table adds the
+rest of the machine's cores. That is why the chapters write their layers as a few
 large products handed to BLAS: the arithmetic is the same, but it runs
 where the processor is fastest.
 
