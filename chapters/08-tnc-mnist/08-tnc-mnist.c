@@ -1638,9 +1638,11 @@ each step for gradient descent), against the evaluations spent so far.
 The finite-difference run is the wide pale band: the exact run lies
 almost on top of it.](figures/08-tnc-mnist/cost-vs-evaluations)
 
-Gradient descent keeps pace for the first few evaluations and then
-crawls: one step size has to suit the most curved direction, and along
-the flat ones it then barely moves. The truncated-Newton runs measure
+Gradient descent's first step overshoots, so its cost rises before it
+falls (the spike at the left of the figure); for a few evaluations
+after that it stays near the truncated-Newton runs, and then it crawls:
+one step size has to suit the most curved direction, and along the
+flat ones it then barely moves. The truncated-Newton runs measure
 the curvature and take long steps where it is small.
 
 Among the three kinds of product, finite differences and the exact
