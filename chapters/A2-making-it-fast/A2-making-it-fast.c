@@ -487,9 +487,9 @@ can write in an afternoon gets about as far; that can also be a sign
 that OpenBLAS runs kernels chosen for another processor (the first line
 of the output names them, and variables such as `OPENBLAS_CORETYPE` in
 the environment can force a choice). The last row of the table adds the
-rest of the machine's cores. That is why the chapters write their layers as a few
-large products handed to BLAS: the arithmetic is the same, but it runs
-where the processor is fastest.
+rest of the machine's cores. That is why the chapters write their
+layers as a few large products handed to BLAS: the arithmetic is the
+same, but it runs where the processor is fastest.
 
 ## Summary
 
