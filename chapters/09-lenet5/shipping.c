@@ -15,12 +15,13 @@ that run chapter 9 run this code too.
 
 The chapters before this one computed in `double`: 64 bits, about
 sixteen significant digits. Chapter 9 computes in `float`: 32 bits,
-about seven. For its networks that pays twice over. A vector
+about seven. That can pay twice over. A vector
 instruction holds twice as many floats as doubles, so every
-multiply-add loop does twice the work per instruction; and an array of
-floats is half the size, so twice as much of it fits in the processor's
-caches, and memory delivers it twice as fast. Training loses nothing by
-it: stochastic gradient descent follows a gradient that is uncertain in
+multiply-add loop can do twice the work per instruction; and an array
+of floats is half the size, so twice as much of it fits in the
+processor's caches, and memory delivers it twice as fast. (How much it
+buys on your machine, chapter 9's exercise 6 measures with the
+double-precision twin.) Training has little to lose by it: stochastic gradient descent follows a gradient that is uncertain in
 its first or second digit, because each batch is a random sample of the
 data, and a rounding error in the seventh digit is lost in that noise.
 Deep-learning frameworks train in single precision (or less) for the
@@ -75,8 +76,9 @@ different thread count groups the sums differently, and so ends a
 little differently.)
 
 The threads are plain POSIX threads, started once per team (a *pool*)
-and woken for every batch: starting a thread for each of the 1,875
-batches of an epoch would cost more than some batches' work. The
+and woken for every batch, so that the cost of starting and joining
+threads is paid once per run, not at every one of the 1,875 steps of
+an epoch. The
 calling thread takes slice 0 itself. The sum of the gradient blocks is
 shared out too: each thread adds up its own range of the parameters,
 every parameter still in the order 0, 1, 2, ..., so the bits are the
@@ -641,13 +643,22 @@ and, for the last epoch of each of our recipe's runs on two threads:
 ```{.output file="09-lenet5" stream="stderr" grep="(ours) epoch 15/15"}
 ```
 
+and for the last epoch of the tutorial's recipe, batches of 1024:
+
+```{.output file="09-lenet5" stream="stderr" grep="epoch 50/50:"}
+```
+
 The last line of the first block is a large product on the same
 thread: the rate a processor reaches when the work suits it. These
 networks are small. LeNet-5's first layer has 6 filters of 25 weights,
 and a matrix product with six rows cannot keep a vector unit busy the
-way a $1024 \times 1024$ product does; batches of 32 images
-add a cost per step (adding the gradient blocks, the optimizer's pass
-over all parameters) that large batches spread over more images.
+way a $1024 \times 1024$ product does. And batches of 32 images add a
+cost per step (waking the threads, adding the gradient blocks, the
+optimizer's pass over all parameters) that batches of 1024 spread over
+32 times as many images: compare each network's two rates above. All
+these are wall-clock rates, so on a machine busy with other work, as
+the book's build machine may be, they vary from epoch to epoch; read
+them as rough lower bounds.
 `bench/lenet5.sh` (run by `make bench`) times the same networks
 against PyTorch on the same machine; its numbers depend on the machine
 and how busy it is, so they are not printed in this book.
