@@ -1707,12 +1707,17 @@ falls short of it when other programs share the machine):
 ```{.output file="08-tnc-mnist" stream="stderr" grep="s wall"}
 ```
 
-Per evaluation the C program does less work: NumPy multiplies every
-zero pixel, forms the sigmoid's exponentials anew in every product,
-and makes each Hessian product a whole evaluation, where an exact
-product reuses the activations it has. `bench/tnc-mnist.sh` times the
-two like for like: finite-difference products with a cap of 50 on both
-sides, several runs in turns.
+Both spent about the same number of evaluations, so the times compare
+the price of an evaluation too, and the C program's is lower: NumPy
+multiplies every zero pixel, where the ink lists skip them (the
+`mat_gemm` line above shows what the zeros cost the C program itself),
+and it makes new arrays on the way (`np.insert` copies the hidden
+values to put the bias column in front).
+SciPy's Hessian products are finite differences, a whole evaluation
+each, like the chapter's fd runs; an exact product reuses the
+activations it has. `bench/tnc-mnist.sh` times the two like for like:
+finite-difference products with a cap of 50 on both sides, several
+runs in turns.
 
 ## Summary
 
