@@ -166,9 +166,17 @@ end
 
 local weave -- the filter table, defined below, used recursively
 
+local included = {}   -- a literate file woven twice would repeat a chapter
+
 local function include_block(attr)
   local path = attr.file
   if not path then fail("an include block needs file=\"...\"") end
+  if attr.listing ~= "true" then
+    if included[path] then
+      fail(path .. " is included twice (once is enough: remove one)")
+    end
+    included[path] = true
+  end
   local text = read_file(path, "include")
   if attr.listing == "true" then
     local lang = path:match("%.(%w+)$") or ""

@@ -56,3 +56,5 @@ grep -q "bad DOT file $tmp/bad.dot" "$tmp/err" || {
     echo "FAIL: bad DOT: message lacks the file name:"; cat "$tmp/err"
     exit 1; }
 echo "ok: bad DOT file: $(tail -n 1 "$tmp/err")"
+printf '```{.include file="tests/weave/tiny.c"}\n```\n\n```{.include file="tests/weave/tiny.c"}\n```\n' > "$tmp/broken.md"
+expect_failure "a file included twice" "included twice"
