@@ -1611,13 +1611,13 @@ the pieces of digits it adds up; $\lambda = 1$ over 5,000 images
 restrains them only a little.
 
 ![Test digits and the network's answers: the first 30 of MNIST's test
-set (any mistake among them in red, as "label as answer"), then the
-first ten mistakes after them.](figures/08-tnc-mnist/predictions)
+set, then the first ten mistakes after them. A mistake is in red: the
+answer and, in brackets, the label.](figures/08-tnc-mnist/predictions)
 
-![The confusion matrix of the 10,000 test digits: each row a true
-digit, each column the network's answer, the count written in each
-cell and the colour giving its share of the
-row.](figures/08-tnc-mnist/confusion)
+![The confusion matrix of the 10,000 test digits: each row a label,
+each column the network's answer, the count written in each cell and
+its colour on a log scale, so that the small counts off the diagonal
+show.](figures/08-tnc-mnist/confusion)
 
 ```{.output file="08-tnc-mnist" from="confusion" to="9:"}
 ```

@@ -104,8 +104,8 @@ void draw_hidden_units(plotter *pl, matrix Theta1, int side)
 }
 
 // Test digits with the network's answer under each: the first 30 of
-// the test set, then the first 10 mistakes after them (in red: "label
-// as answer", as in chapter 9). Black ink on white paper.
+// the test set, then the first 10 mistakes after them (in red, "answer
+// (label)", as chapter 9 marks them). Black ink on white paper.
 void draw_predictions(plotter *pl, const digit_set *test,
                              const int *predicted, int side)
 {
@@ -134,9 +134,9 @@ void draw_predictions(plotter *pl, const digit_set *test,
         double y = height - 1
                    - ((t / COLS) * (side + 1 + BELOW) + side + 1 + 4.5);
         if (predicted[i] != test->labels[i])
-            plot_cmd(p, "set label '%d as %d' at %g,%g center front "
-                     "textcolor rgb '#d62728'", test->labels[i],
-                     predicted[i], x, y);
+            plot_cmd(p, "set label '%d (%d)' at %g,%g center front "
+                     "textcolor rgb '#d62728'", predicted[i],
+                     test->labels[i], x, y);
         else
             plot_cmd(p, "set label '%d' at %g,%g center front",
                      predicted[i], x, y);
@@ -160,35 +160,38 @@ void draw_predictions(plotter *pl, const digit_set *test,
     free(tiles);
 }
 
-// counts[label][answer] as a 10 x 10 picture in chapter 9's form: each
-// cell coloured by its share of the row, the count written in.
+// counts[label][answer] as a 10 x 10 picture in chapter 9's form: a
+// row per label, a column per answer, each cell coloured by its count
+// on a log scale (white: none) and the count written in.
 void draw_confusion(plotter *pl, const int counts[10][10],
                            int n_test)
 {
-    double count[100], share[100];
-    for (int l = 0; l < 10; l++) {
-        int row_total = 0;
-        for (int a = 0; a < 10; a++)
-            row_total += counts[l][a];
+    double count[100];
+    int most = 1;
+    for (int l = 0; l < 10; l++)
         for (int a = 0; a < 10; a++) {
             count[l * 10 + a] = counts[l][a];
-            share[l * 10 + a] = row_total > 0
-                                ? (double)counts[l][a] / row_total : 0.0;
+            most = counts[l][a] > most ? counts[l][a] : most;
         }
-    }
     plot *p = plot_begin(pl, "confusion", 5, 4.4);
-    plot_grid(p, "$share", share, 10, 10, 0, 9, 0, 9);
     plot_grid(p, "$count", count, 10, 10, 0, 9, 0, 9);
-    plot_cmd(p, "set xlabel 'predicted'; set ylabel 'true label'");
+    plot_cmd(p, "set xlabel 'the network''s answer'");
+    plot_cmd(p, "set ylabel 'the label'");
     plot_cmd(p, "set xrange [-0.5:9.5]; set yrange [9.5:-0.5]");
-    plot_cmd(p, "set xtics 1 scale 0; set ytics 1 scale 0");
+    plot_cmd(p, "set xtics 0,1,9 scale 0; set ytics 0,1,9 scale 0");
     plot_cmd(p, "set size ratio -1; unset key");
-    plot_cmd(p, "set palette defined (0 'white', 0.1 '#c6dbef', "
-             "1 '#2171b5')");
-    plot_cmd(p, "set cbrange [0:1]; set cblabel 'share of the row'");
-    plot_cmd(p, "set title 'the network on %d test images'", n_test);
-    plot_cmd(p, "plot $share with image pixels, $count using 1:2:"
-             "($3 > 0 ? sprintf('%%d', $3) : '') with labels font ',8'");
+    plot_cmd(p, "set palette defined (0 'white', 1 '#1f77b4')");
+    plot_cmd(p, "set logscale cb; set cbrange [1:%d]", most > 1 ? most : 2);
+    plot_cmd(p, "set cblabel 'images (log scale)'");
+    plot_cmd(p, "set title 'the network: %d test images, label against "
+             "answer'", n_test);
+    for (int k = 0; k < 100; k++)
+        if (count[k] > 0)
+            plot_cmd(p, "set label '%d' at %d,%d center front font ',8' "
+                     "textcolor rgb '%s'", (int)count[k], k % 10, k / 10,
+                     log(count[k]) > 0.6 * log(most) ? "white" : "black");
+    plot_cmd(p, "plot $count using 1:2:($3 > 0 ? $3 : NaN) with image "
+             "pixels");
     plot_ascii_note(p, "confusion matrix: the table printed above");
     plot_end(p);
 }
