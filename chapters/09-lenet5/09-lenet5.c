@@ -27,33 +27,40 @@ model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=0.05))
 model.fit(X_train, Y_train, epochs=50, batch_size=1024)
 ```
 
-**The LeNet-5 of 1998 and this one.** Yann LeCun, L&eacute;on Bottou, Yoshua
-Bengio and Patrick Haffner described LeNet-5 in 1998 [@lecun1998]. Their
-network took the digits padded to $32 \times 32$ pixels; its units
-squashed their sums with a scaled hyperbolic tangent, $1.7159
-\tanh(\tfrac{2}{3} a)$; it already subsampled after each convolution by
-averaging: each of those layers added up the four numbers of a $2
-\times 2$ block, multiplied the sum by a trainable coefficient, added a
-trainable bias and passed the result through the squashing function. Its second convolution, C3,
-did not see all six maps of the layer before: a fixed table connected
-each of its 16 maps to three, four or all six of them, to save
-arithmetic and to make the maps differ. The 84 units of F6 fed no
-softmax but ten radial-basis units, each comparing the 84 numbers with
-a fixed $7 \times 12$ bitmap of its character, drawn by hand. The whole
-network had about 60,000 trainable parameters and erred on 0.95% of
-MNIST's test digits. The Keras network keeps the shape of it (two
-convolutions of 6 and 16 filters of $5 \times 5$, two poolings, dense
-layers of 120 and 84) and changes the rest: $28 \times 28$ input with
-no padding, ReLU units, plain averages with no coefficient, C3
-connected to all six maps, and a softmax with cross-entropy at the end.
-Starting from $28 \times 28$ rather than $32 \times 32$ pixels leaves
-maps of $4 \times 4$ after the second pooling instead of $5 \times 5$.
-The paper's third convolution, C5, had 120 filters of $5 \times 5$
-over those $5 \times 5$ maps, so each of its units saw the whole map:
-a dense layer in all but name, which Keras's `Dense(120)` now is. Fed
-$4 \times 4$ maps, that layer is smaller, and the network has fewer
-parameters than the paper's (the summary below counts them).
-That is the network this chapter builds.
+The dense net's program is the same but for its layers and one number:
+it asks `model.fit` for 5,000 epochs, a hundred times as many. This
+chapter's `--recipe keras` trains both networks for the 50 epochs
+above, and the checks at the end of the chapter hold both to the
+tutorial's reported figures.
+
+**The LeNet-5 of 1998 and this one.** Yann LeCun, L&eacute;on Bottou,
+Yoshua Bengio and Patrick Haffner described LeNet-5 in 1998
+[@lecun1998]. Their network took the digits padded to $32 \times 32$
+pixels; its units squashed their sums with a scaled hyperbolic tangent,
+$1.7159 \tanh(\tfrac{2}{3} a)$; it already subsampled after each
+convolution by averaging: each of those layers added up the four
+numbers of a $2 \times 2$ block, multiplied the sum by a trainable
+coefficient, added a trainable bias and passed the result through the
+squashing function. Its second convolution, C3, did not see all six
+maps of the layer before: a fixed table connected each of its 16 maps
+to three, four or all six of them, to save arithmetic and to make the
+maps differ. The 84 units of its next-to-last layer, F6, fed no softmax
+but ten radial-basis units, each comparing the 84 numbers with a fixed
+$7 \times 12$ bitmap of its character, drawn by hand. The whole network
+had about 60,000 trainable parameters and erred on 0.95% of MNIST's
+test digits. The Keras network keeps the shape of it (two convolutions
+of 6 and 16 filters of $5 \times 5$, two poolings, dense layers of 120
+and 84) and changes the rest: $28 \times 28$ input with no padding,
+ReLU units, plain averages with no coefficient, C3 connected to all six
+maps, and a softmax with cross-entropy at the end. Starting from $28
+\times 28$ rather than $32 \times 32$ pixels leaves maps of $4 \times
+4$ after the second pooling instead of $5 \times 5$. The paper's third
+convolution, C5, had 120 filters of $5 \times 5$ over those 16 maps of
+$5 \times 5$, so each of its units saw every number of every map: a
+dense layer in all but name, which Keras's `Dense(120)` now is. Fed $4
+\times 4$ maps, that layer is smaller, and the network has fewer
+parameters than the paper's (the summary below counts them). That is
+the network this chapter builds.
 
 Both networks are built here in C, one layer at a time. Every layer is
 a pair of functions: a *forward* function that computes it and a
@@ -614,7 +621,9 @@ The copying is cheap too, thanks to the layout: along a row of the
 patch matrix one place $(ch, u, v)$ of the filter moves across the
 image, so for each output row the numbers to copy are a run of adjacent
 numbers of one plane, 24 for the first layer and 8 for the second. The
-price is memory: the first layer's patch matrix is 25 times its image.
+price is memory: the first layer's patch matrix holds 25 numbers for
+each of its 576 output pixels, eighteen times the 784 pixels of the
+image it was copied from.
 We pay it for a few images at a time (see *A batch, a few images at a
 time* below), so that it stays in the processor's cache, and the
 forward pass keeps it for the backward pass, which needs it for
