@@ -1663,18 +1663,18 @@ with ours; LeNet-5 the same):
 ```{.output file="09-lenet5" grep="epoch 15/"}
 ```
 
-At that point the tutorial's recipe is well short of the test
-accuracy ours has reached, and after all its 50 epochs it still ends
-below ours (the result lines above). Its loss (dashed) is still
-creeping down at its last epoch, and with LeNet-5 it is unsteady as
-well: the loss jumps up in a few epochs, the last among them, and the
-test accuracy drops sharply after a few others; at a constant rate
-nothing damps such jolts. Ours falls fast in the first epochs and then
+At that point the tutorial's recipe is well short of the test accuracy
+ours has reached, and after all its 50 epochs it still ends below ours
+(the result lines above). Its loss (dashed) is still creeping down when
+its 50 epochs run out, and with LeNet-5 it is unsteady as well: the
+loss jumps up in a few epochs, the last among them, and the test
+accuracy drops sharply after a few others: a rate that never falls
+does nothing to calm them. Ours falls fast in the first epochs and then
 levels off on the log scale, as the learning rate shrinks to nearly
-zero and the weights settle. The convolutional
-network ends above the dense one with both recipes, with less than a
-seventh of its parameters: the gap is the value of a filter that looks
-for a stroke at every place of the image with the same weights.
+zero and the weights settle. The convolutional network ends above the
+dense one with both recipes, with less than a seventh of its
+parameters: the gap is the value of a filter that looks for a stroke at
+every place of the image with the same weights.
 
 ![LeNet-5's six first-layer filters (top, red positive and blue
 negative weights) and what each makes of a test digit (bottom: the
@@ -1683,9 +1683,11 @@ feature maps after the ReLU, bright where the filter responds).
 
 The first layer's filters are small detectors of strokes and edges:
 some maps light up on the strokes themselves, others along one side of
-a stroke, the edge where dark turns to light in one direction. The
-second layer combines these maps into larger parts of digits, and the
-dense layers at the end vote.
+a stroke, the edge where dark turns to light in one direction; a map
+can even be bright on the empty ground and dark on the ink, a filter
+that answers to the absence of a stroke. The second layer combines
+these maps into larger parts of digits, and the dense layers at the
+end vote.
 
 ![The confusion matrix of LeNet-5 (our recipe) on the 10,000 test
 digits: each row a label, each column the network's answer, the count
