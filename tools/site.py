@@ -290,9 +290,11 @@ def svg_width(path):
     except OSError:
         return 0
     m = re.search(r'<svg[^>]*\swidth="([\d.]+)(pt|px)?"', head)
-    if not m:
-        return 0
-    return float(m.group(1)) * (4 / 3 if m.group(2) == "pt" else 1)
+    if m:
+        return float(m.group(1)) * (4 / 3 if m.group(2) == "pt" else 1)
+    # gnuplot's SVGs have only a viewBox, in pixels
+    m = re.search(r'<svg[^>]*\sviewBox="[\d.-]+ [\d.-]+ ([\d.]+) ', head)
+    return float(m.group(1)) if m else 0
 
 
 def mark_wide_and_split_code(pages, site):
