@@ -1201,9 +1201,9 @@ static int train_all(run *runs, int *n_runs, const settings *s,
             long steps = (long)rc->epochs
                        * ((d->n_train + rc->batch - 1) / rc->batch);
             printf("\ntraining %s (%s): lr %g%s, momentum %g, batch %d, "
-                   "%d epochs, %ld steps\n", name, rc->name, rc->lr,
+                   "%d epoch%s, %ld steps\n", name, rc->name, rc->lr,
                    rc->decay ? " down to 0" : "", rc->momentum, rc->batch,
-                   rc->epochs, steps);
+                   rc->epochs, rc->epochs == 1 ? "" : "s", steps);
             worker team[MAX_THREADS];
             team_alloc(team, s->threads, &R->m, R->params);
             plot *live = plot_live_begin(pl, "curves-live", 7.5, 3.2);
