@@ -1695,9 +1695,9 @@ The two optimizers follow the same plan but do not visit the same
 points: the section [Where this is not SciPy's TNC](#ch8-tnc-scipy) lists
 the differences, the rescaling of variables and cost above all. On
 this budget SciPy's run makes fewer outer iterations than any of the
-chapter's, the one with the same cap of 50 and the same
-finite-difference products included, and ends at a higher cost and a
-lower test accuracy than all of them. (SciPy's
+chapter's truncated-Newton runs in the table, the one with the same cap
+of 50 and the same finite-difference products included, and ends at a
+higher cost and a lower test accuracy than all four. (SciPy's
 count includes one evaluation past the budget: after TNC returns,
 `minimize` evaluates the cost once more at the final weights, because
 TNC's own last value can be slightly off after its rescaling.) Their times, SciPy's for `minimize` alone
