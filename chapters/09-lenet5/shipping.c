@@ -1297,9 +1297,7 @@ int main(int argc, char **argv)
     if (status != CLI_CONTINUE)
         return status;
     flush_denormals();
-#ifdef OPENBLAS_SEQUENTIAL
     mat_blas_threads(1);                  // our threads, not BLAS's
-#endif
     if (s.gradcheck) {
         rng r;
         rng_seed(&r, s.common.seed);
