@@ -892,9 +892,10 @@ The weights start as Keras starts them, "Glorot uniform": drawn
 uniformly from $[-a, a]$ with $a = \sqrt{6 / (n_{in} + n_{out})}$, where
 for a convolution $n_{in} = c k^2$ and $n_{out} = f k^2$ count the
 connections into and out of one unit. Xavier Glorot and Yoshua Bengio
-chose this $a$ so that a signal keeps roughly its size from layer to
-layer, forward and backward. The biases start at zero. The draws come
-from the toolkit's NumPy-compatible generator, so `--seed` picks them.
+[@glorot2010] chose this $a$ so that a signal keeps roughly its size
+from layer to layer, forward and backward. The biases start at zero.
+The draws come from the toolkit's NumPy-compatible generator, so
+`--seed` picks them.
 */
 
 static void model_init(const model *m, real *params, rng *r)
