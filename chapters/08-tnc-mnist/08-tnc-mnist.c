@@ -1700,8 +1700,9 @@ of 50 and the same finite-difference products included, and ends at a
 higher cost and a lower test accuracy than all four. (SciPy's
 count includes one evaluation past the budget: after TNC returns,
 `minimize` evaluates the cost once more at the final weights, because
-TNC's own last value can be slightly off after its rescaling.) Their times, SciPy's for `minimize` alone
-and the chapter's for each training run (CPU time can exceed the
+TNC's own last value can be slightly off after its rescaling.) Their
+times, SciPy's for `minimize` alone and the chapter's for each training
+run (CPU time can exceed the
 wall-clock time when the ink lists' threads keep every core busy, and
 falls short of it when other programs share the machine):
 

@@ -21,8 +21,9 @@ multiply-add loop can do twice the work per instruction; and an array
 of floats is half the size, so twice as much of it fits in the
 processor's caches, and memory delivers it twice as fast. (How much it
 buys on your machine, chapter 9's exercise 6 measures with the
-double-precision twin.) Training has little to lose by it: stochastic gradient descent follows a gradient that is uncertain in
-its first or second digit, because each batch is a random sample of the
+double-precision twin.) Training has little to lose by it: stochastic
+gradient descent follows a gradient that is uncertain in its first or
+second digit, because each batch is a random sample of the
 data, and a rounding error in the seventh digit is lost in that noise.
 Deep-learning frameworks train in single precision (or less) for the
 same reasons. Checking gradients is different: a central difference

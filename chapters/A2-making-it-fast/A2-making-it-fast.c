@@ -413,6 +413,11 @@ int main(int argc, char **argv)
                            argv, "appendix: one matrix product, five ways");
     if (status != CLI_CONTINUE)
         return status;
+    // This appendix draws nothing, but --plot and --out are checked as
+    // in every chapter, so a bad one is refused the same way.
+    plotter pl;
+    if (plot_init(&pl, common.plot, common.out) != 0)
+        return 2;
     if (common.quick)
         max_n = 128;
     size_t bytes = nn_size_mul(nn_size_mul((size_t)max_n, max_n),
@@ -461,7 +466,7 @@ int main(int argc, char **argv)
     if (status != CLI_CONTINUE)
         return status;
     print_verdict(seconds, max_n);
-    return 0;
+    return plot_close(&pl) == 0 ? 0 : 1;
 }
 
 /**
