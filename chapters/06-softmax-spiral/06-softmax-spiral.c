@@ -263,15 +263,6 @@ static void relu_backward(matrix dz, matrix dh, matrix h)
         dz.data[i] += h.data[i] > 0.0 ? dh.data[i] : 0.0;
 }
 
-// out[j] += sum_i m[i][j]: the gradient of a bias added to every row.
-// (The toolkit's mat_sum_rows overwrites out; a backward pass adds.)
-static void add_column_sums(matrix out, matrix m)
-{
-    for (int i = 0; i < m.rows; i++)
-        for (int j = 0; j < m.cols; j++)
-            out.data[j] += MAT_AT(m, i, j);
-}
-
 // Backward pass: adds dL/dparameters into grads (laid out like m).
 // dscores (n, K), dhidden (n, h) and dz (n, h) are scratch; X, y, hidden
 // and probs are the forward pass's.
@@ -287,15 +278,15 @@ static void model_backward(model *grads, matrix dscores, matrix dhidden,
         dscores.data[i] /= X.rows;
     if (m->hidden == 0) {
         mat_gemm(grads->W, 1.0, X, true, dscores, false, 1.0); // X^T dS
-        add_column_sums(grads->b, dscores);
+        mat_add_row_sums(grads->b, dscores);
     } else {
         mat_gemm(grads->W2, 1.0, hidden, true, dscores, false, 1.0);
-        add_column_sums(grads->b2, dscores);
+        mat_add_row_sums(grads->b2, dscores);
         mat_mul_nt(dhidden, dscores, m->W2);    // dhidden = dS W2^T
         mat_scale(dz, 0.0);
         relu_backward(dz, dhidden, hidden);     // dz: only where z > 0
         mat_gemm(grads->W, 1.0, X, true, dz, false, 1.0);
-        add_column_sums(grads->b, dz);
+        mat_add_row_sums(grads->b, dz);
         mat_axpy(grads->W2, reg, m->W2);        // + reg W2
     }
     mat_axpy(grads->W, reg, m->W);              // + reg W
@@ -688,9 +679,9 @@ the `m->hidden != 0` branches of `model_forward` and `model_backward`
 above. `relu_backward` follows the book's convention for every
 backward function: it *adds* its result, $\mathrm{dhidden} \circ
 [H > 0]$, into a gradient array `dz` that the caller has zeroed, rather
-than masking `dhidden` in place; so does `add_column_sums`, the bias
-gradient. (The toolkit's `mat_sum_rows` overwrites its output, so the
-chapter keeps its own adding version.)
+than masking `dhidden` in place; so does the toolkit's
+`mat_add_row_sums`, which adds the column sums of the upstream gradient
+into a bias gradient.
 
 ![The network of this chapter, drawn by the program from its own
 sizes.](figures/06-softmax-spiral/network)
