@@ -3,9 +3,9 @@
 # RUNS, BOOK_SOURCES and PANDOC_COMMON.
 #
 #   make html   the HTML site $(BUILD)/site/index.html: one page per
-#               chapter, opened from disk, no LaTeX needed. (The old
-#               single-file book, everything embedded, is still there
-#               for whoever wants one file: make $(BUILD)/book.html)
+#               chapter, opened from disk, no LaTeX needed; and (the
+#               Makefile asks for it too) the single-file
+#               $(BUILD)/book.html, everything embedded
 #   make pdf    $(BUILD)/book.pdf (pandoc + pdflatex)
 #   make epub   $(BUILD)/book.epub (EPUB 3)
 #   make book-check   the book's own checks on what was built: links in
@@ -158,6 +158,7 @@ $(BUILD)/book.epub: $(RUNS) $(DIAGRAMS) $(BOOK_SOURCES) $(BUILD)/cover.png \
 book-check: book-check-site book-check-epub book-check-screens
 book-check-site: html
 	python3 tests/book-links.py $(BUILD)/site
+	python3 tests/book-links.py $(BUILD)/book.html
 book-check-epub: $(BUILD)/book.epub
 	sh tests/book-epub.sh $(BUILD)/book.epub
 book-check-screens: html
