@@ -61,6 +61,10 @@ $(BUILD)/runs/%.txt: $(BUILD)/bin/% $$(wildcard chapters/$$*/book.args)
 	  echo "book run of $*: a diagram it wrote is not valid DOT" >&2; \
 	  exit 1; }
 	@python3 tools/book-svgfix.py $(BUILD)/figures/$*
+	@if [ -f chapters/$*/book-check.sh ]; then \
+	  sh chapters/$*/book-check.sh $@.tmp || { rm -f $@.tmp; \
+	    echo "book run of $*: it missed the targets its chapter promises" \
+	      >&2; exit 1; }; fi
 	@mv $@.tmp $@
 
 $(BUILD)/figures/diagrams/%.svg: figures/diagrams/%.dot
