@@ -34,9 +34,10 @@ check.
 
 One more detail of floating point matters for speed. Numbers below
 $2^{-126}$, about $10^{-38}$, are *denormal*: the exponent has run out
-and the leading digits are zero. Many processors handle them in slow
-microcode, tens of times slower than a normal multiply, and a network's
-gradients and momentum buffers can decay into that range. We tell the
+and the leading digits are zero. Many processors handle them in a
+slow microcode path instead of the usual arithmetic units, and a
+network's gradients and momentum buffers can decay into that range,
+where they would cost time and buy nothing. We tell the
 processor to *flush* them: to treat denormal inputs as zero and to
 round denormal results to zero. For a network, $10^{-38}$ is zero
 anyway. The setting lives in a register of each thread (MXCSR on x86),
