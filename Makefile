@@ -34,6 +34,7 @@ help:
 	@echo 'make html             the HTML book only (no LaTeX needed)'
 	@echo 'make pdf              the PDF book (pandoc + LaTeX)'
 	@echo 'make epub             the EPUB 3 book'
+	@echo 'make book-check       check the built book: links, screenshots, EPUB'
 	@echo 'make deps             install everything (packages, MNIST); silent if done'
 	@echo 'make deps-test        only what make test needs (deps-html, deps-book,'
 	@echo '                      deps-fuzz: what those targets need)'
