@@ -566,10 +566,10 @@ int cli_check_memory(const cli_common *common, size_t bytes,
     size_t budget = memory_budget();
     if (bytes <= budget)
         return CLI_CONTINUE;
-    return cli_error(common, "this run needs %.1f GB, over the %.1f GB "
+    return cli_error(common, "this run needs %.1f GiB, over the %.1f GiB "
                      "memory budget: lower %s (or raise NN_MEMORY_BUDGET)",
-                     (double)bytes / 1e9, (double)budget / 1e9,
-                     flags_to_lower);
+                     (double)bytes / 1073741824.0,
+                     (double)budget / 1073741824.0, flags_to_lower);
 }
 
 int cli_check_loss(const cli_common *common, double loss,

@@ -121,7 +121,7 @@ size_t nn_size_add(size_t a, size_t b);
 // The memory budget: 4 GiB, or NN_MEMORY_BUDGET (bytes, or a number
 // with K, M or G). A chapter adds up what its flags and data will make
 // it allocate and asks before allocating: CLI_CONTINUE when `bytes` fits,
-// else one line ("needs 24.0 GB, over the 4.0 GB budget: lower --hidden
+// else one line ("needs 22.4 GiB, over the 4.0 GiB budget: lower --hidden
 // or --points, or raise NN_MEMORY_BUDGET") and status 2.
 int cli_check_memory(const cli_common *common, size_t bytes,
                      const char *flags_to_lower);

@@ -1361,10 +1361,7 @@ int main(int argc, char **argv)
     digits_free(&d);
     free(q.px);
     plot_close(&pl);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "%s: cannot write the results to stdout\n",
-                s.common.program);
-        return status ? status : 1;
-    }
+    // (If stdout could not be written, the toolkit says so at exit and
+    // the status becomes 1: see cli.h.)
     return status;
 }
