@@ -39,8 +39,10 @@ very same problem and puts the two side by side.
 
 #include "digits.h"
 #include "figures.h"
+#include "flags.h"
 #include "ink.h"
 #include "nn.h"
+#include "report.h"
 #include "scipy.h"
 #include "tnc.h"
 
@@ -969,7 +971,12 @@ static void trainer_free(trainer *t)
     free(t->state_at), free(t->theta_step), free(t->grad_step);
 }
 
-static void watch_step(void *model, const tnc_step *step);  // below
+// The watcher, if any, sees every step.
+static void model_on_step(void *model, const tnc_step *step)
+{
+    trainer *t = model;
+    watch_step(t->watch, step);
+}
 
 static objective trainer_objective(trainer *t, int evals)
 {
@@ -979,7 +986,7 @@ static objective trainer_objective(trainer *t, int evals)
         .hessian_times = model_hessian_times,
         .passes = &t->passes, .max_passes = 2L * evals,
         .hessian_passes = t->hessian == HESSIAN_FD ? 2 : 4,
-        .on_step = t->watch ? watch_step : NULL};
+        .on_step = t->watch ? model_on_step : NULL};
 }
 
 /**
@@ -1024,22 +1031,7 @@ initial weights, and then trains: first the method chosen by `--optimizer` and
 `--hessian`, step by step; then, from the same start and with the same
 budget, the other methods for comparison; and, with `--compare-scipy`
 (the book's run), SciPy's TNC. A few helpers keep `main` short.
-
-While a method trains, a progress line on the terminal shows the
-evaluations spent and the cost, and in a window (`--plot window`) the
-chosen method's cost is drawn as it falls.
 */
-
-// Print a finished run the way scipy.optimize.minimize reports one.
-static void print_result(const run_result *r)
-{
-    printf(" message: %s\n", tnc_status_message(r->status));
-    printf(" success: %s\n", r->status <= 2 ? "True" : "False");
-    printf("  status: %d\n", r->status);
-    printf("     fun: %.6f\n", r->f);
-    printf("     nit: %d\n", r->nit);
-    printf("    nfev: %g\n", r->passes / 2.0);
-}
 
 typedef struct {
     const char *label;       // for the table and the figure
@@ -1050,47 +1042,10 @@ typedef struct {
     double train_acc, test_acc, seconds;
 } method;
 
-// What a run shows while it trains: the table of its iterations (for
-// the chosen method), the progress line, and in window mode a live
-// curve of the cost (live is NULL elsewhere).
-typedef struct watcher {
-    progress bar;
-    bool table;              // print a line per outer iteration
-    plot *live;
-    const char *label;
-    double *evals, *cost;    // (capacity) the curve so far
-    int n, capacity;
-    double last_draw;        // nn_seconds() of the last frame
-} watcher;
-
-static void watch_step(void *model, const tnc_step *s)
-{
-    trainer *t = model;
-    watcher *w = t->watch;
-    if (w->table) {
-        progress_clear(&w->bar);
-        if (s->nit == 0)
-            printf("  nit  nfev    cost     |gradient|  cg  stopped by\n"
-                   "  %3d  %4g  %.6f  %.3e\n", 0, s->evals, s->f,
-                   s->gnorm);
-        else
-            printf("  %3d  %4g  %.6f  %.3e  %2d  %s\n", s->nit, s->evals,
-                   s->f, s->gnorm, s->cg, s->stop ? s->stop : "");
-    }
-    progress_update(&w->bar, (long)s->evals, "cost %.4f", s->f);
-    if (!w->live || w->n >= w->capacity)
-        return;
-    w->evals[w->n] = s->evals;
-    w->cost[w->n++] = s->f;
-    if (nn_seconds() - w->last_draw < 0.2)
-        return;
-    w->last_draw = nn_seconds();
-    plot_frame_begin(w->live);
-    plot_xy(w->live, "$cost", w->evals, w->cost, w->n);
-    plot_cmd(w->live, "plot $cost with linespoints pt 7 ps 0.5 "
-             "title '%s'", w->label);
-    plot_frame_end(w->live, w->label);
-}
+/**
+```{.include file="chapters/08-tnc-mnist/report.c"}
+```
+*/
 
 // One training run from theta0 with a fresh trainer; the trained
 // weights are left in theta[count_params(size)]. With a watcher the
@@ -1230,26 +1185,6 @@ static void print_blank_pixels(const double *theta, const double *theta0,
         printf("weights on the %d pixels no training image inks: "
                "largest |w| %.4f at the start, %.4f now\n", blank,
                before, now);
-}
-
-// counts[label][answer] over the test images, printed as a table.
-static void confusion_matrix(int counts[10][10], const digit_set *test,
-                             const int *predicted)
-{
-    memset(counts, 0, 100 * sizeof counts[0][0]);
-    for (int i = 0; i < test->m; i++)
-        counts[test->labels[i]][predicted[i]]++;
-    printf("confusion on the test images (row: label, column: answer):"
-           "\n     ");
-    for (int a = 0; a < 10; a++)
-        printf("%5d", a);
-    printf("\n");
-    for (int l = 0; l < 10; l++) {
-        printf("  %d: ", l);
-        for (int a = 0; a < 10; a++)
-            printf("%5d", counts[l][a]);
-        printf("\n");
-    }
 }
 
 // Everything a training run needs, shared by the helpers of main.
@@ -1406,72 +1341,10 @@ static int compare_with_scipy(const experiment *e, const method *methods,
     return CLI_CONTINUE;
 }
 
-// The flags, with their defaults: the tutorial's problem.
-typedef struct {
-    int evals, hidden, n_train, max_cg, side, threads;
-    double lambda, rate;
-    const char *data, *hessian, *optimizer;
-    bool checks_only, no_compare, dense, scipy;
-} settings;
-
-// Parse the command line into s: CLI_CONTINUE, or main's status.
-static int parse_flags(settings *s, cli_common *common, int argc,
-                       char **argv)
-{
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    *s = (settings){.evals = 300, .hidden = 25, .n_train = 5000,
-                    .max_cg = 10, .side = 20, .lambda = 1.0, .rate = 3.0,
-                    .threads = cores < 1 ? 1 : cores > 16 ? 16 : (int)cores,
-                    .data = "mnist", .hessian = "exact",
-                    .optimizer = "tnc"};
-    cli_option options[] = {
-        {.name = "--evals", .type = CLI_INT, .value = &s->evals,
-         .help = "budget of cost+gradient evaluations (maxfun)",
-         .min = 2, .max = 100000},
-        {.name = "--lambda", .type = CLI_DOUBLE, .value = &s->lambda,
-         .help = "L2 weight lambda (0: the tutorial's cost)", .max = 1e6},
-        {.name = "--hidden", .type = CLI_INT, .value = &s->hidden,
-         .help = "hidden units", .min = 1, .max = 1000},
-        {.name = "--train", .type = CLI_INT, .value = &s->n_train,
-         .help = "training images, a tenth of each digit", .min = 10,
-         .max = 60000},
-        {.name = "--size", .type = CLI_INT, .value = &s->side,
-         .help = "image side to shrink to (28: MNIST's)", .min = 2,
-         .max = 4096},
-        {.name = "--data", .type = CLI_STRING, .value = &s->data,
-         .arg = "DIR", .help = "mnist, fashion, or a directory of IDX"},
-        {.name = "--optimizer", .type = CLI_CHOICE, .value = &s->optimizer,
-         .help = "truncated Newton or gradient descent",
-         .choices = "tnc|gd"},
-        {.name = "--hessian", .type = CLI_CHOICE, .value = &s->hessian,
-         .help = "H v: finite differences, exact, Gauss-Newton",
-         .choices = "fd|exact|gn"},
-        {.name = "--max-cg", .type = CLI_INT, .value = &s->max_cg,
-         .help = "CG steps per direction, at most (TNC: 50)", .min = 1,
-         .max = 1000},
-        {.name = "--lr", .type = CLI_DOUBLE, .value = &s->rate,
-         .help = "gradient descent's step size", .max = 1e3,
-         .open_min = true},
-        {.name = "--gradcheck", .type = CLI_FLAG, .value = &s->checks_only,
-         .help = "only run the checks, then stop"},
-        {.name = "--no-compare", .type = CLI_FLAG, .value = &s->no_compare,
-         .help = "train with the chosen method only"},
-        {.name = "--compare-scipy", .type = CLI_FLAG, .value = &s->scipy,
-         .help = "run SciPy's TNC on the same problem too"},
-        {.name = "--dense", .type = CLI_FLAG, .value = &s->dense,
-         .help = "multiply the images with mat_gemm, zeros and all"},
-        {.name = "--threads", .type = CLI_INT, .value = &s->threads,
-         .help = "threads for the ink lists (default: the cores)",
-         .min = 1, .max = 16},
-    };
-    int status = cli_parse(common, options, CLI_COUNT(options), argc,
-                           argv, "chapter 8: truncated Newton on MNIST");
-    if (status == CLI_CONTINUE && common->quick) {
-        s->evals = s->evals < 30 ? s->evals : 30;
-        s->n_train = s->n_train < 500 ? s->n_train : 500;
-    }
-    return status;
-}
+/**
+```{.include file="chapters/08-tnc-mnist/flags.c"}
+```
+*/
 
 int main(int argc, char **argv)
 {
