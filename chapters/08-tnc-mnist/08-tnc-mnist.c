@@ -1353,7 +1353,9 @@ int main(int argc, char **argv)
     int status = parse_flags(&s, &common, argc, argv);
     if (status != CLI_CONTINUE)
         return status;
-    plotter pl;
+    plotter pl;             // --plot and --out checked before any work
+    if (plot_init(&pl, common.plot, common.out) != 0)
+        return 2;
     experiment e = {.size = {s.side * s.side, s.hidden, 10},
                     .side = s.side, .evals = s.evals, .lambda = s.lambda,
                     .rate = s.rate, .common = &common, .pl = &pl};
@@ -1366,8 +1368,6 @@ int main(int argc, char **argv)
         status = load_digits(&e.train, &e.test, s.data, s.n_train,
                              common.quick ? 1000 : 10000, s.side, s.hidden,
                              &common);
-    if (status == CLI_CONTINUE && plot_init(&pl, common.plot, common.out))
-        status = 2;
     if (status != CLI_CONTINUE) {
         free(e.theta0);
         return status;
