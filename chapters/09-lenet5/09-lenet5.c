@@ -610,12 +610,9 @@ $\delta\mathrm{cols} = W^{\mathsf T} \delta\mathrm{out}$, whose entries
 `col2im` adds back onto the pixels they were copied from (a pixel sits
 in up to 25 patches).
 
-The bias fits the same mould. It is the weight of an input that is
-always 1, so `im2col` adds a last row of ones to the patch matrix, and
-both $b\,\mathbf{1}^{\mathsf T}$ (the bias added to every pixel) and
-$\delta b = \delta\mathrm{out}\; \mathbf 1$ (its gradient, the row sums)
-become products as well; a plain loop summing a row is slow, because
-each addition must wait for the one before it.
+The bias is added before the product: each row $o$ of the output
+starts as $b_o$, and the product adds $W\, \mathrm{cols}$ onto it. Its
+gradient $\delta b_o$ is the sum of row $o$ of $\delta\mathrm{out}$.
 
 The copying is cheap too, thanks to the layout: along a row of the
 patch matrix one place $(ch, u, v)$ of the filter moves across the
@@ -640,15 +637,14 @@ become one column of the patch matrix, and the convolution becomes one
 matrix product of the filters with it.](figures/diagrams/ch9-im2col)
 */
 
-// cols is (c * k * k + 1, n * oh * ow): column (i, y, x) is the patch
-// of image i under output (y, x), row (ch, u, v) one place in the patch:
-// cols[(ch, u, v)][(i, y, x)] = in[ch][i][y + u][x + v]; the last row is
-// all ones. in is (c, n, h, w).
+// cols is (c * k * k, n * oh * ow): column (i, y, x) is the patch of
+// image i under output (y, x), row (ch, u, v) one place in the patch:
+// cols[(ch, u, v)][(i, y, x)] = in[ch][i][y + u][x + v]. in is
+// (c, n, h, w).
 static void im2col(real *cols, const real *in, int n, int h, int w,
                    int c, int k)
 {
     int oh = h - k + 1, ow = w - k + 1;
-    size_t n_cols = (size_t)n * oh * ow;
     real *dst = cols;
     for (int ch = 0; ch < c; ch++)
         for (int u = 0; u < k; u++)
@@ -657,15 +653,14 @@ static void im2col(real *cols, const real *in, int n, int h, int w,
                     for (int y = 0; y < oh; y++, dst += ow) {
                         const real *src = in + (((size_t)ch * n + i) * h
                                                 + y + u) * w + v;
-                        memcpy(dst, src, (size_t)ow * sizeof *dst);
+                        for (int x = 0; x < ow; x++)   // a short run
+                            dst[x] = src[x];
                     }
-    for (size_t j = 0; j < n_cols; j++)   // the input the bias multiplies
-        dst[j] = 1;
 }
 
 // The reverse: din[ch][i][y + u][x + v] += dcols[(ch, u, v)][(i, y, x)],
 // every patch's gradient added back onto its pixels.
-// din is (c, n, h, w), dcols is (c * k * k, n * oh * ow) (no ones row).
+// din is (c, n, h, w), dcols is (c * k * k, n * oh * ow).
 static void col2im(real *din, const real *dcols, int n, int h, int w,
                    int c, int k)
 {
@@ -683,22 +678,34 @@ static void col2im(real *din, const real *dcols, int n, int h, int w,
                     }
 }
 
-// out = W cols + b 1^T: the convolution as matrix products. cols is
-// (c * k * k + 1, n * oh * ow), written here and kept for the backward
+// y[o][p] = b[o] for every p: a bias to add a product onto.
+// y is (f, count), b is (f).
+static void fill_bias(real *y, const real *b, int f, size_t count)
+{
+    for (int o = 0; o < f; o++)
+        for (size_t p = 0; p < count; p++)
+            y[(size_t)o * count + p] = b[o];
+}
+
+// db[o] += sum_p dy[o][p], the sum of each row. db is (f), dy is
+// (f, count). (row_sums in Appendix A3 adds in LANES partial sums.)
+static void row_sums(real *db, const real *dy, int f, size_t count);
+
+// out = b 1^T + W cols: the convolution as a matrix product. cols is
+// (c * k * k, n * oh * ow), written here and kept for the backward
 // pass; the other shapes are those of conv_forward_loops.
 static void conv_forward(real *out, real *cols, const real *in,
                          const real *W, const real *b, int n, int h, int w,
                          int c, int k, int f)
 {
     int pixels = n * (h - k + 1) * (w - k + 1), taps = c * k * k;
-    const real *ones = cols + (size_t)taps * pixels;
     im2col(cols, in, n, h, w, c, k);
-    gemm(out, 1, W, false, cols, false, 0, f, pixels, taps);  // W cols
-    gemm(out, 1, b, false, ones, false, 1, f, pixels, 1);     // + b 1^T
+    fill_bias(out, b, f, (size_t)pixels);                  // b 1^T
+    gemm(out, 1, W, false, cols, false, 1, f, pixels, taps);  // + W cols
 }
 
-// dW += dout cols^T, db += dout 1 (the row sums of dout), and, if din is
-// wanted, dcols = W^T dout and din += col2im(dcols). dcols is scratch,
+// dW += dout cols^T, db += the row sums of dout, and, if din is wanted,
+// dcols = W^T dout and din += col2im(dcols). dcols is scratch,
 // (c * k * k, n * oh * ow).
 static void conv_backward(real *din, real *dW, real *db, real *dcols,
                           const real *dout, const real *cols,
@@ -706,14 +713,38 @@ static void conv_backward(real *din, real *dW, real *db, real *dcols,
                           int k, int f)
 {
     int pixels = n * (h - k + 1) * (w - k + 1), taps = c * k * k;
-    const real *ones = cols + (size_t)taps * pixels;
     gemm(dW, 1, dout, false, cols, true, 1, f, taps, pixels);
-    gemm(db, 1, dout, false, ones, true, 1, f, 1, pixels);
+    row_sums(db, dout, f, (size_t)pixels);
     if (din) {
         gemm(dcols, 1, W, true, dout, false, 0, taps, pixels, f);
         col2im(din, dcols, n, h, w, c, k);
     }
 }
+
+/**
+The first layer is a poor fit for all this. Its input has one channel,
+so a column of its patch matrix is only 25 numbers, and the product has
+only six rows, one per filter: each number `im2col` copies is then used
+in just six multiply-adds, and copying it costs about as much as
+using it. So a layer with a single input channel skips the patch
+matrix and convolves *directly*: the six loops again, turned around so
+that the innermost loop runs along a row of adjacent output pixels,
+where the processor's vector instructions do several at once, and the
+patch is read straight from the image. The direct convolution and its
+backward pass are in Appendix A3; the program picks the way for each
+layer from its shape (`conv_way` below), and `--time-conv` compares
+them.
+*/
+
+// The direct convolution (Appendix A3): the results and shapes of
+// conv_forward_loops and conv_backward_loops.
+static void conv_forward_direct(real *out, const real *in, const real *W,
+                                const real *b, int n, int h, int w, int c,
+                                int k, int f);
+static void conv_backward_direct(real *din, real *dW, real *db,
+                                 const real *dout, const real *in,
+                                 const real *W, int n, int h, int w,
+                                 int c, int k, int f);
 
 /**
 ## A network is a list of layers
@@ -778,20 +809,53 @@ which Appendix A3 uses to measure speed.
 
 enum { MAX_LAYERS = 16, N_CLASSES = 10 };
 
+typedef enum {              // how the convolutions are computed
+    CONV_BY_SHAPE,          // direct with one input channel, else im2col
+    CONV_IM2COL, CONV_DIRECT, CONV_LOOPS,   // all of them one way
+} conv_way;
+
 typedef struct {
     const char *name;         // "mlp" or "lenet5"
     layer layers[MAX_LAYERS];
     int n_layers;
     int h, w, c;              // the input image: (28, 28, 1) for MNIST
-    bool conv_loops;          // convolve with the six loops, not im2col
+    conv_way conv;            // CONV_BY_SHAPE but in checks and timing
+    bool unfused;             // a ReLU and a pooling as two passes
     size_t n_params;          // floats in the parameter block
     size_t n_inputs;          // h * w * c numbers per image
     size_t probs;             // offset of the probabilities, per image
     size_t acts_per_image;    // activations: input, layers, probs
-    size_t cols_per_image;    // the patch matrices of all convolutions
+    size_t cols_per_image;    // the patch matrices of the convolutions
     size_t dcols_per_image;   // the largest of them
     double flops_per_image;   // one training step, per image
 } model;
+
+// The way convolution layer L is computed: by its shape, a single input
+// channel convolving directly, unless the model says otherwise.
+static conv_way layer_conv(const model *m, const layer *L)
+{
+    if (m->conv != CONV_BY_SHAPE)
+        return m->conv;
+    return L->c == 1 ? CONV_DIRECT : CONV_IM2COL;
+}
+
+// Choose the way of the convolutions and place the patch matrices of
+// those that use im2col.
+static void model_set_conv(model *m, conv_way way)
+{
+    m->conv = way;
+    m->cols_per_image = m->dcols_per_image = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        layer *L = &m->layers[l];
+        if (L->kind != CONV || layer_conv(m, L) != CONV_IM2COL)
+            continue;
+        size_t cols = (size_t)L->c * L->kernel * L->kernel * L->oh * L->ow;
+        L->cols = m->cols_per_image;
+        m->cols_per_image += cols;
+        m->dcols_per_image = cols > m->dcols_per_image
+                           ? cols : m->dcols_per_image;
+    }
+}
 
 // Lay out the n_layers layers of spec for images of shape (h, w, c).
 // 0, or -1 with err when a layer does not fit the shape before it.
@@ -840,11 +904,6 @@ static int model_build(model *m, const char *name, const layer_spec *spec,
             L->bias = L->weights + taps * L->oc;
             m->n_params = L->bias + L->oc;
             macs = (size_t)L->oh * L->ow * taps * L->oc;
-            size_t cols = taps * L->oh * L->ow;  // + a row of ones:
-            L->cols = m->cols_per_image;
-            m->cols_per_image += cols + (size_t)L->oh * L->ow;
-            m->dcols_per_image = cols > m->dcols_per_image
-                               ? cols : m->dcols_per_image;
             break;
         }
         case RELU:
@@ -871,6 +930,7 @@ static int model_build(model *m, const char *name, const layer_spec *spec,
     }
     m->probs = acts;
     m->acts_per_image = acts + N_CLASSES;
+    model_set_conv(m, CONV_BY_SHAPE);
     return 0;
 }
 
@@ -922,7 +982,29 @@ backward pass is the same loop run backwards with the backward
 functions. `acts` holds a group's activations; `dacts`, of the same
 layout, their gradients; `cols` the patch matrices of the convolutions,
 and `dcols` room for the gradient of one of them.
+
+One shortcut: a ReLU followed by a pooling, as after each of LeNet-5's
+convolutions, is done in one pass over the numbers instead of two,
+forward (`relu_pool_forward`) and backward (`relu_pool_backward`). The
+pair computes exactly the numbers the two layers would, in the same
+order, so the bits do not change; it only saves reading the same large
+maps twice (Appendix A3). `fuse_relu_pool` says when.
 */
+
+// ReLU then pooling in one pass (Appendix A3): y = max(0, x) and p =
+// the 2x2 means of y, with the shapes of relu_forward and
+// avgpool_forward; backward, dx += the gradient through both.
+static void relu_pool_forward(real *p, real *y, const real *x, int planes,
+                              int h, int w);
+static void relu_pool_backward(real *dx, const real *dp, const real *y,
+                               int planes, int h, int w);
+
+// Layer l is a ReLU and layer l + 1 a pooling, to be done together.
+static bool fuse_relu_pool(const model *m, int l)
+{
+    return !m->unfused && l + 1 < m->n_layers
+           && m->layers[l].kind == RELU && m->layers[l + 1].kind == POOL;
+}
 
 // acts: (n, acts_per_image) laid out by the model, the images first;
 // cols: (n, cols_per_image). Leaves the logits in the last layer's
@@ -940,16 +1022,30 @@ static void model_forward(const model *m, real *acts, real *cols,
                           n, L->c, L->oc);
             break;
         case CONV:
-            if (m->conv_loops)
+            switch (layer_conv(m, L)) {
+            case CONV_LOOPS:
                 conv_forward_loops(out, in, params + L->weights,
                                    params + L->bias, n, L->h, L->w, L->c,
                                    L->kernel, L->oc);
-            else
+                break;
+            case CONV_DIRECT:
+                conv_forward_direct(out, in, params + L->weights,
+                                    params + L->bias, n, L->h, L->w, L->c,
+                                    L->kernel, L->oc);
+                break;
+            default:
                 conv_forward(out, cols + L->cols * n, in,
                              params + L->weights, params + L->bias, n,
                              L->h, L->w, L->c, L->kernel, L->oc);
+            }
             break;
         case RELU:
+            if (fuse_relu_pool(m, l)) {       // and the pooling after it
+                relu_pool_forward(acts + m->layers[l + 1].out * n, out,
+                                  in, L->c * n, L->h, L->w);
+                l++;
+                break;
+            }
             relu_forward(out, in, (size_t)n * L->oh * L->ow * L->oc);
             break;
         case POOL:
@@ -981,16 +1077,25 @@ static void model_backward(const model *m, real *grads, real *dacts,
                            in, params + L->weights, n, L->c, L->oc);
             break;
         case CONV:
-            if (m->conv_loops)
+            switch (layer_conv(m, L)) {
+            case CONV_LOOPS:
                 conv_backward_loops(din, grads + L->weights,
                                     grads + L->bias, dout, in,
                                     params + L->weights, n, L->h, L->w,
                                     L->c, L->kernel, L->oc);
-            else
+                break;
+            case CONV_DIRECT:
+                conv_backward_direct(din, grads + L->weights,
+                                     grads + L->bias, dout, in,
+                                     params + L->weights, n, L->h, L->w,
+                                     L->c, L->kernel, L->oc);
+                break;
+            default:
                 conv_backward(din, grads + L->weights, grads + L->bias,
                               dcols, dout, cols + L->cols * n,
                               params + L->weights, n, L->h, L->w, L->c,
                               L->kernel, L->oc);
+            }
             break;
         case RELU:
             if (din)
@@ -998,6 +1103,16 @@ static void model_backward(const model *m, real *grads, real *dacts,
                               (size_t)n * L->oh * L->ow * L->oc);
             break;
         case POOL:
+            if (l > 0 && fuse_relu_pool(m, l - 1)) {  // and the ReLU
+                const layer *R = &m->layers[l - 1];
+                real *drelu = l > 1 || input_grad ? dacts + R->in * n
+                                                  : NULL;
+                if (drelu)
+                    relu_pool_backward(drelu, dout, in, R->c * n, R->h,
+                                       R->w);
+                l--;
+                break;
+            }
             if (din)
                 avgpool_backward(din, dout, L->c * n, L->h, L->w);
             break;
@@ -1035,9 +1150,10 @@ checks single layers, with $h = 10^{-2}$ and a bound of $5 \cdot
 10^{-2}$: loose enough for float's rounding, tight enough to catch a
 wrong index, which misses by far more; whole networks it leaves to the
 double build.) The tests build this program a second time in
-double and run `--gradcheck` with `dense`, `relu`, `conv` (both the six
-loops and the im2col path), `pool`, `flatten` and `softmax`, and then
-with whole networks, `mlp` and `lenet5`, where the softmax loss is the
+double and run `--gradcheck` with `dense`, `relu`, `conv` (each of the
+three ways: the six loops, im2col, and the direct convolution),
+`pool`, `flatten` and `softmax`, and then with whole networks, `mlp`
+and `lenet5` (which convolves both ways), where the softmax loss is the
 score and a sample of all parameters is checked. The bound is
 $10^{-6}$; a backward pass that is wrong anywhere misses it by orders
 of magnitude.
@@ -1204,20 +1320,23 @@ static int gradcheck(const char *what, rng *r)
 {
     static const layer_spec dense[] = {{DENSE, 4, 0}};
     static const layer_spec relu[] = {{RELU, 0, 0}};
-    static const layer_spec conv[] = {{CONV, 3, 3}};
+    static const layer_spec conv[] = {{CONV, 7, 3}};
     static const layer_spec pool[] = {{POOL, 0, 0}};
     static const layer_spec soft[] = {{DENSE, N_CLASSES, 0}};
     static const layer_spec flat[] = {{FLATTEN, 0, 0}};
+    static const layer_spec relu_pool[] = {{RELU, 0, 0}, {POOL, 0, 0}};
     static const struct {
         const char *name;
         const layer_spec *spec;  // NULL: the network of that name
+        int layers;              // in spec
         int h, w, c;             // input shape
     } cases[] = {
-        {"dense", dense, 1, 1, 5},   {"relu", relu, 3, 3, 2},
-        {"conv", conv, 6, 6, 2},     {"pool", pool, 4, 4, 3},
-        {"flatten", flat, 2, 3, 3},  {"softmax", soft, 1, 1, 6},
-        {"mlp", NULL, 28, 28, 1},
-        {"lenet5", NULL, 28, 28, 1},
+        {"dense", dense, 1, 1, 1, 5},   {"relu", relu, 1, 3, 3, 2},
+        {"conv", conv, 1, 10, 11, 2},   {"pool", pool, 1, 4, 4, 3},
+        {"relupool", relu_pool, 2, 4, 6, 3},
+        {"flatten", flat, 1, 2, 3, 3},  {"softmax", soft, 1, 1, 1, 6},
+        {"mlp", NULL, 0, 28, 28, 1},
+        {"lenet5", NULL, 0, 28, 28, 1},
     };
     double bound = sizeof(real) == sizeof(double) ? 1e-6 : 5e-2;
     int failures = 0, checked = 0;
@@ -1236,18 +1355,24 @@ static int gradcheck(const char *what, rng *r)
         char err[256];
         int built = whole ? model_named(&m, name, cases[t].h, cases[t].w,
                                         err, sizeof err)
-                          : model_build(&m, name, cases[t].spec, 1,
-                                        cases[t].h, cases[t].w,
+                          : model_build(&m, name, cases[t].spec,
+                                        cases[t].layers, cases[t].h,
+                                        cases[t].w,
                                         cases[t].c, err, sizeof err);
         if (built != 0) {
             fprintf(stderr, "--gradcheck: %s\n", err);
             return 1;
         }
         bool by_loss = whole || strcmp(name, "softmax") == 0;
-        // the convolution twice: im2col + gemm, then the six loops
-        int paths = strcmp(name, "conv") == 0 ? 2 : 1;
+        // the convolution three ways: im2col + gemm, direct, six loops
+        static const conv_way ways[] = {CONV_IM2COL, CONV_DIRECT,
+                                        CONV_LOOPS};
+        static const char *const way_names[] = {" (im2col)", " (direct)",
+                                                " (six loops)"};
+        int paths = strcmp(name, "conv") == 0 ? 3 : 1;
         for (int path = 0; path < paths; path++) {
-            m.conv_loops = path == 1;
+            if (paths > 1)
+                model_set_conv(&m, ways[path]);
             long count = 0, kinks = 0;
             double worst = gradcheck_case(&m, whole, by_loss, bound, r,
                                           &count, &kinks);
@@ -1255,7 +1380,7 @@ static int gradcheck(const char *what, rng *r)
             failures += !ok;
             printf("gradcheck %s%s: max relative error %.2e over %ld "
                    "numbers (bound %.0e)", name,
-                   paths == 1 ? "" : path ? " (six loops)" : " (im2col)",
+                   paths == 1 ? "" : way_names[path],
                    worst, count, bound);
             if (kinks)
                 printf(", %ld across a kink", kinks);
@@ -1264,7 +1389,8 @@ static int gradcheck(const char *what, rng *r)
     }
     if (checked == 0) {
         fprintf(stderr, "--gradcheck: unknown layer '%s' (dense, relu, "
-                "conv, pool, flatten, softmax, mlp, lenet5 or all)\n",
+                "conv, pool, relupool, flatten, softmax, mlp, lenet5 or "
+                "all)\n",
                 what);
         return 2;
     }

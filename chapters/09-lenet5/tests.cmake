@@ -12,16 +12,17 @@ set(DOUBLE_BIN $<TARGET_FILE:09-lenet5-double>)
 
 # Every layer's backward pass against central differences, then both
 # networks whole; "ok" only when the largest relative error is <= 1e-6.
-foreach(layer dense relu conv pool flatten softmax mlp lenet5)
+foreach(layer dense relu conv pool relupool flatten softmax mlp lenet5)
   add_test(NAME ch09_gradcheck_${layer}
            COMMAND ${EXPECT} --match "^gradcheck ${layer}.* ok$"
                    --match "all gradients agree"
                    --value "max relative error" 0 1e-6
                    -- ${DOUBLE_BIN} --gradcheck ${layer})
 endforeach()
-# The im2col convolution and the six loops, both checked.
-add_test(NAME ch09_gradcheck_conv_both_paths
+# The convolution computed each way: im2col, direct and the six loops.
+add_test(NAME ch09_gradcheck_conv_every_way
          COMMAND ${EXPECT} --match "^gradcheck conv \\(im2col\\).* ok$"
+                 --match "^gradcheck conv \\(direct\\).* ok$"
                  --match "^gradcheck conv \\(six loops\\).* ok$"
                  -- ${DOUBLE_BIN} --gradcheck conv)
 
@@ -191,3 +192,12 @@ run 7 1; want 2 'takes no ANSWER'
 run 5; want 2 'no automatic check'
 run 10; want 2 'no exercise'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh
                  ${DOUBLE_BIN})
+
+# The direct convolution in single precision too (its vector code is
+# compiled for the processor the program runs on): the float build's
+# layer check, with its looser bound, against the six loops' gradients.
+add_test(NAME ch09_gradcheck_float_conv
+         COMMAND ${EXPECT} --match "^gradcheck conv \\(direct\\).* ok$"
+                 --match "^gradcheck conv \\(six loops\\).* ok$"
+                 --match "all gradients agree"
+                 -- ${CHAPTER_BIN} --gradcheck conv)
