@@ -276,15 +276,17 @@ $$\delta W = x^{\mathsf T} \delta y, \qquad
   \delta x = \delta y\, W^{\mathsf T} .$$
 
 Forward and backward, the layer is three calls of `gemm` and two
-short loops for the bias.
+short loops for the bias. The bias goes in first: every row of $y$
+starts as $b$, and the product adds $x W$ onto it, which spares a
+second pass over $y$.
 */
 
-// y[i][j] += b[j], a bias added to every row. y is (n, m), b is (m).
-static void add_bias(real *y, const real *b, int n, int m)
+// y[i][j] = b[j], the bias in every row. y is (n, m), b is (m).
+static void set_bias(real *y, const real *b, int n, int m)
 {
     for (int i = 0; i < n; i++)
         for (int j = 0; j < m; j++)
-            y[(size_t)i * m + j] += b[j];
+            y[(size_t)i * m + j] = b[j];
 }
 
 // db[j] += sum_i dy[i][j]. db is (m), dy is (n, m).
@@ -300,8 +302,8 @@ static void sum_rows(real *db, const real *dy, int n, int m)
 static void dense_forward(real *y, const real *x, const real *W,
                           const real *b, int n, int n_in, int n_out)
 {
-    gemm(y, 1, x, false, W, false, 0, n, n_out, n_in);     // y = x W
-    add_bias(y, b, n, n_out);                              // y += b
+    set_bias(y, b, n, n_out);                              // y = b
+    gemm(y, 1, x, false, W, false, 1, n, n_out, n_in);     // y += x W
 }
 
 // dW += x^T dy, db += sum_i dy_i, dx += dy W^T (dx may be NULL).
@@ -688,7 +690,7 @@ static void fill_bias(real *y, const real *b, int f, size_t count)
 }
 
 // db[o] += sum_p dy[o][p], the sum of each row. db is (f), dy is
-// (f, count). (row_sums in Appendix A3 adds in LANES partial sums.)
+// (f, count). (row_sums in Appendix A3 adds in partial sums.)
 static void row_sums(real *db, const real *dy, int f, size_t count);
 
 // out = b 1^T + W cols: the convolution as a matrix product. cols is
@@ -737,7 +739,17 @@ them.
 */
 
 // The direct convolution (Appendix A3): the results and shapes of
-// conv_forward_loops and conv_backward_loops.
+// conv_forward_loops and conv_backward_loops. It works on LANES
+// adjacent outputs of FILTERS filters at a time, so it needs rows of
+// a multiple of LANES outputs and at least FILTERS filters (other
+// shapes it hands to the loops).
+enum { LANES = 8, FILTERS = 6 };
+
+static bool direct_fits(int ow, int f)
+{
+    return ow % LANES == 0 && f >= FILTERS;
+}
+
 static void conv_forward_direct(real *out, const real *in, const real *W,
                                 const real *b, int n, int h, int w, int c,
                                 int k, int f);
@@ -836,7 +848,8 @@ static conv_way layer_conv(const model *m, const layer *L)
 {
     if (m->conv != CONV_BY_SHAPE)
         return m->conv;
-    return L->c == 1 ? CONV_DIRECT : CONV_IM2COL;
+    return L->c == 1 && direct_fits(L->ow, L->oc) ? CONV_DIRECT
+                                                   : CONV_IM2COL;
 }
 
 // Choose the way of the convolutions and place the patch matrices of
@@ -1320,7 +1333,7 @@ static int gradcheck(const char *what, rng *r)
 {
     static const layer_spec dense[] = {{DENSE, 4, 0}};
     static const layer_spec relu[] = {{RELU, 0, 0}};
-    static const layer_spec conv[] = {{CONV, 7, 3}};
+    static const layer_spec conv[] = {{CONV, 7, 3}};  // 7: see FILTERS
     static const layer_spec pool[] = {{POOL, 0, 0}};
     static const layer_spec soft[] = {{DENSE, N_CLASSES, 0}};
     static const layer_spec flat[] = {{FLATTEN, 0, 0}};
@@ -1332,7 +1345,7 @@ static int gradcheck(const char *what, rng *r)
         int h, w, c;             // input shape
     } cases[] = {
         {"dense", dense, 1, 1, 1, 5},   {"relu", relu, 1, 3, 3, 2},
-        {"conv", conv, 1, 10, 11, 2},   {"pool", pool, 1, 4, 4, 3},
+        {"conv", conv, 1, 6, 18, 2},    {"pool", pool, 1, 4, 4, 3},
         {"relupool", relu_pool, 2, 4, 6, 3},
         {"flatten", flat, 1, 2, 3, 3},  {"softmax", soft, 1, 1, 1, 6},
         {"mlp", NULL, 0, 28, 28, 1},

@@ -677,8 +677,6 @@ and how busy it is, so they are not printed in this book.
 // GCC compile each function twice, once for AVX2 (8 floats) as well,
 // and pick the version the processor runs at load time. Both versions
 // add the same numbers in the same order, so they give the same bits.
-enum { LANES = 8, FILTERS = 6 };
-
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
@@ -687,17 +685,16 @@ enum { LANES = 8, FILTERS = 6 };
 
 // out as conv_forward_loops computes it, directly: for each image and
 // output row, LANES adjacent outputs of FILTERS filters at a time, each
-// the bias plus c k k products. The last step of a row or of the
-// filters may overlap the one before: it computes some outputs again
-// and writes the same values. Layers too small for one step
-// (fewer than FILTERS filters, rows shorter than LANES) take the loops.
+// the bias plus c k k products. When f is not a multiple of FILTERS,
+// the last block overlaps the one before: it computes some outputs
+// again and writes the same values.
 VECTOR_CLONES
 static void conv_forward_direct(real *out, const real *in, const real *W,
                                 const real *b, int n, int h, int w, int c,
                                 int k, int f)
 {
     int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
-    if (f < FILTERS || ow < LANES) {
+    if (!direct_fits(ow, f)) {
         conv_forward_loops(out, in, W, b, n, h, w, c, k, f);
         return;
     }
@@ -705,8 +702,7 @@ static void conv_forward_direct(real *out, const real *in, const real *W,
         int o = o0 + FILTERS > f ? f - FILTERS : o0;   // first filter
         for (int i = 0; i < n; i++)
             for (int y = 0; y < oh; y++)
-                for (int x0 = 0; x0 < ow; x0 += LANES) {
-                    int x = x0 + LANES > ow ? ow - LANES : x0;
+                for (int x = 0; x < ow; x += LANES) {
                     real sum[FILTERS][LANES];
                     for (int j = 0; j < FILTERS; j++)
                         for (int l = 0; l < LANES; l++)
@@ -734,9 +730,9 @@ static void conv_forward_direct(real *out, const real *in, const real *W,
     }
 }
 
-// db[o] += the sum of row o of dy, LANES partial sums at a time (so
-// that the additions need not wait for each other), added up at the
-// end. db is (f), dy is (f, count).
+// db[o] += the sum of row o of dy, in LANES partial sums (so that the
+// additions need not wait for each other), added up at the end.
+// db is (f), dy is (f, count).
 VECTOR_CLONES
 static void row_sums(real *db, const real *dy, int f, size_t count)
 {
@@ -757,11 +753,13 @@ static void row_sums(real *db, const real *dy, int f, size_t count)
 
 // The backward pass of conv_forward_direct, as conv_backward_loops:
 // db[o] += the sum of plane o of dout; dW[o][ch][u][v] += the dot
-// product of plane o of dout with plane ch of in shifted by (u, v),
-// for FILTERS filters at once, LANES numbers of a row at a time into
-// partial sums; and, if wanted, din[ch][.][y + u][x + v] +=
-// W[o][ch][u][v] dout[o][.][y][x], a row at a time. A last block that
-// overlaps the one before adds only the filters not yet done.
+// product of plane o of dout with plane ch of in shifted by (u, v), for
+// FILTERS filters at once. One loop walks the whole plane of dout,
+// LANES numbers a step, with the partial sums in registers; the
+// position (y, x) it has reached moves the input's pointer along.
+// A last block of filters that overlaps the one before adds only the
+// filters not yet done. If wanted, din[ch][.][y + u][x + v] +=
+// W[o][ch][u][v] dout[o][.][y][x], a row at a time.
 VECTOR_CLONES
 static void conv_backward_direct(real *din, real *dW, real *db,
                                  const real *dout, const real *in,
@@ -770,35 +768,35 @@ static void conv_backward_direct(real *din, real *dW, real *db,
 {
     int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
     size_t plane = (size_t)n * oh * ow;        // one filter's outputs
-    if (f < FILTERS || ow < LANES) {
+    if (!direct_fits(ow, f)) {
         conv_backward_loops(din, dW, db, dout, in, W, n, h, w, c, k, f);
         return;
     }
     row_sums(db, dout, f, plane);
     for (int o0 = 0; o0 < f; o0 += FILTERS) {
         int o = o0 + FILTERS > f ? f - FILTERS : o0, skip = o0 - o;
-        for (int t = 0; t < taps; t++) {       // t = (ch, u, v)
+        const real *g = dout + (size_t)o * plane;     // filter o's plane
+        for (int t = 0; t < taps; t++) {              // t = (ch, u, v)
             int ch = t / (k * k), u = t / k % k, v = t % k;
-            real part[FILTERS][LANES] = {{0}}, tail[FILTERS] = {0};
-            for (int i = 0; i < n; i++)
-                for (int y = 0; y < oh; y++) {
-                    const real *g = dout + (((size_t)o * n + i) * oh + y)
-                                           * ow;
-                    const real *src = in + (((size_t)ch * n + i) * h + y
-                                            + u) * w + v;
-                    int x = 0;
-                    for (; x + LANES <= ow; x += LANES)
+            const real *src = in + ((size_t)ch * n * h + u) * w + v;
+            real part[FILTERS][LANES] = {{0}};
+            int x = 0, y = 0;
+            for (size_t p = 0; p < plane; p += LANES) {
 #pragma GCC unroll 8
-                        for (int j = 0; j < FILTERS; j++)
-                            for (int l = 0; l < LANES; l++)
-                                part[j][l] += g[j * plane + x + l]
-                                              * src[x + l];
-                    for (; x < ow; x++)
-                        for (int j = 0; j < FILTERS; j++)
-                            tail[j] += g[j * plane + x] * src[x];
+                for (int j = 0; j < FILTERS; j++)
+                    for (int l = 0; l < LANES; l++)
+                        part[j][l] += g[j * plane + p + l] * src[x + l];
+                if ((x += LANES) == ow) {     // the next output row
+                    x = 0;
+                    src += w;
+                    if (++y == oh) {          // the next image
+                        y = 0;
+                        src += (size_t)(h - oh) * w;
+                    }
                 }
+            }
             for (int j = skip; j < FILTERS; j++) {
-                real sum = tail[j];
+                real sum = 0;
                 for (int l = 0; l < LANES; l++)
                     sum += part[j][l];
                 dW[(size_t)(o + j) * taps + t] += sum;
@@ -900,7 +898,7 @@ static int measure_peak(int threads, bool quick)
 
 static void time_conv(const digits *d, const model *lenet)
 {
-    enum { N = 64 };
+    enum { N = 256 };
     static const struct {
         conv_way way;
         const char *name;
@@ -924,15 +922,15 @@ static void time_conv(const digits *d, const model *lenet)
         model_init(&m, params, &r);
         worker one;
         team_alloc(&one, 1, &m, params);
-        int reps = 0;
-        double start = nn_seconds(), seconds;
-        do {
+        double start = nn_seconds(), best = INFINITY;
+        for (int reps = 0; reps < 3 || nn_seconds() - start < 0.5;
+             reps++) {                        // the best of the repeats
+            double t0 = nn_seconds();
             run_workers(&one, 1, d->train_x, d->train_y, rows, n, true,
                         NULL);
-            reps++;
-            seconds = nn_seconds() - start;
-        } while (seconds < 0.3);
-        double per_image = seconds / reps / n;
+            best = fmin(best, nn_seconds() - t0);
+        }
+        double per_image = best / n;
         if (t == 0)
             first = per_image;
         fprintf(stderr, "time-conv: %-30s %7.1f us per image %5.1fx, "
