@@ -616,7 +616,7 @@ The bias is added before the product: each row $o$ of the output
 starts as $b_o$, and the product adds $W\, \mathrm{cols}$ onto it. Its
 gradient $\delta b_o$ is the sum of row $o$ of $\delta\mathrm{out}$.
 
-The copying is cheap too, thanks to the layout: along a row of the
+The copying is cheap, thanks to the layout: along a row of the
 patch matrix one place $(ch, u, v)$ of the filter moves across the
 image, so for each output row the numbers to copy are a run of adjacent
 numbers of one plane, 24 for the first layer and 8 for the second. The
@@ -627,8 +627,10 @@ We pay it for a few images at a time (see *A batch, a few images at a
 time* below), so that it stays in the processor's cache, and the
 forward pass keeps it for the backward pass, which needs it for
 $\delta W$. The flag `--time-conv` times LeNet-5's forward and
-backward pass with either convolution, on one thread; the book's run
-printed (the rates are explained in Appendix A3):
+backward pass with the convolutions computed each way (the six loops;
+im2col for both layers; the direct convolution below for the first and
+im2col for the second), on one thread; the book's run printed (the
+rates are explained in Appendix A3):
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
@@ -680,17 +682,11 @@ static void col2im(real *din, const real *dcols, int n, int h, int w,
                     }
 }
 
-// y[o][p] = b[o] for every p: a bias to add a product onto.
-// y is (f, count), b is (f).
-static void fill_bias(real *y, const real *b, int f, size_t count)
-{
-    for (int o = 0; o < f; o++)
-        for (size_t p = 0; p < count; p++)
-            y[(size_t)o * count + p] = b[o];
-}
-
-// db[o] += sum_p dy[o][p], the sum of each row. db is (f), dy is
-// (f, count). (row_sums in Appendix A3 adds in partial sums.)
+// Two loops over the rows of an output, in Appendix A3 (which makes
+// them vector code): y[o][p] = b[o] for every p, a bias to add a
+// product onto; and db[o] += sum_p dy[o][p], the sum of each row.
+// y and dy are (f, count), b and db are (f).
+static void set_plane_bias(real *y, const real *b, int f, size_t count);
 static void row_sums(real *db, const real *dy, int f, size_t count);
 
 // out = b 1^T + W cols: the convolution as a matrix product. cols is
@@ -702,7 +698,7 @@ static void conv_forward(real *out, real *cols, const real *in,
 {
     int pixels = n * (h - k + 1) * (w - k + 1), taps = c * k * k;
     im2col(cols, in, n, h, w, c, k);
-    fill_bias(out, b, f, (size_t)pixels);                  // b 1^T
+    set_plane_bias(out, b, f, (size_t)pixels);                  // b 1^T
     gemm(out, 1, W, false, cols, false, 1, f, pixels, taps);  // + W cols
 }
 
@@ -816,7 +812,11 @@ way: a region for the input, then a region for each layer's output.
 Offsets are counted per image and multiplied by the number of images in
 the group, so one layout serves groups of any size.
 It also counts the floating-point operations of one training step,
-which Appendix A3 uses to measure speed.
+which Appendix A3 uses to measure speed: the multiply-adds of the
+network's own sums (two operations each), and nothing else. A
+convolution counts $c k^2$ per output pixel and filter, whichever way
+it is computed; copies into patch matrices, biases, ReLUs and poolings
+count nothing, and there is no padding to count.
 */
 
 enum { MAX_LAYERS = 16, N_CLASSES = 10 };

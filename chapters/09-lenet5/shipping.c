@@ -622,20 +622,25 @@ billions of floating-point operations per second, *GFLOP/s*.
 `model_build` counts the operations of one training step per image: a
 multiply-add is two, a dense layer costs $2 \cdot n_{in} \cdot n_{out}$
 forward and twice that backward (for $\delta W$ and $\delta x$), a
-convolution the same with one column per output pixel. The first layer
-needs no $\delta x$, since nobody wants the gradient of the pixels.
-Only the products are counted, as is the custom: ReLU, pooling and
-copying do one or two operations per number where the products do
-hundreds, so the count says how much useful arithmetic was done, and
-time spent on anything else shows up as a lower rate. Two
-measurements put that rate in perspective. `--peak` times one large
-matrix product ($2048 \times 2048$ times $2048 \times 2048$, 17 billion
-operations) with OpenBLAS on `--threads` threads: close to the most
-arithmetic this machine can do per second, since a large product is
-the friendliest work there is for a processor. `--time-conv` times
-LeNet-5's forward and backward pass over a batch of 64 images, on one
-thread, with the six-loop convolution and with im2col. The book's run
-printed:
+convolution the same with one column per output pixel, $c k^2$
+multiply-adds per output pixel and filter. The first layer needs no
+$\delta x$, since nobody wants the gradient of the pixels. Only the
+network's own sums are counted, as is the custom: not the biases, the
+ReLUs, the poolings or the copies into patch matrices, which do one or
+two operations per number where the products do hundreds, and no
+padding, since the convolutions are "valid" and pad nothing. A direct
+convolution and the im2col product do the same multiply-adds, so the
+count does not depend on the way. It says how much useful arithmetic
+was done, and time spent on anything else shows up as a lower rate.
+Two measurements put that rate in perspective. `--peak` times one
+large matrix product ($2048 \times 2048$ times $2048 \times 2048$, 17
+billion operations) with OpenBLAS on `--threads` threads: close to the
+most arithmetic this machine can do per second, since a large product
+is the friendliest work there is for a processor. `--time-conv` times
+LeNet-5's forward and backward pass over a batch of 256 images, on one
+thread, with the convolutions computed each of the three ways, and
+keeps the best of several repeats (a repeat that another program
+interrupted only looks slower). The book's run printed:
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
@@ -652,18 +657,70 @@ and for the last epoch of the tutorial's recipe, batches of 1024:
 
 The last line of the first block is a large product on the same
 thread: the rate a processor reaches when the work suits it. These
-networks are small. LeNet-5's first layer has 6 filters of 25 weights,
-and a matrix product with six rows cannot keep a vector unit busy the
-way a $1024 \times 1024$ product does. And batches of 32 images add a
-cost per step (waking the threads, adding the gradient blocks, the
-optimizer's pass over all parameters) that batches of 1024 spread over
-32 times as many images: compare each network's two rates above. All
-these are wall-clock rates, so on a machine busy with other work, as
-the book's build machine may be, they vary from epoch to epoch; read
-them as rough lower bounds.
-`bench/lenet5.sh` (run by `make bench`) times the same networks
-against PyTorch on the same machine; its numbers depend on the machine
-and how busy it is, so they are not printed in this book.
+networks are small, and batches of 32 images add a cost per step
+(waking the threads, adding the gradient blocks, the optimizer's pass
+over all parameters) that batches of 1024 spread over 32 times as many
+images: compare each network's two rates above. All these are
+wall-clock rates, so on a machine busy with other work, as the book's
+build machine may be, they vary from epoch to epoch; read them as rough
+lower bounds. `bench/lenet5.sh` (run by `make bench`) times the same
+networks against PyTorch on the same machine, and sets the rate of
+each network's best epoch at batches of 1024 against `--peak`; its
+numbers depend on the machine and how busy it is, so they are not
+printed in this book.
+
+**Where LeNet-5's time went.** With im2col for both convolutions, a
+profile of an epoch (`perf record`, then `perf report`) finds much of
+the time outside OpenBLAS's multiplying kernel, which does nearly all
+the arithmetic: in OpenBLAS packing small operands into its own layout,
+in copying patches (`im2col`, `col2im`), in the ReLUs and poolings.
+Three changes went after it, each one checked by the gradient check
+and timed by `--time-conv` and by the epochs' rates.
+
+*The first convolution, directly.* Its product has 6 rows (filters)
+and an inner dimension of 25 (taps), so each number `im2col` copies is
+used in only six multiply-adds, and OpenBLAS copies it once more into
+its own packed layout before using it. The direct convolution below
+reads the image in place. Its loops are turned so that the innermost
+works on `LANES` adjacent outputs of a row for `FILTERS` filters at
+once: each number read from the image serves six multiply-adds, each
+weight eight, and the $6 \times 8$ partial sums stay in registers for
+the whole patch. The weight gradient is the same trick the other way
+round: for each tap $(ch, u, v)$, one loop walks the output gradient's
+plane, eight numbers a step, multiplying by the input shifted by the
+tap. Compare the last two rows of the first block above: im2col for
+both layers, then the direct convolution for the first.
+
+*No row of ones.* The book's first version appended a row of ones to
+the patch matrix, so that the bias became one more product: $b
+\mathbf{1}^{\mathsf T}$ forward and $\delta\mathrm{out}\,\mathbf{1}$
+for its gradient. The two lines about the bias in `--time-conv`'s
+block above time both ways on the second convolution's output for one
+group of images: the product with an inner dimension of 1 against
+`set_plane_bias`, a loop that writes the bias into the output before
+the main product adds onto it; and the matrix-vector product for the
+gradient against `row_sums`, which adds each row in eight partial sums
+so that the additions need not wait for one another. The loops win
+both. The ones also cost a row of the patch matrix to write and to
+keep.
+
+*ReLU and pooling in one pass.* After each convolution LeNet-5 applies
+a ReLU and then averages $2 \times 2$ blocks. Done as two layers, the
+large map after the ReLU is written, read back by the pooling, and, in
+the backward pass, its gradient is written by the pooling and read by
+the ReLU. `relu_pool_forward` and `relu_pool_backward` do each pair in
+one pass over two rows at a time, adding in the same order, so they
+give the same bits as the two layers.
+
+What remains is mostly OpenBLAS on small products: the second
+convolution's product has 16 rows, and a group holds only a few images
+(`group_size`), so the dense layers' products have only a few rows,
+and their weight gradients an inner dimension of a few; every call
+packs its operands afresh. The gradient check covers each way:
+`--gradcheck conv` checks the im2col product, the direct convolution
+and the six loops on the same layer, `--gradcheck relupool` the fused
+pair, and `--gradcheck lenet5` (in the double-precision twin) the
+whole network as training runs it.
 */
 
 // The direct convolution's loops are written for the compiler's
@@ -727,6 +784,17 @@ static void conv_forward_direct(real *out, const real *in, const real *W,
                             dst[l] = sum[j][l];
                     }
                 }
+    }
+}
+
+VECTOR_CLONES
+static void set_plane_bias(real *y, const real *b, int f, size_t count)
+{
+    for (int o = 0; o < f; o++) {
+        real bias = b[o];
+        real *row = y + (size_t)o * count;
+        for (size_t p = 0; p < count; p++)
+            row[p] = bias;
     }
 }
 
@@ -896,6 +964,40 @@ static int measure_peak(int threads, bool quick)
     return 0;
 }
 
+// The second convolution's bias for one group of images, both ways:
+// with a row of ones (rank-1 products), and with set_plane_bias and
+// row_sums. Prints the best of many repeats.
+static void time_bias(const model *lenet)
+{
+    const layer *L = &lenet->layers[3];             // conv 16@5x5
+    int f = L->oc, pixels = group_size(lenet) * L->oh * L->ow;
+    real *out = nn_alloc((size_t)f * pixels, sizeof(real));
+    real *ones = nn_alloc((size_t)pixels, sizeof(real));
+    real b[64] = {0}, db[64] = {0};
+    for (int p = 0; p < pixels; p++)
+        ones[p] = 1;
+    double best[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
+    for (int rep = 0; rep < 2000; rep++)
+        for (int way = 0; way < 4; way++) {
+            double t0 = nn_seconds();
+            switch (way) {
+            case 0: gemm(out, 1, b, false, ones, false, 1, f, pixels, 1);
+                break;
+            case 1: set_plane_bias(out, b, f, (size_t)pixels); break;
+            case 2: gemm(db, 1, out, false, ones, true, 1, f, 1, pixels);
+                break;
+            case 3: row_sums(db, out, f, (size_t)pixels); break;
+            }
+            best[way] = fmin(best[way], nn_seconds() - t0);
+        }
+    fprintf(stderr, "time-conv: bias of %d x %d outputs: ones-row product "
+            "%.2f us, loop %.2f us\n", f, pixels, best[0] * 1e6,
+            best[1] * 1e6);
+    fprintf(stderr, "time-conv: its gradient: ones-row product %.2f us, "
+            "row_sums %.2f us\n", best[2] * 1e6, best[3] * 1e6);
+    free(out), free(ones);
+}
+
 static void time_conv(const digits *d, const model *lenet)
 {
     enum { N = 256 };
@@ -939,6 +1041,7 @@ static void time_conv(const digits *d, const model *lenet)
         team_free(&one, 1);
         free(params);
     }
+    time_bias(lenet);
     enum { SIDE = 1024 };                 // and a large product, 1 thread
     real *a = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
     real *b = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
