@@ -1529,14 +1529,12 @@ static int run_study(matrix X, const int *y, settings s, int test_points,
 }
 
 // The bytes the flags make the program allocate, roughly: the points,
-// the test set, the scratch of the plain passes (and of the vectorised
-// one) and the study's nets.
-static size_t bytes_needed(int points, int test_points, int hidden,
-                           bool vector)
+// the test set, the scratch of the plain and the vectorised passes and
+// the study's nets.
+static size_t bytes_needed(int points, int test_points, int hidden)
 {
     size_t widest = (size_t)(hidden > 50 ? hidden : 50) + 2 * K;
-    size_t per_point = nn_size_mul(widest, (vector ? 3 : 2)
-                                           * sizeof(double));
+    size_t per_point = nn_size_mul(widest, 3 * sizeof(double));
     return nn_size_add(nn_size_mul((size_t)points + test_points,
                                    per_point + (D + 1) * sizeof(double)),
                        nn_size_mul((size_t)hidden, 64 * sizeof(double)));
@@ -1573,8 +1571,8 @@ int main(int argc, char **argv)
         {.name = "--numpy", .type = CLI_STRING, .value = &numpy_file,
          .help = "NumPy's losses to print beside ours", .arg = "FILE"},
         {.name = "--vector", .type = CLI_FLAG, .value = &vector,
-         .help = "train with the vectorised gradient (faster; not the "
-                 "tutorial's digits)"},
+         .help = "train with the vectorised gradient (faster; its "
+                 "digits may part from the tutorial's)"},
     };
     cli_common common;
     int status = cli_parse(&common, options, CLI_COUNT(options), argc,
@@ -1585,8 +1583,8 @@ int main(int argc, char **argv)
     if (common.quick && passes > 2000)
         passes = 2000;
     status = cli_check_memory(&common, bytes_needed(points, test_points,
-                              hidden, vector), "--points, --test-points "
-                              "or --hidden");
+                              hidden), "--points, --test-points or "
+                              "--hidden");
     int n_losses = (passes + 999) / 1000;   // iterations 0, 1000, ...
     double *numpy = nn_alloc((size_t)n_losses, sizeof *numpy);
     if (status == CLI_CONTINUE && numpy_file
