@@ -71,6 +71,18 @@ echo "environment: $(env | grep '^OPENBLAS_' | sort | tr '\n' ' ')"
 echo "C BLAS:     $( [ -n "$c_blas" ] \
     && "$PYTHON" bench/peers/blas.py "$c_blas" || echo none)"
 echo "NumPy BLAS: $("$PYTHON" bench/peers/blas.py)"
+# The chapters' timed loops are their own, not BLAS: GCC compiles them
+# for SSE2 and for AVX2 (target_clones) and the program picks AVX2 where
+# the processor has it.
+echo "C loops:    SSE2 and AVX2 versions; this processor runs the" \
+    "$(grep -qw avx2 /proc/cpuinfo 2> /dev/null && echo AVX2 || echo SSE2)" \
+    "one"
+# NumPy's element-wise loops (np.exp, np.tanh, ...) pick their SIMD
+# versions the same way; the best one this processor allows is used.
+echo "NumPy loops: $("$PYTHON" -c 'from numpy.core._multiarray_umath \
+import __cpu_features__ as f, __cpu_dispatch__ as d
+print("SIMD versions up to", [k for k in d if f.get(k)][-1])' \
+    2> /dev/null || echo unknown)"
 
 # run NAME COMMAND...: one run; appends "wall cpu" to NAME.times, the
 # peak memory in KB to NAME.rss, keeps stdout in NAME.out.
