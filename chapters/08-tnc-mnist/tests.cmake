@@ -159,6 +159,16 @@ add_test(NAME ch08_dense_same_cost
 | grep 'initial cost'); b=$(\"$1\" --quick --plot none --no-compare \
 --dense | grep 'initial cost'); echo \"$a / $b\"; \
 [ -n \"$a\" ] && [ \"$a\" = \"$b\" ]" sh ${CHAPTER_BIN})
+# The ink lists' products (ink.c: strips, blocks, threads, vector loops)
+# give the bytes of plain loops that add the same terms in the same
+# order, for shapes across blocks and strips, on 1 and 3 threads.
+add_executable(test_ch08_ink ${CHAPTER_DIR}/tests/test_ink.c
+                             ${CHAPTER_DIR}/ink.c)
+target_include_directories(test_ch08_ink PRIVATE ${CHAPTER_DIR}
+                                                 ${CMAKE_SOURCE_DIR}/tests)
+target_link_libraries(test_ch08_ink PRIVATE nn)
+add_test(NAME ch08_ink_same_bytes_as_plain_loops COMMAND test_ch08_ink)
+
 # The network diagram is written from the program's own sizes.
 add_test(NAME ch08_network_diagram
          COMMAND sh -c "d=$(mktemp -d) && trap 'rm -rf \"$d\"' EXIT && \
