@@ -34,8 +34,8 @@ fresh process, since both are read at start-up, and in each 1 thread and
 all the cores'. Stage 2 takes the fastest of those and tries, in one
 process, channels-last layout (LeNet-5), oneDNN convolutions off
 (LeNet-5) and flush-denormal, each on and off. Each configuration trains
---probe-images images (default 8192, at least 2 batches; at most
---probe-seconds, default 2) after one untimed batch, twice, interleaved
+--probe-images images (default 4096, at least 2 batches; at most
+--probe-seconds, default 1) after one untimed batch, twice, interleaved
 with the others; its faster round counts, by wall-clock time (what a
 user waits for).
 
@@ -292,8 +292,8 @@ def main():
                     "fastest")
     ap.add_argument("--probe-here", type=int, choices=[1, 2],
                     help=argparse.SUPPRESS)
-    ap.add_argument("--probe-images", type=int, default=8192)
-    ap.add_argument("--probe-seconds", type=float, default=2.0)
+    ap.add_argument("--probe-images", type=int, default=4096)
+    ap.add_argument("--probe-seconds", type=float, default=1.0)
     args = ap.parse_args()
 
     if args.probe:
