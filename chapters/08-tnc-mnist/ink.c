@@ -28,13 +28,77 @@ nonzeros are kept a second time, listed by input, and one function
 serves both products: for each list, sum the rows it names, weighted by
 their values.
 
-The network's 25 outputs per list are done in two strips of 13 (one
-lane to spare), whose running sums, written out as thirteen variables,
-the compiler keeps in the processor's registers. The result is the sum
-the dense product computes without its zero terms, so it agrees with
-`mat_gemm` up to the order of the additions; chapter 8 prints how far
-apart the two gradients are, and its `--dense` flag uses `mat_gemm`
-instead.
+The result is the sum the dense product computes without its zero
+terms, so it agrees with `mat_gemm` up to the order of the additions;
+chapter 8 prints how far apart the two gradients are, and its `--dense`
+flag uses `mat_gemm` instead.
+
+### Strips padded to the vector width
+
+For one list entry the work is "load a value $x$, find the row it
+names, add $x$ times that row to the running sums". The row has one
+number per output. A processor's vector instructions work on several
+doubles at once: two with SSE2, which every x86-64 has, four with
+AVX2, eight with AVX-512. So the rows are padded: the outputs are cut
+into *strips* of 32, a multiple of every one of those widths, and the
+25 outputs of chapter 8's hidden layer fill one strip, with 7 lanes of
+zeros. A strip row is then exactly four AVX-512 vectors (or eight AVX2
+ones, or sixteen SSE2 ones), with nothing left over: no odd lane at the
+end that needs a loop of its own.
+
+The loop over a strip is written as the plain loop it is,
+
+```c
+for (int k = 0; k < STRIP; k++)
+    sum[k] += x * r[k];
+```
+
+and the compiler does the rest, because it knows three things. The
+trip count is a constant, 32, a multiple of the vector width, so the
+loop becomes four (or eight, or sixteen) vector multiplications and
+additions with no remainder. `#pragma GCC unroll 32` asks it to unroll
+the loop completely, so `sum` is no longer an array in memory but 32
+numbers it can keep in vector registers for the whole list: each entry
+then costs one load of the row, a multiplication and an addition per
+vector, and no store. And `restrict` on the row table and the output
+promises that they do not overlap, so writing one cannot change the
+other. Without the padding, 25 sums would be three vectors of eight
+and one odd lane, done one number at a time.
+
+Which vectors? The build is for every x86-64, which may not assume
+AVX2. GCC can compile a function several times, for the baseline and
+for AVX2 and AVX-512 (`target_clones`), and pick the version that suits
+the processor when the program starts; chapter 6 does the same. All
+versions do the same multiplications and additions in the same order:
+the compiler is not allowed to fuse `x * r[k]` and the addition into
+one rounding (ISO C, as the book is built, keeps them two), so every
+version gives the same bytes. `chapters/08-tnc-mnist/tests/test_ink.c`
+holds the products to that: against plain loops with no strips,
+blocks, threads or vectors that add the same terms in the same order,
+it wants the same bytes, for shapes that fill less than a strip, one,
+and more than two, on one thread and on three.
+
+### Blocks that stay in the cache
+
+Every entry loads a whole row of the dense operand: 256 bytes. For the
+forward product those rows are $\Theta^{(1)T}$, 401 of them; for the
+gradient they are $\delta^T$, one per image, 5,000 of them. Neither
+table fits in the processor's smallest and fastest cache (32 or 48 KiB
+per core today), and the entries jump around in them. So the indices
+are cut into *blocks* of at most 24 KiB of rows, and the lists are
+summed block by block: first every list's entries whose index lies in
+block 0, then those in block 1, and so on, each list continuing from
+the sums the previous block left. While one block is summed, its rows
+stay in the level-1 cache. Where each list's entries of each block
+begin is worked out once, when the lists are built (`cut` in the
+header). The lists are taken 256 at a time, so that their running sums
+stay near too, in the level-2 cache, while the blocks go by.
+
+Cutting a list into pieces does not change its sum: each list still
+adds its entries one by one in the same order, from the same zero, and
+a running sum written to memory and read back is the same number. So
+the bytes are those of one long loop per list, which the test above
+checks too.
 */
 #include "ink.h"
 
