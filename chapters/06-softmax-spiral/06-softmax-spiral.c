@@ -1191,12 +1191,10 @@ static void draw_network(plotter *pl, int hidden)
     if (!dot)
         return;
     int shown = hidden <= 6 ? hidden : 5;     // draw at most 6 units
-    fprintf(dot, "digraph network {\n"
-            "graph [fontname=\"DejaVu Sans\", fontsize=11, rankdir=LR, "
-            "nodesep=0.2, ranksep=0.9];\n"
-            "node [fontname=\"DejaVu Sans\", fontsize=11, shape=circle, "
-            "style=filled, fillcolor=\"#e8eef7\", color=\"#4a6fa5\"];\n"
-            "edge [color=\"#666666\", arrowsize=0.6];\n");
+    fprintf(dot, "digraph network {\n");
+    plot_diagram_style(dot);              // the book's fonts and colours
+    fprintf(dot, "graph [rankdir=LR, nodesep=0.2, ranksep=0.9];\n"
+            "node [shape=circle];\n");
     for (int d = 0; d < D; d++)
         fprintf(dot, "x%d [label=<x<sub>%d</sub>>];\n", d, d + 1);
     for (int u = 0; u < shown; u++)
