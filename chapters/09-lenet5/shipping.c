@@ -88,51 +88,55 @@ to do first watches the counter for a few microseconds, because the
 next job is usually that close, and only then sleeps on a condition
 variable, which costs a trip through the operating system to wake. On
 a machine busy with other programs the job may be late because the
-caller is not running at all; watching the counter then only takes
-the core away from it. So a watch that ran out makes the next few
-waits go straight to sleep. The caller waits for the helpers the same
-way. The matrix library must not start threads of its own inside
-ours, so we tell OpenBLAS to stay on one thread.
+caller is not running at all; watching the counter then only keeps
+the core from the programs that could use it. So a watch that ran out
+sends the next few waits straight to sleep. The caller waits for the
+helpers in the same way. The matrix library must not start threads of
+its own inside ours, so we tell OpenBLAS to stay on one thread.
 
 **The sum and the step in one pass.** After the slices, every thread
 takes a range of the parameters and, for each parameter in it, adds up
 the workers' gradients in worker order, sets them to zero for the next
 batch, and moves the parameter by `sgd_step`. Each parameter's sum is
 computed in the same order whichever thread computes it, so the ranges
-do not change the bits. For the dense net this pass is a large part of
-a step: the arithmetic is two or three operations per number, and the
-cost is moving 335,114 parameters, their velocities and each worker's
-gradients through the caches. Done as three passes (the sum, the step,
-a zeroing at the start of the next slice), every number would travel
-three times, and a single thread would do it while the others wait.
-In one pass a number travels once, and both threads share it. The pass
-works `STEP_CHUNK` parameters at a time, so the sum `g` stays in the
+do not change the bits. This pass does two or three operations per
+number it touches, so its cost is not arithmetic but moving numbers:
+every parameter, its velocity and each worker's gradient travel
+between memory, the caches and the other core. For the dense net,
+with its many parameters and few operations per parameter, that is a
+good part of a step. Done as three passes (the sum, the step, and a
+zeroing at the start of the next slice), every number would travel
+three times, on one thread while the others wait; in one pass it
+travels once, and every thread does its share. The pass works
+`STEP_CHUNK` parameters at a time, so that the sum `g` stays in the
 fastest cache between the adding and the step.
 
 **When not to share.** Part of a worker's work does not shrink with
 its slice: it reads every parameter, fills a whole gradient block, and
 its block must then travel to the thread that sums each range. A slice
 pays for a worker only when it brings enough arithmetic per parameter.
-The dense net does a few floating-point operations per parameter for
-each image (the summaries below give 1.60 MFLOP for 335,114
-parameters), LeNet-5 a few dozen, so the dense net needs a slice of
-several images to be worth a thread where LeNet-5 needs two. The rule,
-`slice_workers`, asks at least `SPLIT_FLOPS` operations per parameter
-of every slice, a threshold found by timing batches of 1 to 32 images
-with one and two threads; a smaller batch is cut into fewer slices, and
-one too small for two runs on one worker, with the same bits as
-`--threads 1`. The run prints what the rule makes of each network:
+The rule, `slice_workers`, asks at least `SPLIT_FLOPS` operations per
+parameter of every slice, a threshold chosen by timing batches of a
+few images with one and two threads. A batch too small for that is cut
+into fewer slices, or runs whole on one worker, with the same bits as
+`--threads 1` and without waking anyone. The run prints what the rule
+makes of each network, from the operations and parameters in its
+summary:
 
 ```{.output file="09-lenet5" grep="sharing:"}
 ```
 
-Another way to keep two cores busy on a small batch is to split every
-layer's product by output columns, each thread computing half of the
-units from the whole batch: it never copies a gradient block, but it
-needs the threads to meet after every layer, eight times a step, and
-the layers to work on halves of their matrices. For LeNet-5 the rule
-above costs nothing at the default batch; for the dense net it is the
-next thing to measure.
+The dense net does a few operations per parameter and image, LeNet-5
+a few dozen, so LeNet-5 shares even a batch of a handful of images and
+the dense net needs several images per thread. There is another way to
+keep two cores busy on a small batch: split every layer's product by
+its output columns, each thread computing half of the units for the
+whole batch, so that no gradient block is ever copied. But then the
+threads must meet after every layer, about ten times a step where
+slices meet twice, and on a busy machine every meeting may wait for a
+thread that is not running; and every layer needs a second version
+that works on half of its matrices. Slices keep the layers as chapter
+9 wrote them.
 */
 
 enum {
@@ -377,11 +381,13 @@ static void team_alloc(worker *team, int n_workers, const model *m,
                            &p->seats[t]) != 0)
             break;                        // the caller does the rest
     }
-    if (n_workers > 1)
+    static const char *said;              // once per network
+    if (n_workers > 1 && (!said || strcmp(said, m->name) != 0))
         printf("sharing: %s, %.1f FLOP per parameter and image: slices "
                "of %d images or more, on up to %d threads\n", m->name,
                m->flops_per_image / (double)m->n_params, min_slice(m),
                n_workers);
+    said = m->name;
 }
 
 static void team_free(worker *team, int n_workers)
