@@ -140,15 +140,14 @@ static void pool_stop(struct ink_pool *pool);
 // For lists first..last-1, the entries in block b of the indices:
 // out[j][0..STRIP) += the sum over them of value * rows[index][0..STRIP)
 // (block 0 starts from zero instead). rows is (any, STRIP), out is
-// (lists->n_lists, STRIP). Summed block after block, each list's
-// entries are still added one by one in the list's order.
+// (lists->n_lists, STRIP); table holds the values of packed lists.
+// Summed block after block, each list's entries are still added one by
+// one in the list's order.
 ALSO_FOR_AVX
 static void sum_listed_rows(double *restrict out, const ink_lists *lists,
-                            int first, int last, int b,
-                            const double *restrict rows)
+                            const double *table, int first, int last,
+                            int b, const double *restrict rows)
 {
-    const int *index = lists->index;
-    const double *value = lists->value;
     for (int j = first; j < last; j++) {
         const int *cut = lists->cut + (size_t)j * (lists->n_blocks + 1);
         double *o = out + (size_t)j * STRIP;
@@ -157,13 +156,22 @@ static void sum_listed_rows(double *restrict out, const ink_lists *lists,
         double sum[STRIP];                  // running sums: registers
         for (int k = 0; k < STRIP; k++)
             sum[k] = b == 0 ? 0.0 : o[k];
-        for (int q = cut[b]; q < cut[b + 1]; q++) {
-            double x = value[q];
-            const double *r = rows + (size_t)index[q] * STRIP;
+        if (lists->code)                    // packed: 4 bytes an entry
+            for (int q = cut[b]; q < cut[b + 1]; q++) {
+                double x = table[lists->code[q]];
+                const double *r = rows + (size_t)lists->index16[q] * STRIP;
 #pragma GCC unroll 32
-            for (int k = 0; k < STRIP; k++)
-                sum[k] += x * r[k];
-        }
+                for (int k = 0; k < STRIP; k++)
+                    sum[k] += x * r[k];
+            }
+        else                                // wide: 12 bytes an entry
+            for (int q = cut[b]; q < cut[b + 1]; q++) {
+                double x = lists->value[q];
+                const double *r = rows + (size_t)lists->index[q] * STRIP;
+#pragma GCC unroll 32
+                for (int k = 0; k < STRIP; k++)
+                    sum[k] += x * r[k];
+            }
         for (int k = 0; k < STRIP; k++)
             o[k] = sum[k];
     }
@@ -200,6 +208,62 @@ static void cut_into_blocks(ink_lists *l, int n_indices)
     }
 }
 
+static int compare_doubles(const void *x, const void *y)
+{
+    double u = *(const double *)x, v = *(const double *)y;
+    return (u > v) - (u < v);
+}
+
+// The place of v in table[n], which holds it (binary search).
+static int place_in(const double *table, int n, double v)
+{
+    int low = 0, high = n - 1;
+    while (low < high) {
+        int mid = low + (high - low) / 2;
+        if (table[mid] < v)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+// Pack both lists, if every index and the number of distinct values fit
+// 16 bits: the distinct values go into ink->table, each entry keeps two
+// 16-bit numbers, and the wide arrays are freed. Else nothing changes.
+static void pack_lists(ink_matrix *ink, size_t entries)
+{
+    enum { MOST = 65536 };
+    if (ink->rows > MOST || ink->cols > MOST || entries == 0)
+        return;
+    double *table = nn_alloc(entries, sizeof *table);
+    memcpy(table, ink->by_col.value, entries * sizeof *table);
+    qsort(table, entries, sizeof *table, compare_doubles);
+    size_t n = 0;
+    for (size_t q = 0; q < entries; q++)
+        if (n == 0 || table[q] != table[n - 1])
+            table[n++] = table[q];
+    if (n > MOST) {
+        free(table);
+        return;
+    }
+    ink->table = nn_realloc(table, n, sizeof *table);
+    ink->n_table = (int)n;
+    ink_lists *lists[2] = {&ink->by_col, &ink->by_row};
+    for (int b = 0; b < 2; b++) {
+        ink_lists *l = lists[b];
+        l->index16 = nn_alloc(entries, sizeof *l->index16);
+        l->code = nn_alloc(entries, sizeof *l->code);
+        for (size_t q = 0; q < entries; q++) {
+            l->index16[q] = (uint16_t)l->index[q];
+            l->code[q] = (uint16_t)place_in(ink->table, ink->n_table,
+                                            l->value[q]);
+        }
+        free(l->index), free(l->value);
+        l->index = NULL, l->value = NULL;
+    }
+}
+
 void ink_build(ink_matrix *ink, matrix a, int max_outputs, int threads)
 {
     memset(ink, 0, sizeof *ink);
@@ -230,6 +294,7 @@ void ink_build(ink_matrix *ink, matrix a, int max_outputs, int threads)
         l->start[l->n_lists] = n;
         cut_into_blocks(l, b == 0 ? a.rows : a.cols);
     }
+    pack_lists(ink, entries);
     size_t longest = (size_t)(a.rows > a.cols ? a.rows : a.cols);
     size_t strips = (size_t)(max_outputs + STRIP - 1) / STRIP;
     ink->threads = threads < 1 ? 1 : threads > 16 ? 16 : threads;
@@ -243,7 +308,7 @@ void ink_build(ink_matrix *ink, matrix a, int max_outputs, int threads)
 static void free_lists(ink_lists *lists)
 {
     free(lists->start), free(lists->index), free(lists->value);
-    free(lists->cut);
+    free(lists->index16), free(lists->code), free(lists->cut);
     memset(lists, 0, sizeof *lists);
 }
 
@@ -253,6 +318,7 @@ void ink_free(ink_matrix *ink)
     free_lists(&ink->by_col);
     free_lists(&ink->by_row);
     free(ink->scratch_block);
+    free(ink->table);
     memset(ink, 0, sizeof *ink);
 }
 
@@ -285,6 +351,7 @@ enum { MAX_THREADS = 16 };
 typedef struct {
     double *out;             // (strips, lists->n_lists, STRIP)
     const ink_lists *lists;
+    const double *table;     // the values of packed lists
     const double *rows;      // (strips, n_rows, STRIP)
     int strips, n_rows, first, last;
 } strip_job;
@@ -297,7 +364,7 @@ static void run_strip_job(const strip_job *job)
             int c_end = job->last - c < CHUNK ? job->last : c + CHUNK;
             for (int b = 0; b < l->n_blocks; b++)
                 sum_listed_rows(job->out + (size_t)s * l->n_lists * STRIP,
-                                l, c, c_end, b,
+                                l, job->table, c, c_end, b,
                                 job->rows
                                     + (size_t)s * job->n_rows * STRIP);
         }
@@ -385,8 +452,9 @@ static void pool_stop(struct ink_pool *pool)
 // the pool's workers, any others (workers that could not be started)
 // here too.
 static void sum_strips(double *out, const ink_lists *lists,
-                       const double *rows, int strips, int n_rows,
-                       int threads, struct ink_pool *pool)
+                       const double *table, const double *rows,
+                       int strips, int n_rows, int threads,
+                       struct ink_pool *pool)
 {
     strip_job jobs[MAX_THREADS] = {0};
     int total = lists->start[lists->n_lists], first = 0;
@@ -397,8 +465,8 @@ static void sum_strips(double *out, const ink_lists *lists,
             last++;
         if (t == threads - 1)
             last = lists->n_lists;
-        jobs[t] = (strip_job){out, lists, rows, strips, n_rows, first,
-                              last};
+        jobs[t] = (strip_job){out, lists, table, rows, strips, n_rows,
+                              first, last};
         first = last;
     }
     int workers = pool ? pool->workers : 0;
@@ -464,8 +532,8 @@ void ink_times(matrix z, matrix W, const ink_matrix *ink)
     double *rows = ink->scratch;              // (strips, n_inputs, STRIP)
     double *out = ink->scratch + (size_t)strips * STRIP * longest;
     to_strips(rows, W, strips);               // W^T, cut into strips
-    sum_strips(out, &ink->by_col, rows, strips, n_inputs, ink->threads,
-               ink->pool);
+    sum_strips(out, &ink->by_col, ink->table, rows, strips, n_inputs,
+               ink->threads, ink->pool);
     from_strips(z, out, false);               // (strips, m, STRIP) to z
 }
 
@@ -477,7 +545,7 @@ void ink_times_add_t(matrix dW, matrix dz, const ink_matrix *ink)
     double *rows = ink->scratch;              // (strips, m, STRIP)
     double *out = ink->scratch + (size_t)strips * STRIP * longest;
     to_strips(rows, dz, strips);              // dz^T, cut into strips
-    sum_strips(out, &ink->by_row, rows, strips, m, ink->threads,
-               ink->pool);
+    sum_strips(out, &ink->by_row, ink->table, rows, strips, m,
+               ink->threads, ink->pool);
     from_strips(dW, out, true);               // (strips, n_inputs, STRIP)
 }

@@ -7,8 +7,9 @@
    threads or vectors, so the results must be the same bytes: for
    matrices with empty rows and columns, shapes that span several
    blocks, outputs that fill less than one strip, exactly one, and
-   more than two, on one thread and on three. Exit status 1 on any
-   difference. */
+   more than two, on one thread and on three, with lists packed (values
+   of a byte, like a scanned pixel's) and wide (too many distinct
+   values to pack). Exit status 1 on any difference. */
 #include <stdio.h>
 #include <string.h>
 
@@ -51,14 +52,18 @@ static bool same_bytes(matrix x, matrix y)
 }
 
 // A (rows, cols) matrix with about `density` of its entries in (0, 1),
-// row 0 all ones (the bias), and row 1 and the last column all zeros.
-static matrix sparse_matrix(rng *r, int rows, int cols, double density)
+// multiples of 1/255 if `bytes`, row 0 all ones (the bias), and row 1
+// and the last column all zeros.
+static matrix sparse_matrix(rng *r, int rows, int cols, double density,
+                            bool bytes)
 {
     matrix a = mat_alloc(rows, cols);
     for (int p = 0; p < rows; p++)
         for (int i = 0; i < cols; i++) {
             double u = rng_uniform(r, 0.0, 1.0);
             double v = rng_uniform(r, 0.0, 1.0);
+            if (bytes)
+                v = (1 + (int)(v * 254)) / 255.0;
             MAT_AT(a, p, i) = p == 0 ? 1.0
                               : p == 1 || i == cols - 1 ? 0.0
                               : u < density ? v : 0.0;
@@ -66,10 +71,12 @@ static matrix sparse_matrix(rng *r, int rows, int cols, double density)
     return a;
 }
 
-static void check_shape(rng *r, int rows, int cols, int n_out,
-                        int threads)
+static int packed_runs, wide_runs;
+
+static void check_shape(rng *r, int rows, int cols, bool bytes,
+                        int n_out, int threads)
 {
-    matrix a = sparse_matrix(r, rows, cols, 0.3);
+    matrix a = sparse_matrix(r, rows, cols, 0.3, bytes);
     matrix W = mat_alloc(n_out, rows), dz = mat_alloc(n_out, cols);
     rng_fill_uniform(r, W.data, mat_size(W), -1.0, 1.0);
     rng_fill_uniform(r, dz.data, mat_size(dz), -1.0, 1.0);
@@ -95,8 +102,10 @@ static void check_shape(rng *r, int rows, int cols, int n_out,
     ink_times(z, W, &ink);
     CHECK(same_bytes(z, z_plain), "W a a second time: other bytes");
     printf("a (%4d, %4d), %2d outputs, %d threads: %d blocks by column, "
-           "%d by row\n", rows, cols, n_out, threads, ink.by_col.n_blocks,
-           ink.by_row.n_blocks);
+           "%d by row, %s\n", rows, cols, n_out, threads,
+           ink.by_col.n_blocks, ink.by_row.n_blocks,
+           ink.table ? "packed" : "wide");
+    *(ink.table ? &packed_runs : &wide_runs) += 1;
     ink_free(&ink);
     mat_free(&a), mat_free(&W), mat_free(&dz), mat_free(&z);
     mat_free(&z_plain), mat_free(&dW), mat_free(&dW_plain);
@@ -106,13 +115,18 @@ int main(void)
 {
     rng r;
     rng_seed(&r, 8);
-    int shapes[][2] = {{5, 3}, {401, 700}, {1000, 250}, {130, 2000}};
+    // rows, columns, values of a byte (packed) or not (wide)
+    int shapes[][3] = {{5, 3, 0}, {401, 700, 1}, {401, 700, 0},
+                       {1000, 250, 0}, {130, 2000, 1}};
     int outputs[] = {1, 25, 32, 33, 70};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (size_t o = 0; o < sizeof outputs / sizeof outputs[0]; o++)
             for (int threads = 1; threads <= 3; threads += 2)
-                check_shape(&r, shapes[s][0], shapes[s][1], outputs[o],
-                            threads);
+                check_shape(&r, shapes[s][0], shapes[s][1],
+                            shapes[s][2], outputs[o], threads);
+    CHECK(packed_runs > 0 && wide_runs > 0, "packed lists in %d cases, "
+          "wide in %d: both kinds must be tested", packed_runs,
+          wide_runs);
     printf("%s\n", failures ? "FAILED" : "ok: the same bytes as the "
            "plain loops");
     return failures ? 1 : 0;
