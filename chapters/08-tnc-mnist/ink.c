@@ -99,6 +99,31 @@ adds its entries one by one in the same order, from the same zero, and
 a running sum written to memory and read back is the same number. So
 the bytes are those of one long loop per list, which the test above
 checks too.
+
+### Lists of 4-byte entries
+
+With the rows in the cache and the sums in registers, what is left to
+wait for is the lists themselves: every product reads all of one
+direction's entries, and there are hundreds of thousands of them, far
+more than the caches hold between one product and the next. An entry
+as built is an `int` index and a `double` value, 12 bytes. Both can be
+smaller. The indices are pixels or images, fewer than 65,536 of each
+in chapter 8, so 16 bits hold them. And the values, though doubles,
+are few: a pixel is a byte from the scanner, and area averaging mixes
+a handful of bytes with a handful of fixed weights. Chapter 8's book
+run prints how many distinct values its training images have:
+
+```{.output file="08-tnc-mnist" grep="ink lists:"}
+```
+
+`pack_lists` sorts them into a table (8 bytes each: small enough to
+stay in the level-2 cache) and stores
+each entry as two 16-bit numbers, the index and the value's place in
+the table: 4 bytes instead of 12. The value read from the table is the
+very double that was there before, so the sums do not change by a bit.
+When either does not fit 16 bits (a data set of more than 65,536
+images, or values of too many kinds), the lists stay wide and the
+same loop runs on them; the test covers both.
 */
 #include "ink.h"
 
