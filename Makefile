@@ -128,8 +128,15 @@ bench-deps:
 	@NN_DEPS_EXTRA="python3-numpy python3-scipy python3-sklearn \
 	  python3-torch time" sh tools/deps.sh test
 
+# Every bench runs, even after one misses a target; make fails at the
+# end naming those that missed (or could not run).
 bench: bench-deps programs
-	@for script in bench/*.sh; do sh "$$script" || exit 1; done
+	@missed=; for script in bench/*.sh; do \
+	  BUILD=$(BUILD) sh "$$script" || missed="$$missed $$script"; \
+	  echo; done; \
+	  if [ -n "$$missed" ]; then \
+	    echo "bench: targets missed or runs failed in:$$missed"; \
+	    exit 1; fi
 
 clean:
 	rm -rf $(BUILD)

@@ -5,10 +5,15 @@
 #
 # The same work on this machine in C and in NumPy:
 #   spiral  the two-layer ReLU net of cs231n's case study, 10000
-#           iterations (build/bin/06-softmax-spiral --only net,
-#           bench/peers/spiral.py --only net)
+#           iterations (build/bin/06-softmax-spiral --only net, the
+#           chapter's default fused loops; bench/peers/spiral.py
+#           --only net)
 #   moons   the 3-unit tanh net of the moons tutorial, 20000 passes
-#           (build/bin/07-tanh-moons --only net, bench/peers/moons.py)
+#           (build/bin/07-tanh-moons --only net --vector, the chapter's
+#           vectorised gradient; bench/peers/moons.py --only net). The
+#           chapter's default one-pass gradient, the one that prints the
+#           tutorial's digits, is timed too and its ratios printed for
+#           comparison; the verdict is for --vector.
 #
 # How it is made fair:
 # - Both sides run in the same environment: whatever OPENBLAS_* variables
@@ -19,7 +24,8 @@
 # - Each program times its own training loop (imports, data making and
 #   start-up are not counted) and prints it on stderr as wall-clock and
 #   CPU seconds. The runs are interleaved, C, NumPy, C, NumPy, ... RUNS
-#   times each (default 5), so that a change in the machine's load hits
+#   times each (default 5; for the moons C --vector, C one-pass, NumPy,
+#   ...), so that a change in the machine's load hits
 #   both sides; best and median are printed, and the ratio NumPy / C of
 #   the CPU seconds, which other programs disturb less than wall time.
 # - Instructions do not depend on the load at all: with valgrind
@@ -30,10 +36,12 @@
 # A one-line verdict per target: spiral >= 6, moons >= 10 (issue 16).
 #
 # The NumPy side needs Debian's python3-numpy (PYTHON, default
-# /usr/bin/python3; the peers' --only net runs need no scikit-learn). BUILD picks the build directory
-# (default build). Exit status 1 if a program is missing or fails, or if
-# C and NumPy disagree on their first printed loss; never because of a
-# ratio.
+# /usr/bin/python3; the peers' --only net runs need no scikit-learn).
+# BUILD picks the build directory (default build). Exit status 1 if a
+# program is missing or fails, or if C and NumPy disagree on their first
+# printed loss; never because of a ratio. The wall and CPU columns are
+# each sorted on their own (the best wall time may come from another
+# run than the best CPU time).
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -63,6 +71,18 @@ echo "environment: $(env | grep '^OPENBLAS_' | sort | tr '\n' ' ')"
 echo "C BLAS:     $( [ -n "$c_blas" ] \
     && "$PYTHON" bench/peers/blas.py "$c_blas" || echo none)"
 echo "NumPy BLAS: $("$PYTHON" bench/peers/blas.py)"
+# The chapters' timed loops are their own, not BLAS: GCC compiles them
+# for SSE2 and for AVX2 (target_clones) and the program picks AVX2 where
+# the processor has it.
+echo "C loops:    SSE2 and AVX2 versions; this processor runs the" \
+    "$(grep -qw avx2 /proc/cpuinfo 2> /dev/null && echo AVX2 || echo SSE2)" \
+    "one"
+# NumPy's element-wise loops (np.exp, np.tanh, ...) pick their SIMD
+# versions the same way; the best one this processor allows is used.
+echo "NumPy loops: $("$PYTHON" -c 'from numpy.core._multiarray_umath \
+import __cpu_features__ as f, __cpu_dispatch__ as d
+print("SIMD versions up to", [k for k in d if f.get(k)][-1])' \
+    2> /dev/null || echo unknown)"
 
 # run NAME COMMAND...: one run; appends "wall cpu" to NAME.times, the
 # peak memory in KB to NAME.rss, keeps stdout in NAME.out.
@@ -78,13 +98,20 @@ run() {
     tail -n 1 "$tmp/$name.mem" >> "$tmp/$name.rss"
 }
 
-# stats NAME: "best-wall best-cpu median-wall median-cpu max-rss-MB"
+# best_median COLUMN NAME: "best median" of one column of NAME.times
+best_median() {
+    awk -v k="$1" '{ print $k }' "$tmp/$2.times" | sort -n \
+        | awk '{ v[NR] = $1 } END { printf "%.3f %.3f", v[1],
+                                    v[int((NR + 1) / 2)] }'
+}
+
+# stats NAME: "best-wall best-cpu median-wall median-cpu max-rss-MB",
+# the wall and the CPU times each sorted on their own
 stats() {
-    sort -n -k 2 "$tmp/$1.times" | awk -v rss="$(sort -n "$tmp/$1.rss" \
-        | tail -n 1)" '{ w[NR] = $1; c[NR] = $2 }
-        END { m = int((NR + 1) / 2)
-              printf "%.3f %.3f %.3f %.3f %.0f", w[1], c[1], w[m], c[m],
-                     rss / 1024 }'
+    wall=$(best_median 1 "$1")
+    cpu=$(best_median 2 "$1")
+    rss=$(sort -n "$tmp/$1.rss" | tail -n 1)
+    echo "${wall% *} ${cpu% *} ${wall#* } ${cpu#* } $((rss / 1024))"
 }
 
 # instructions COMMAND...: instructions the command executes (callgrind)
@@ -93,15 +120,44 @@ instructions() {
         2>&1 > /dev/null | awk '/Collected :/ { print $NF }'
 }
 
+# ratio A B: A / B to one decimal
+ratio() { echo "$1 $2" | awk '{ printf "%.1f", $1 / $2 }'; }
+# goal_of RATIO: met or NOT met
+goal_of() {
+    echo "$1 $goal" | awk '{ print ($1 >= $2) ? "met" : "NOT met" }'
+}
+# row LABEL NAME: one line of the table, from NAME's stats
+row() {
+    stats "$2" > "$tmp/$2.stats"
+    read -r w c mw mc rss < "$tmp/$2.stats"
+    printf '  %-22s %9s %11s %10s %12s %8s\n' "$1" "$c" "$mc" "$w" "$mw" \
+        "$rss"
+}
+# median_cpu NAME
+median_cpu() { stats "$1" | awk '{ print $4 }'; }
+# best_cpu NAME
+best_cpu() { stats "$1" | awk '{ print $2 }'; }
+# work_instructions COMMAND...: instructions of the extra training
+# between the two lengths
+work_instructions() {
+    echo $(( $(instructions "$@" $length $long) \
+             - $(instructions "$@" $length $short) ))
+}
+
 status=0
 for case in spiral moons; do
     if [ $case = spiral ]; then
         c_cmd="$BUILD/bin/06-softmax-spiral --only net --plot none"
+        c_label="C (fused, default)"
+        c2_cmd=
         py_cmd="$PYTHON bench/peers/spiral.py --only net"
         work="10000 iterations, h = 100"
         length=--iterations short=200 long=600 goal=6
     else
-        c_cmd="$BUILD/bin/07-tanh-moons --only net --plot none"
+        c_cmd="$BUILD/bin/07-tanh-moons --only net --plot none --vector"
+        c_label="C --vector"
+        c2_cmd="$BUILD/bin/07-tanh-moons --only net --plot none"
+        c2_label="C one-pass (default)"
         py_cmd="$PYTHON bench/peers/moons.py --only net"
         work="20000 passes, h = 3"
         length=--passes short=1000 long=3000 goal=10
@@ -109,42 +165,46 @@ for case in spiral moons; do
     i=0
     while [ $i -lt "$RUNS" ]; do
         run "c-$case" $c_cmd
+        [ -n "$c2_cmd" ] && run "c2-$case" $c2_cmd
         run "py-$case" $py_cmd
         i=$((i + 1))
     done
     echo
     echo "$case ($work), $RUNS interleaved runs each:"
-    printf '  %-10s %9s %11s %10s %12s %8s\n' "" "CPU best" "CPU median" \
-        "its wall" "its wall" "peak MB"
-    stats "c-$case" > "$tmp/c.stats"
-    stats "py-$case" > "$tmp/py.stats"
-    read -r cw cc cmw cmc crss < "$tmp/c.stats"
-    read -r pw pc pmw pmc prss < "$tmp/py.stats"
-    printf '  %-10s %9s %11s %10s %12s %8s\n' C "$cc" "$cmc" "$cw" "$cmw" \
-        "$crss"
-    printf '  %-10s %9s %11s %10s %12s %8s\n' NumPy "$pc" "$pmc" "$pw" \
-        "$pmw" "$prss"
-    best=$(echo "$pc $cc" | awk '{ printf "%.1f", $1 / $2 }')
-    median=$(echo "$pmc $cmc" | awk '{ printf "%.1f", $1 / $2 }')
-    echo "  NumPy / C in CPU time: ${best}x (best), ${median}x (median)"
-    # goal: met or NOT met for a ratio
-    goal_of() { echo "$1 $goal" \
-        | awk '{ print ($1 >= $2) ? "met" : "NOT met" }'; }
+    printf '  %-22s %9s %11s %10s %12s %8s\n' "" "CPU best" "CPU median" \
+        "wall best" "wall median" "peak MB"
+    row "$c_label" "c-$case"
+    [ -n "$c2_cmd" ] && row "$c2_label" "c2-$case"
+    row NumPy "py-$case"
+    pc=$(best_cpu "py-$case")
+    pmc=$(median_cpu "py-$case")
+    best=$(ratio "$pc" "$(best_cpu "c-$case")")
+    median=$(ratio "$pmc" "$(median_cpu "c-$case")")
+    echo "  NumPy / $c_label in CPU time: ${best}x (best)," \
+         "${median}x (median)"
+    if [ -n "$c2_cmd" ]; then
+        echo "  NumPy / $c2_label in CPU time:" \
+             "$(ratio "$pc" "$(best_cpu "c2-$case")")x (best)," \
+             "$(ratio "$pmc" "$(median_cpu "c2-$case")")x (median)"
+    fi
     verdict="CPU time ${median}x (median): $(goal_of "$median")"
     if [ "$CALLGRIND" = 1 ] && command -v valgrind > /dev/null; then
-        c_i=$(( $(instructions $c_cmd $length $long) \
-                - $(instructions $c_cmd $length $short) ))
-        py_i=$(( $(instructions $py_cmd $length $long) \
-                 - $(instructions $py_cmd $length $short) ))
+        c_i=$(work_instructions $c_cmd)
+        py_i=$(work_instructions $py_cmd)
         [ "$c_i" -gt 0 ] && [ "$py_i" -gt 0 ] \
             || die "callgrind counts for $case make no sense" \
                    "(C $c_i, NumPy $py_i)"
-        ratio=$(echo "$py_i $c_i" | awk '{ printf "%.1f", $1 / $2 }')
+        r=$(ratio "$py_i" "$c_i")
         echo "  instructions for $((long - short)) ${length#--}" \
-             "(callgrind): C $c_i, NumPy $py_i: ${ratio}x"
-        verdict="$verdict; instructions ${ratio}x: $(goal_of "$ratio")"
+             "(callgrind): $c_label $c_i, NumPy $py_i: ${r}x"
+        if [ -n "$c2_cmd" ]; then
+            c2_i=$(work_instructions $c2_cmd)
+            echo "  instructions for $((long - short)) ${length#--}" \
+                 "(callgrind): $c2_label $c2_i: $(ratio "$py_i" "$c2_i")x"
+        fi
+        verdict="$verdict; instructions ${r}x: $(goal_of "$r")"
     fi
-    echo "  verdict, goal NumPy/C >= $goal: $verdict"
+    echo "  verdict for $c_label, goal NumPy/C >= $goal: $verdict"
     c_first=$(grep -m 1 -i "loss" "$tmp/c-$case.out")
     py_first=$(grep -m 1 -i "loss" "$tmp/py-$case.out")
     if [ "$c_first" != "$py_first" ]; then

@@ -1208,6 +1208,15 @@ int plot_diagram_end(plotter *pl, FILE *dot)
     return 0;
 }
 
+void plot_diagram_style(FILE *dot)
+{
+    fputs("  graph [fontname=\"DejaVu Sans\", fontsize=11];\n"
+          "  node [fontname=\"DejaVu Sans\", fontsize=11, style=filled,"
+          " fillcolor=\"#e8eef7\", color=\"#4a6fa5\"];\n"
+          "  edge [color=\"#666666\", arrowsize=0.6,"
+          " fontname=\"DejaVu Sans\", fontsize=9];\n", dot);
+}
+
 /* ---- The end of a run -----------------------------------------------------
    Each window's gnuplot ends by itself when its window is closed (see
    keep_window). We wait for all of them, or for a line on stdin where

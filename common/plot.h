@@ -191,6 +191,13 @@ plot *plot_live_begin(plotter *pl, const char *stem, double width,
 FILE *plot_diagram_begin(plotter *pl, const char *stem);
 int plot_diagram_end(plotter *pl, FILE *dot);
 
+/* The book's house style for diagrams, as DOT default attributes: DejaVu
+   Sans everywhere (11 pt, edge labels 9 pt), nodes filled pale blue with
+   a blue outline, grey edges with small arrowheads. Write it right after
+   the `digraph name {` line; attribute lines after it override it (a
+   chapter adds its direction, spacing and node shape). */
+void plot_diagram_style(FILE *dot);
+
 /* ---- The end of a run -----------------------------------------------------
    Call once at the end of main (and on an early exit after plot_init).
    In window mode every figure's gnuplot is still running, its window on

@@ -1971,12 +1971,12 @@ static void draw_network(plotter *pl, const char *stem, const int *sizes,
     FILE *dot = plot_diagram_begin(pl, stem);
     if (!dot)
         return;
-    fprintf(dot, "digraph network {\n"
-            "  graph [fontname=\"DejaVu Sans\", fontsize=11, rankdir=LR,"
-            " nodesep=0.12, ranksep=1.1, splines=line];\n"
-            "  node [fontname=\"DejaVu Sans\", fontsize=9, shape=circle,"
-            " style=filled, fillcolor=\"#e8eef7\", color=\"#4a6fa5\","
-            " width=0.35, fixedsize=true];\n"
+    fprintf(dot, "digraph network {\n");
+    plot_diagram_style(dot);              // the book's fonts and colours
+    fprintf(dot, "  graph [rankdir=LR, nodesep=0.12, ranksep=1.1,"
+            " splines=line];\n"
+            "  node [fontsize=9, shape=circle, width=0.35,"
+            " fixedsize=true];\n"
             "  edge [color=\"#999999\", arrowsize=0.3, penwidth=0.5];\n");
     for (int l = 0; l <= n_layers; l++) {
         char what[32];

@@ -36,8 +36,31 @@ add_test(NAME ch07_gradient_checks
          COMMAND ${EXPECT}
                  --value "gradient check at the start: relative error "
                          0 1e-7
-                 --value "versus plain gradient: relative difference " 0 1e-12
+                 --value "one-pass versus plain gradient: relative difference "
+                         0 1e-12
+                 --value "vector versus plain gradient: relative difference "
+                         0 1e-12
                  -- ${CHAPTER_BIN} --quick --plot none)
+# The vectorised path (--vector): the tutorial's first two loss lines,
+# its gradient against the plain one, its tanh against the C library's
+# within two units in the last place of 1, and a trained network.
+add_test(NAME ch07_vector_matches_tutorial
+         COMMAND ${EXPECT} --match "^Loss after iteration 0: 0\\.432387$"
+                 --match "^Loss after iteration 1000: 0\\.068947$"
+                 --value "vector versus plain gradient: relative difference "
+                         0 1e-12
+                 --value "20]: largest difference "
+                         0 4.5e-16
+                 --value "training accuracy: " 0.95 1.0
+                 -- ${CHAPTER_BIN} --quick --only net --vector --plot none)
+# Same seed, same bytes on the vectorised path too.
+add_test(NAME ch07_vector_reproducible
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh ${CHAPTER_BIN}
+                 --quick --only net --vector)
+# With --vector there is no one-pass run to put the table beside.
+add_test(NAME ch07_vector_skips_reverse_table
+         COMMAND ${EXPECT} --match "^.the reverse-order table needs"
+                 -- ${CHAPTER_BIN} --quick --vector --plot none)
 # The hidden-size study, in full: a row with training and test accuracy,
 # the test accuracy's standard error and the gap to the best for every
 # size; the best on fresh points is a small one; the 2-unit network, which

@@ -1379,6 +1379,11 @@ int main(int argc, char **argv)
                                 // only compete with the lists' threads
         printf("inked inputs: %.1f%% of the training images' inputs\n",
                100.0 * ink_density(&e.train.ink));
+        if (e.train.ink.table)                  // ink.c: 4-byte entries
+            printf("ink lists: packed, %d distinct values\n",
+                   e.train.ink.n_table);
+        else
+            printf("ink lists: wide\n");
     }
     printf("network %d-%d-%d: %d weights; lambda = %g; budget %d "
            "evaluations\n", e.size.n_in, s.hidden, 10, n, s.lambda,

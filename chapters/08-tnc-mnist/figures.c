@@ -255,14 +255,10 @@ void draw_network(plotter *pl, int n_in, int n_hidden, int n_out,
     FILE *dot = plot_diagram_begin(pl, "network");
     if (!dot)
         return;
-    fprintf(dot,
-            "digraph network {\n"
-            "  graph [fontname=\"DejaVu Sans\", fontsize=11, rankdir=LR,"
-            " nodesep=0.25, ranksep=0.6];\n"
-            "  node [fontname=\"DejaVu Sans\", fontsize=11, shape=circle,"
-            " style=filled, fillcolor=\"#e8eef7\", color=\"#4a6fa5\"];\n"
-            "  edge [color=\"#666666\", arrowsize=0.6, fontname=\"DejaVu "
-            "Sans\", fontsize=9];\n");
+    fprintf(dot, "digraph network {\n");
+    plot_diagram_style(dot);              // the book's fonts and colours
+    fprintf(dot, "  graph [rankdir=LR, nodesep=0.25, ranksep=0.6];\n"
+            "  node [shape=circle];\n");
     fprintf(dot, "  image [shape=box, label=\"%dx%d image\"];\n", side,
             side);
     fprintf(dot, "  inputs [shape=box, height=1.6, label=\"%d inputs\\n"

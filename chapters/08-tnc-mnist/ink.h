@@ -22,8 +22,10 @@
    the calling thread. Memory comes from nn_alloc, which stops the
    program with one line when memory runs out.
 
-   Memory: ink_build allocates the lists and a scratch area for products
-   with at most max_outputs rows of W; ink_free releases them (and zeroes
+   Memory: ink_build allocates the lists (packed when they fit 16
+   bits), where each list's entries of each block of rows begin, and a
+   scratch area for products with at most max_outputs rows of W;
+   nothing is allocated per product. ink_free releases them (and zeroes
    the struct, so freeing twice is harmless). The matrix a is not kept:
    the lists are a copy of its nonzeros. An ink_matrix must not be
    copied while in use (the workers know its address); a copy with the
@@ -31,15 +33,28 @@
 #ifndef CH8_INK_H
 #define CH8_INK_H
 
+#include <stdint.h>
+
 #include "matrix.h"
 
 // The nonzeros of a matrix as lists: list j holds start[j+1] - start[j]
-// entries (index, value).
+// entries (index, value), indices rising, stored one of two ways:
+// packed, two 16-bit numbers each (index16, and code: the value is
+// the matrix's table[code]), when the indices and the distinct values
+// both fit; else wide (index, value), and index16 and code are NULL.
+// The indices are cut into n_blocks blocks of block_size; list j's
+// entries of block b are cut[j * (n_blocks + 1) + b] up to
+// cut[j * (n_blocks + 1) + b + 1].
 typedef struct {
     int n_lists;        // columns (by column) or rows (by row)
     int *start;         // (n_lists + 1)
-    int *index;         // (entries): a row, or a column
-    double *value;      // (entries): its value
+    int *index;         // (entries): a row, or a column; NULL if packed
+    double *value;      // (entries): its value; NULL if packed
+    uint16_t *index16;  // (entries): the index, packed
+    uint16_t *code;     // (entries): the value's place in the table
+    int n_blocks;       // blocks of indices
+    int block_size;     // indices per block (the last may have fewer)
+    int *cut;           // (n_lists, n_blocks + 1)
 } ink_lists;
 
 typedef struct {
@@ -47,8 +62,12 @@ typedef struct {
     int max_outputs;    // the most rows of W a product may have
     ink_lists by_col;   // each image's inked inputs (index: the row)
     ink_lists by_row;   // each input's inked images (index: the column)
+    double *table;      // (n_table): a's distinct nonzeros, rising, when
+    int n_table;        // the lists are packed; else NULL and 0
     int threads;        // how many threads share a product
-    double *scratch;    // (2 * strips * 13 * max(rows, cols))
+    double *scratch;    // (2 * strips * 32 * max(rows, cols)),
+                        // aligned to 64 bytes
+    void *scratch_block;  // what nn_alloc returned, for free
     struct ink_pool *pool;  // the sleeping workers, or NULL
 } ink_matrix;
 

@@ -159,6 +159,12 @@ add_test(NAME ch08_dense_same_cost
 | grep 'initial cost'); b=$(\"$1\" --quick --plot none --no-compare \
 --dense | grep 'initial cost'); echo \"$a / $b\"; \
 [ -n \"$a\" ] && [ \"$a\" = \"$b\" ]" sh ${CHAPTER_BIN})
+# The ink lists' products (ink.c: strips, blocks, threads, vector loops)
+# give the bytes of plain loops that add the same terms in the same
+# order (tests/test_ink.c, built in a directory of its own, so that it
+# is not taken for one of the book's programs).
+add_subdirectory(${CHAPTER_DIR}/tests ${CMAKE_BINARY_DIR}/ch08-tests)
+
 # The network diagram is written from the program's own sizes.
 add_test(NAME ch08_network_diagram
          COMMAND sh -c "d=$(mktemp -d) && trap 'rm -rf \"$d\"' EXIT && \

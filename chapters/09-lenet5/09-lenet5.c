@@ -1429,10 +1429,12 @@ group, only in a different order. For LeNet-5 a group is a few images,
 for the dense net several dozen; `group_size` was tuned by timing.
 
 Training hands each batch to a *team* of workers, one per thread
-(`--threads`, two by default), and adds their gradient blocks in a
-fixed order, so that the same seed and thread count give the same bits
-run after run. How the team shares the batch among threads is told in
-Appendix A3; here it is three declarations.
+(`--threads`, two by default; a batch too small to be worth sharing
+goes to fewer), and adds their gradient blocks in a fixed order, so
+that the same seed and thread count give the same bits run after run.
+How the team shares the batch among threads, and adds the blocks and
+takes the optimizer's step in one pass, is told in Appendix A3; here it
+is a few declarations.
 */
 
 enum { MAX_THREADS = 64, MAX_GROUP = 256 };
@@ -1466,16 +1468,15 @@ static int group_size(const model *m)
     return group < 4 ? 4 : group > 128 ? 128 : (int)group;
 }
 
-// One slice: forward (and, when training, backward into wk->grads,
-// zeroed first) over wk->rows, a group at a time.
+// One slice: forward (and, when training, backward, adding into
+// wk->grads, which the optimizer step left zeroed) over wk->rows, a
+// group at a time.
 static void worker_slice(worker *wk)
 {
     const model *m = wk->m;
     const layer *last = &m->layers[m->n_layers - 1];
     wk->loss = 0;
     wk->correct = 0;
-    if (wk->train)
-        memset(wk->grads, 0, m->n_params * sizeof *wk->grads);
     for (int start = 0; start < wk->count; start += wk->group) {
         int n = wk->count - start < wk->group ? wk->count - start
                                                : wk->group;
@@ -1517,9 +1518,11 @@ typedef struct {
     int correct;              // images guessed right
 } batch_totals;
 
-// Appendix A3: a team of n_workers (each with its buffers), run over
-// images rows[0 .. count); when training, the summed gradient is left in
-// team[0].grads, added in worker order.
+// Appendix A3: a team of n_workers (each with its buffers, gradient
+// blocks zeroed), run over images rows[0 .. count); when training, each
+// worker adds its slice's gradient into its own block, and team_step
+// sums the blocks in worker order, takes the optimizer step with the
+// sum and zeroes the blocks for the next batch.
 static void team_alloc(worker *team, int n_workers, const model *m,
                        const real *params);
 static void team_free(worker *team, int n_workers);
@@ -1528,6 +1531,8 @@ static batch_totals run_workers(worker *team, int n_workers,
                                 const unsigned char *labels,
                                 const int *rows, int count, bool train,
                                 unsigned char *predicted);
+static void team_step(worker *team, real *params, real *velocity,
+                      real lr, real momentum);
 /**
 ## Stochastic gradient descent, and momentum
 
@@ -1691,8 +1696,8 @@ static int train(run *R, const digits *d, worker *team, int n_workers,
             double lr = rc->lr;             // eta (1 - step / steps)
             if (rc->decay)
                 lr *= 1 - (double)step / steps;
-            sgd_step(R->params, velocity, team[0].grads, (real)lr,
-                     (real)rc->momentum, m->n_params);
+            team_step(team, R->params, velocity, (real)lr,
+                      (real)rc->momentum);      // sgd_step, shared out
             step++;
             progress_update(&bar, step, "loss %.4f  acc %.3f",
                             loss / (first + count),

@@ -44,6 +44,7 @@ anyway. The setting lives in a register of each thread (MXCSR on x86),
 so every thread sets it for itself.
 */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "weights.h"
@@ -64,12 +65,12 @@ static void flush_denormals(void)
 ## Two cores, and sums in a fixed order
 
 Chapter 9 cuts each batch into slices, one per worker
-(`worker_slice`), and each worker computes its slice's gradient into a
+(`worker_slice`), and each worker adds its slice's gradient into a
 block of its own. Here the workers become threads. With `--threads T`
-the batch is cut into $T$ equal slices; each thread runs its slice
-with its own activations and gradient block, reading the shared
-parameters, which nobody writes until all threads are done. Then the
-$T$ gradient blocks are added, always in the order block 0, 1, 2, ...,
+the batch is cut into at most $T$ equal slices; each thread runs its
+slice with its own activations and gradient block, reading the shared
+parameters, which nobody writes until all slices are done. Then the
+gradient blocks are added, always in the order block 0, 1, 2, ...,
 and the optimizer takes one step. Floating-point addition is not
 associative, so a different grouping of the same numbers could change
 the last digits; with a fixed partition and a fixed order, the same
@@ -77,48 +78,163 @@ seed and the same thread count give the same bits, run after run. (A
 different thread count groups the sums differently, and so ends a
 little differently.)
 
-The threads are plain POSIX threads, started once per team (a *pool*)
-and woken for every batch, so that the cost of starting and joining
-threads is paid once per run, not at every one of the 1,875 steps of
-an epoch. The
-calling thread takes slice 0 itself. The sum of the gradient blocks is
-shared out too: each thread adds up its own range of the parameters,
-every parameter still in the order 0, 1, 2, ..., so the bits are the
-same as a single thread's sum would give. The matrix library must not
-start threads of its own inside ours, so we tell OpenBLAS to stay on
-one thread.
+**A pool.** The threads are plain POSIX threads, started once per
+training run (a *pool*, `team_alloc`) and handed a job at every step,
+so that starting and joining threads is paid once, not at each of the
+1,875 steps of an epoch. The calling thread does part 0 of every job
+itself. A job is handed out by counting: the caller bumps a counter,
+and a helper that sees it change takes its part. A helper with nothing
+to do first watches the counter for a few microseconds, because the
+next job is usually that close, and only then sleeps on a condition
+variable, which costs a trip through the operating system to wake. On
+a machine busy with other programs the job may be late because the
+caller is not running at all; watching the counter then only keeps
+the core from the programs that could use it. So a watch that ran out
+sends the next few waits straight to sleep. The caller waits for the
+helpers in the same way. The matrix library must not start threads of
+its own inside ours, so we tell OpenBLAS to stay on one thread.
+
+**The sum and the step in one pass.** After the slices, every thread
+takes a range of the parameters and, for each parameter in it, adds up
+the workers' gradients in worker order, sets them to zero for the next
+batch, and moves the parameter by `sgd_step`. Each parameter's sum is
+computed in the same order whichever thread computes it, so the ranges
+do not change the bits. This pass does two or three operations per
+number it touches, so its cost is not arithmetic but moving numbers:
+every parameter, its velocity and each worker's gradient travel
+between memory, the caches and the other core. For the dense net,
+with its many parameters and few operations per parameter, that is a
+good part of a step. Done as three passes (the sum, the step, and a
+zeroing at the start of the next slice), every number would travel
+three times, on one thread while the others wait; in one pass it
+travels once, and every thread does its share. The pass works
+`STEP_CHUNK` parameters at a time, so that the sum `g` stays in the
+fastest cache between the adding and the step.
+
+**When not to share.** Part of a worker's work does not shrink with
+its slice: it reads every parameter, fills a whole gradient block, and
+its block must then travel to the thread that sums each range. A slice
+pays for a worker only when it brings enough arithmetic per parameter.
+The rule, `slice_workers`, asks at least `SPLIT_FLOPS` operations per
+parameter of every slice, a threshold chosen by timing batches of a
+few images with one and two threads. A batch too small for that is cut
+into fewer slices, or runs whole on one worker, with the same bits as
+`--threads 1` and without waking anyone. The run prints what the rule
+makes of each network, from the operations and parameters in its
+summary:
+
+```{.output file="09-lenet5" grep="sharing:"}
+```
+
+The dense net does a few operations per parameter and image, LeNet-5
+a few dozen, so LeNet-5 shares even a batch of a handful of images and
+the dense net needs several images per thread. There is another way to
+keep two cores busy on a small batch: split every layer's product by
+its output columns, each thread computing half of the units for the
+whole batch, so that no gradient block is ever copied. But then the
+threads must meet after every layer, about ten times a step where
+slices meet twice, and on a busy machine every meeting may wait for a
+thread that is not running; and every layer needs a second version
+that works on half of its matrices. Slices keep the layers as chapter
+9 wrote them.
 */
+
+enum {
+    STEP_CHUNK = 512,         // parameters per piece of the fused step
+    LINE = 16,                // floats in a 64-byte cache line
+    SPLIT_FLOPS = 36,         // operations per parameter of a slice
+    SKIP_AFTER_MISS = 8,      // waits that sleep after a spin ran out
+};
+static const double SPIN_SECONDS = 20e-6;
 
 typedef struct {
     struct pool *pool;
-    int index;                // this thread's worker, 1 .. n_workers - 1
+    int index;                // this thread's part, 1 .. n_threads - 1
 } seat;
+
+typedef enum { SLICES, STEP } job_kind;
 
 struct pool {
     worker *team;
     int n_workers, n_threads; // threads started: n_threads - 1 helpers
     pthread_t threads[MAX_THREADS];
     seat seats[MAX_THREADS];
+    // The job, written by the caller before it bumps `job`.
+    job_kind kind;
+    int n_parts;              // slices, or ranges of the step
+    int n_used;               // workers in the last training batch
+    real *params, *velocity;  // (n_params) each, for the step
+    real lr, momentum;
+    bool quit;
+    // Handing out and handing back: counters to watch, a lock and two
+    // condition variables to sleep on.
+    atomic_long job;          // jobs handed out so far
+    atomic_long busy;         // helpers still at the current job
     pthread_mutex_t lock;
     pthread_cond_t wake, done;
-    long job;                 // jobs handed out so far
-    int busy;                 // helpers still at the current job
-    bool reduce, quit;        // the job: slices, or the sum; or stop
 };
 
-// Worker t's part of the current job.
+// Wait until (*counter == value) == want: watch the counter for up to
+// SPIN_SECONDS, then sleep on cond. *skip counts the waits left that
+// go straight to sleep, after a watch ran out.
+static void pool_wait(struct pool *p, atomic_long *counter, long value,
+                      bool want, pthread_cond_t *cond, int *skip)
+{
+    if (*skip > 0)
+        (*skip)--;
+    else {
+        double start = nn_seconds();
+        for (int k = 1; (atomic_load(counter) == value) != want; k++)
+            if (k % 64 == 0 && nn_seconds() - start > SPIN_SECONDS) {
+                *skip = SKIP_AFTER_MISS;
+                break;
+            }
+    }
+    pthread_mutex_lock(&p->lock);
+    while ((atomic_load(counter) == value) != want)
+        pthread_cond_wait(cond, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+}
+
+// Start of range t of n numbers cut into parts, on a cache line.
+static size_t range_start(size_t n, int t, int parts)
+{
+    return t == parts ? n : n * (size_t)t / (size_t)parts / LINE * LINE;
+}
+
+// Range t of the fused step: g = the n_used workers' gradients, added
+// in worker order and zeroed as they are read, then sgd_step with g,
+// STEP_CHUNK parameters at a time.
+static void step_part(struct pool *p, int t)
+{
+    size_t n = p->team[0].m->n_params;
+    size_t first = range_start(n, t, p->n_parts);
+    size_t end = range_start(n, t + 1, p->n_parts);
+    real g[STEP_CHUNK];                            // (len)
+    for (size_t c = first; c < end; c += STEP_CHUNK) {
+        size_t len = end - c < STEP_CHUNK ? end - c : STEP_CHUNK;
+        real *block = p->team[0].grads + c;
+        for (size_t i = 0; i < len; i++)
+            g[i] = block[i], block[i] = 0;
+        for (int u = 1; u < p->n_used; u++) {   // in a fixed order
+            block = p->team[u].grads + c;
+            for (size_t i = 0; i < len; i++)
+                g[i] += block[i], block[i] = 0;
+        }
+        sgd_step(p->params + c, p->velocity + c, g, p->lr, p->momentum,
+                 len);
+    }
+}
+
+// Part t of the current job: a slice, or a range of the step.
 static void pool_part(struct pool *p, int t)
 {
-    if (!p->reduce) {
-        worker_slice(&p->team[t]);
+    if (t >= p->n_parts)
         return;
-    }
-    size_t n = p->team[0].m->n_params;        // parameters first .. end
-    size_t first = n * t / p->n_workers, end = n * (t + 1) / p->n_workers;
-    real *sum = p->team[0].grads;
-    for (size_t i = first; i < end; i++)
-        for (int u = 1; u < p->n_workers; u++)   // in a fixed order
-            sum[i] += p->team[u].grads[i];
+    if (p->kind == SLICES)
+        worker_slice(&p->team[t]);
+    else
+        step_part(p, t);
 }
 
 static void *pool_thread(void *arg)
@@ -126,40 +242,54 @@ static void *pool_thread(void *arg)
     seat *s = arg;
     struct pool *p = s->pool;
     flush_denormals();                    // this thread's own setting
-    for (long seen = 0;;) {
-        pthread_mutex_lock(&p->lock);
-        while (p->job == seen && !p->quit)
-            pthread_cond_wait(&p->wake, &p->lock);
-        bool quit = p->quit;
-        seen = p->job;
-        pthread_mutex_unlock(&p->lock);
-        if (quit)
+    int skip = 0;
+    for (long seen = 0;; seen++) {
+        pool_wait(p, &p->job, seen, false, &p->wake, &skip);
+        if (p->quit)
             return NULL;
         pool_part(p, s->index);
-        pthread_mutex_lock(&p->lock);
-        if (--p->busy == 0)
+        if (atomic_fetch_sub(&p->busy, 1) == 1) {    // the last one
+            pthread_mutex_lock(&p->lock);
             pthread_cond_signal(&p->done);
-        pthread_mutex_unlock(&p->lock);
+            pthread_mutex_unlock(&p->lock);
+        }
     }
 }
 
-// One job on every worker: the helpers wake, this thread does part 0
-// (and the parts of helpers that could not be started), then waits.
-static void pool_run(struct pool *p, bool reduce)
+// The job on its n_parts parts: the helpers wake, this thread does
+// part 0 (and the parts of helpers that could not be started), then
+// waits for the helpers.
+static void pool_run(struct pool *p)
 {
+    static _Thread_local int skip;
+    if (p->n_parts == 1) {                // nothing to share
+        pool_part(p, 0);
+        return;
+    }
+    atomic_store(&p->busy, p->n_threads - 1);
     pthread_mutex_lock(&p->lock);
-    p->reduce = reduce;
-    p->busy = p->n_threads - 1;
-    p->job++;
+    atomic_fetch_add(&p->job, 1);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
     pool_part(p, 0);
-    for (int t = p->n_threads; t < p->n_workers; t++)
+    for (int t = p->n_threads; t < p->n_parts; t++)
         pool_part(p, t);
-    pthread_mutex_lock(&p->lock);
-    while (p->busy > 0)
-        pthread_cond_wait(&p->done, &p->lock);
-    pthread_mutex_unlock(&p->lock);
+    pool_wait(p, &p->busy, 0, true, &p->done, &skip);
+}
+
+// The fewest images a slice of model m may have: SPLIT_FLOPS
+// operations per parameter.
+static int min_slice(const model *m)
+{
+    double per_image = m->flops_per_image / (double)m->n_params;
+    return (int)ceil(SPLIT_FLOPS / per_image);
+}
+
+// How many of n_workers share a batch of count images.
+static int slice_workers(const model *m, int count, int n_workers)
+{
+    int n = count / min_slice(m);
+    return n < 1 ? 1 : n < n_workers ? n : n_workers;
 }
 
 static batch_totals run_workers(worker *team, int n_workers,
@@ -168,9 +298,11 @@ static batch_totals run_workers(worker *team, int n_workers,
                                 const int *rows, int count, bool train,
                                 unsigned char *predicted)
 {
-    for (int t = 0; t < n_workers; t++) {
-        int first = (int)((long)count * t / n_workers);
-        int end = (int)((long)count * (t + 1) / n_workers);
+    struct pool *p = team[0].pool;
+    int used = slice_workers(team[0].m, count, n_workers);
+    for (int t = 0; t < used; t++) {
+        int first = (int)((long)count * t / used);
+        int end = (int)((long)count * (t + 1) / used);
         worker *wk = &team[t];
         wk->pixels = pixels, wk->labels = labels;
         wk->rows = rows + first, wk->count = end - first;
@@ -178,15 +310,28 @@ static batch_totals run_workers(worker *team, int n_workers,
         wk->scale = (real)1 / (real)count;
         wk->predicted = predicted ? predicted + first : NULL;
     }
-    pool_run(team[0].pool, false);            // the slices
-    if (train && n_workers > 1)
-        pool_run(team[0].pool, true);         // the sum, into team[0]
+    p->kind = SLICES;
+    p->n_parts = used;
+    if (train)
+        p->n_used = used;
+    pool_run(p);
     batch_totals all = {0, 0};
-    for (int t = 0; t < n_workers; t++) {     // in a fixed order
+    for (int t = 0; t < used; t++) {          // in a fixed order
         all.loss += team[t].loss;
         all.correct += team[t].correct;
     }
     return all;
+}
+
+static void team_step(worker *team, real *params, real *velocity,
+                      real lr, real momentum)
+{
+    struct pool *p = team[0].pool;
+    p->kind = STEP;
+    p->n_parts = p->n_used;               // as many as the slices had
+    p->params = params, p->velocity = velocity;
+    p->lr = lr, p->momentum = momentum;
+    pool_run(p);
 }
 
 // The bytes a team of n_workers needs for model m (SIZE_MAX when the
@@ -208,6 +353,9 @@ static void team_alloc(worker *team, int n_workers, const model *m,
     struct pool *p = nn_alloc(1, sizeof *p);
     p->team = team;
     p->n_workers = n_workers;
+    p->n_used = 1;
+    atomic_init(&p->job, 0);
+    atomic_init(&p->busy, 0);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->done, NULL);
@@ -233,13 +381,21 @@ static void team_alloc(worker *team, int n_workers, const model *m,
                            &p->seats[t]) != 0)
             break;                        // the caller does the rest
     }
+    static const char *said;              // once per network
+    if (n_workers > 1 && (!said || strcmp(said, m->name) != 0))
+        printf("sharing: %s, %.1f FLOP per parameter and image: slices "
+               "of %d images or more, on up to %d threads\n", m->name,
+               m->flops_per_image / (double)m->n_params, min_slice(m),
+               n_workers);
+    said = m->name;
 }
 
 static void team_free(worker *team, int n_workers)
 {
     struct pool *p = team[0].pool;
     pthread_mutex_lock(&p->lock);
-    p->quit = true;
+    p->quit = true;                       // the last job: stop
+    atomic_fetch_add(&p->job, 1);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
     for (int t = 1; t < p->n_threads; t++)

@@ -48,6 +48,26 @@ add_test(NAME ch09_check_can_fail
 # data set of tests/make_bad_idx.c (tests/chapter.cmake).
 nn_chapter_tests(RESULT "^result: lenet5 \\(ours\\) test accuracy" DATA)
 
+# Threads (Appendix A3): the same seed and thread count give the same
+# bytes, on every path of the sharing rule (slice_workers): batches of 8
+# run the dense net on one worker and LeNet-5 on two; with 3 threads,
+# batches of 16 give the dense net 2 workers and LeNet-5 3, batches of
+# 32 give both 3. (The default, 2 threads and batches of 32, is
+# nn_chapter_tests' reproducible test below.)
+foreach(case "1|32" "2|8" "3|16" "3|32")
+  string(REPLACE "|" ";" parts "${case}")
+  list(GET parts 0 threads)
+  list(GET parts 1 batch)
+  add_test(NAME ch09_same_bytes_threads${threads}_batch${batch}
+           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/reproducible.sh
+                   ${CHAPTER_BIN} --quick --epochs 1 --threads ${threads}
+                   --batch ${batch})
+endforeach()
+# A batch too small to share runs on one worker: the bits of
+# --threads 1 (same-bits.sh says which batches).
+add_test(NAME ch09_small_batch_one_worker
+         COMMAND sh ${CHAPTER_DIR}/same-bits.sh ${CHAPTER_BIN})
+
 # Weights: save after training, load into a fresh run, same predictions
 # (same test accuracy and loss, to the last printed digit).
 add_test(NAME ch09_save_load_roundtrip
