@@ -944,7 +944,8 @@ static void conv_forward_direct(real *out, const real *in, const real *W,
 }
 
 VECTOR_CLONES
-static void set_plane_bias(real *y, const real *b, int f, size_t count)
+static void set_plane_bias(real *restrict y, const real *restrict b,
+                           int f, size_t count)
 {
     for (int o = 0; o < f; o++) {
         real bias = b[o];
@@ -1050,8 +1051,12 @@ _Static_assert(POOL_SIDE == 2, "relu_pool_* pool 2x2 blocks");
 // relu_forward then avgpool_forward, in one pass over two rows of a
 // plane at a time: the ReLU's two rows, then their 2x2 means. The sums
 // are added in avgpool_forward's order, so the bits are the same.
-static void relu_pool_forward(real *p, real *y, const real *x, int planes,
-                              int h, int w)
+// (`restrict` promises the compiler that the arrays do not overlap, so
+// that it need not check before using vector instructions.)
+VECTOR_CLONES
+static void relu_pool_forward(real *restrict p, real *restrict y,
+                              const real *restrict x, int planes, int h,
+                              int w)
 {
     int oh = h / POOL_SIDE, ow = w / POOL_SIDE;
     real share = (real)1 / (POOL_SIDE * POOL_SIDE);
@@ -1074,8 +1079,11 @@ static void relu_pool_forward(real *p, real *y, const real *x, int planes,
 // avgpool_backward then relu_backward, in one pass: dx[2 r + a][2 j + b]
 // += dp[r][j] / 4 where y > 0, without the gradient of the ReLU's
 // output in between. dx, y are (planes, h, w), dp (planes, h/2, w/2).
-static void relu_pool_backward(real *dx, const real *dp, const real *y,
-                               int planes, int h, int w)
+VECTOR_CLONES
+static void relu_pool_backward(real *restrict dx,
+                               const real *restrict dp,
+                               const real *restrict y, int planes, int h,
+                               int w)
 {
     int oh = h / POOL_SIDE, ow = w / POOL_SIDE;
     real share = (real)1 / (POOL_SIDE * POOL_SIDE);
