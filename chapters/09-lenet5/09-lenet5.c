@@ -723,14 +723,15 @@ static void conv_backward(real *din, real *dW, real *db, real *dcols,
 The first layer is a poor fit for all this. Its input has one channel,
 so a column of its patch matrix is only 25 numbers, and the product has
 only six rows, one per filter: each number `im2col` copies is then used
-in just six multiply-adds, and copying it costs about as much as
-using it. So a layer with a single input channel skips the patch
-matrix and convolves *directly*: the six loops again, turned around so
-that the innermost loop runs along a row of adjacent output pixels,
+in just six multiply-adds, little arithmetic to pay for the copy (and
+the library copies it once more, into a layout of its own). So a layer
+with a single input channel skips the patch matrix and convolves
+*directly*: the six loops again, turned around so that the innermost
+loop runs along a row of adjacent output pixels,
 where the processor's vector instructions do several at once, and the
 patch is read straight from the image. The direct convolution and its
 backward pass are in Appendix A3; the program picks the way for each
-layer from its shape (`conv_way` below), and `--time-conv` compares
+layer from its shape (`layer_conv` below), and `--time-conv` compares
 them.
 */
 
@@ -1852,6 +1853,8 @@ are plain errors of the network.
   block makes the optimizer one loop.
 - A convolution applies one small filter at every place of the image;
   im2col turns it into a single matrix product, forward and backward.
+  A layer with one input channel, whose patches are too small to be
+  worth copying, convolves directly instead.
 - A gradient check against central differences, in double precision,
   proves every backward pass right.
 - Many small steps with momentum and a falling learning rate beat the
@@ -1887,8 +1890,9 @@ found as `ANSWER=`.
    Fashion-MNIST? Goal: for MNIST, the one whose removal leaves
    LeNet-5's test accuracy lower, `momentum` or `schedule`.
    (check: `make check-09 EXERCISE=3 ANSWER=<momentum or schedule>`)
-4. Run `--time-conv` and compare its two lines with an epoch's time on
-   stderr. How much of an epoch would the six loops cost?
+4. Run `--time-conv` and compare its lines for the six loops and for
+   the default with an epoch's time on stderr. How much of an epoch
+   would the six loops cost?
 5. Run the default twice with `--threads 1`, then with `--threads 2`,
    and compare the outputs. Which digits change, and why only those?
    (Appendix A3 explains.)
