@@ -888,13 +888,9 @@ whole network as training runs it.
 // (and then keeps the sums in memory). The build targets every x86-64
 // processor, whose vectors hold 4 floats (SSE2); `target_clones` makes
 // GCC compile each function twice, once for AVX2 (8 floats) as well,
-// and pick the version the processor runs at load time. Both versions
+// and pick the version the processor runs at load time (VECTOR_CLONES,
+// defined in chapter 9 beside im2col, which uses it too). Both versions
 // add the same numbers in the same order, so they give the same bits.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VECTOR_CLONES
-#endif
 
 // out as conv_forward_loops computes it, directly: for each image and
 // output row, LANES adjacent outputs of FILTERS filters at a time, each
