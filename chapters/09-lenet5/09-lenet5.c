@@ -1177,9 +1177,10 @@ wrong index, which misses by far more; whole networks it leaves to the
 double build.) The tests build this program a second time in
 double and run `--gradcheck` with `dense`, `relu`, `conv` (each of the
 three ways: the six loops, im2col, and the direct convolution),
-`pool`, `flatten` and `softmax`, and then with whole networks, `mlp`
-and `lenet5` (which convolves both ways), where the softmax loss is the
-score and a sample of all parameters is checked. The bound is
+`pool`, `relupool` (the two in one pass), `flatten` and `softmax`, and
+then with whole networks, `mlp` and `lenet5` (which convolves both
+fast ways and fuses its ReLUs and poolings), where the softmax loss is
+the score and a sample of all parameters is checked. The bound is
 $10^{-6}$; a backward pass that is wrong anywhere misses it by orders
 of magnitude.
 
