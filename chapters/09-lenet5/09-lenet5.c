@@ -748,14 +748,14 @@ them.
 
 // The direct convolution (Appendix A3): the results and shapes of
 // conv_forward_loops and conv_backward_loops. It works on LANES
-// adjacent outputs of FILTERS filters at a time, so it needs rows of
-// a multiple of LANES outputs and at least FILTERS filters (other
-// shapes it hands to the loops).
+// adjacent outputs of two rows for FILTERS filters at a time, so it
+// needs rows of a multiple of LANES outputs, two rows and at least
+// FILTERS filters (other shapes it hands to the loops).
 enum { LANES = 8, FILTERS = 6 };
 
-static bool direct_fits(int ow, int f)
+static bool direct_fits(int oh, int ow, int f)
 {
-    return ow % LANES == 0 && f >= FILTERS;
+    return ow % LANES == 0 && oh >= 2 && f >= FILTERS;
 }
 
 static void conv_forward_direct(real *out, const real *in, const real *W,
@@ -860,8 +860,8 @@ static conv_way layer_conv(const model *m, const layer *L)
 {
     if (m->conv != CONV_BY_SHAPE)
         return m->conv;
-    return L->c == 1 && direct_fits(L->ow, L->oc) ? CONV_DIRECT
-                                                   : CONV_IM2COL;
+    return L->c == 1 && direct_fits(L->oh, L->ow, L->oc) ? CONV_DIRECT
+                                                          : CONV_IM2COL;
 }
 
 // Choose the way of the convolutions and place the patch matrices of
@@ -1358,7 +1358,7 @@ static int gradcheck(const char *what, rng *r)
         int h, w, c;             // input shape
     } cases[] = {
         {"dense", dense, 1, 1, 1, 5},   {"relu", relu, 1, 3, 3, 2},
-        {"conv", conv, 1, 6, 18, 2},    {"pool", pool, 1, 4, 4, 3},
+        {"conv", conv, 1, 7, 18, 2},    {"pool", pool, 1, 4, 4, 3},
         {"relupool", relu_pool, 2, 4, 6, 3},
         {"flatten", flat, 1, 2, 3, 3},  {"softmax", soft, 1, 1, 1, 6},
         {"mlp", NULL, 0, 28, 28, 1},

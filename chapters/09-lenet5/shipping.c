@@ -893,29 +893,32 @@ whole network as training runs it.
 // add the same numbers in the same order, so they give the same bits.
 
 // out as conv_forward_loops computes it, directly: for each image and
-// output row, LANES adjacent outputs of FILTERS filters at a time, each
-// the bias plus c k k products. When f is not a multiple of FILTERS,
-// the last block overlaps the one before: it computes some outputs
-// again and writes the same values.
+// pair of output rows, LANES adjacent outputs in each of the two rows
+// for FILTERS filters at a time, each the bias plus c k k products;
+// each weight read serves both rows. When f is not a multiple of
+// FILTERS (or oh not even), the last block (or pair) overlaps the one
+// before: it computes some outputs again and writes the same values.
 VECTOR_CLONES
 static void conv_forward_direct(real *out, const real *in, const real *W,
                                 const real *b, int n, int h, int w, int c,
                                 int k, int f)
 {
     int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
-    if (!direct_fits(ow, f)) {
+    if (!direct_fits(oh, ow, f)) {
         conv_forward_loops(out, in, W, b, n, h, w, c, k, f);
         return;
     }
     for (int o0 = 0; o0 < f; o0 += FILTERS) {
         int o = o0 + FILTERS > f ? f - FILTERS : o0;   // first filter
         for (int i = 0; i < n; i++)
-            for (int y = 0; y < oh; y++)
+            for (int y0 = 0; y0 < oh; y0 += 2) {
+                int y = y0 + 2 > oh ? oh - 2 : y0;     // rows y, y + 1
                 for (int x = 0; x < ow; x += LANES) {
-                    real sum[FILTERS][LANES];
-                    for (int j = 0; j < FILTERS; j++)
-                        for (int l = 0; l < LANES; l++)
-                            sum[j][l] = b[o + j];
+                    real sum[2][FILTERS][LANES];
+                    for (int r = 0; r < 2; r++)
+                        for (int j = 0; j < FILTERS; j++)
+                            for (int l = 0; l < LANES; l++)
+                                sum[r][j][l] = b[o + j];
                     for (int ch = 0; ch < c; ch++)
                         for (int u = 0; u < k; u++) {
                             const real *src = in + (((size_t)ch * n + i)
@@ -924,18 +927,25 @@ static void conv_forward_direct(real *out, const real *in, const real *W,
                                              + (ch * k + u) * k;
                             for (int v = 0; v < k; v++)
 #pragma GCC unroll 8
-                                for (int j = 0; j < FILTERS; j++)
-                                    for (int l = 0; l < LANES; l++)
-                                        sum[j][l] += wt[j * taps + v]
-                                                     * src[v + l];
+                                for (int j = 0; j < FILTERS; j++) {
+                                    real weight = wt[j * taps + v];
+                                    for (int l = 0; l < LANES; l++) {
+                                        sum[0][j][l] += weight
+                                                        * src[v + l];
+                                        sum[1][j][l] += weight
+                                                        * src[w + v + l];
+                                    }
+                                }
                         }
-                    for (int j = 0; j < FILTERS; j++) {
-                        real *dst = out + (((size_t)(o + j) * n + i) * oh
-                                           + y) * ow + x;
-                        for (int l = 0; l < LANES; l++)
-                            dst[l] = sum[j][l];
-                    }
+                    for (int r = 0; r < 2; r++)
+                        for (int j = 0; j < FILTERS; j++) {
+                            real *dst = out + (((size_t)(o + j) * n + i)
+                                               * oh + y + r) * ow + x;
+                            for (int l = 0; l < LANES; l++)
+                                dst[l] = sum[r][j][l];
+                        }
                 }
+            }
     }
 }
 
@@ -989,7 +999,7 @@ static void conv_backward_direct(real *din, real *dW, real *db,
 {
     int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
     size_t plane = (size_t)n * oh * ow;        // one filter's outputs
-    if (!direct_fits(ow, f)) {
+    if (!direct_fits(oh, ow, f)) {
         conv_backward_loops(din, dW, db, dout, in, W, n, h, w, c, k, f);
         return;
     }
