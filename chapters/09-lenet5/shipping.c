@@ -838,10 +838,10 @@ and an inner dimension of 25 (taps), so each number `im2col` copies is
 used in only six multiply-adds, and OpenBLAS copies it once more into
 its own packed layout before using it. The direct convolution below
 reads the image in place. Its loops are turned so that the innermost
-works on `LANES` adjacent outputs of a row for `FILTERS` filters at
-once: each number read from the image serves six multiply-adds, each
-weight eight, and the $6 \times 8$ partial sums stay in registers for
-the whole patch. The weight gradient is the same trick the other way
+works on `LANES` adjacent outputs in each of two rows, for `FILTERS`
+filters at once: each number read from the image serves six
+multiply-adds, each weight sixteen, and the $2 \times 6 \times 8$
+partial sums stay in registers for the whole patch. The weight gradient is the same trick the other way
 round: for each tap $(ch, u, v)$, one loop walks the output gradient's
 plane, eight numbers a step, multiplying by the input shifted by the
 tap. Compare the last two rows of the first block above: im2col for
@@ -883,9 +883,10 @@ whole network as training runs it.
 // vectorizer. A loop over LANES adjacent numbers becomes vector
 // instructions; FILTERS filters are worked on together, so that each
 // number read from the image serves FILTERS multiply-adds, and the
-// FILTERS x LANES partial sums stay in registers. `#pragma GCC unroll`
-// unrolls the loop over the filters, which GCC at -O2 leaves rolled
-// (and then keeps the sums in memory). The build targets every x86-64
+// FILTERS x LANES partial sums (two rows of them, forward) stay in
+// registers. `#pragma GCC unroll` unrolls the loop over the filters,
+// which GCC at -O2 leaves rolled (and then keeps the sums in memory).
+// The build targets every x86-64
 // processor, whose vectors hold 4 floats (SSE2); `target_clones` makes
 // GCC compile each function twice, once for AVX2 (8 floats) as well,
 // and pick the version the processor runs at load time (VECTOR_CLONES,
