@@ -234,6 +234,7 @@ if [ "$ACCURACY" != 0 ]; then
     fi
     echo "== accuracy of the chapter's default recipe"
     for data in $sets; do
+        echo "  $data:"
         "$bin" --data "$data" --plot none --threads "$THREADS" \
             > "$tmp/$data.out" 2> "$tmp/$data.err" \
             || { cat "$tmp/$data.err"; exit 1; }
