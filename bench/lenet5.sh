@@ -177,7 +177,8 @@ for model in lenet5 mlp; do
             "$tmp/c.out" | head -n 1)
     peak=$(highest "$tmp/peaks")     # the best of the peaks is the highest
     echo "  the work: $flops MFLOP per training image (forward and" \
-         "backward), 60000 images per epoch"
+         "backward), 60000 images of 28x28 per epoch (MNIST and" \
+         "Fashion-MNIST alike: the same shapes, the same arithmetic)"
     echo "  peak (09-lenet5 --peak, $THREADS threads, same environment," \
          "before each C run): highest $peak, median $(median \
          "$tmp/peaks") GFLOP/s"
@@ -234,6 +235,7 @@ if [ "$ACCURACY" != 0 ]; then
     fi
     echo "== accuracy of the chapter's default recipe"
     for data in $sets; do
+        echo "  $data:"
         "$bin" --data "$data" --plot none --threads "$THREADS" \
             > "$tmp/$data.out" 2> "$tmp/$data.err" \
             || { cat "$tmp/$data.err"; exit 1; }

@@ -525,28 +525,36 @@ copies walk the strips in memory order, a row of 32 at a time.
 // strips[s][i][k] = a[s * STRIP + k][i], and 0 past a's rows.
 static void to_strips(double *strips, matrix a, int n_strips)
 {
-    for (int s = 0; s < n_strips; s++)
+    for (int s = 0; s < n_strips; s++) {
+        int lanes = a.rows - s * STRIP < STRIP ? a.rows - s * STRIP : STRIP;
+        const double *from = a.data + (size_t)s * STRIP * a.cols;
         for (int i = 0; i < a.cols; i++) {
             double *r = strips + ((size_t)s * a.cols + i) * STRIP;
-            for (int k = 0; k < STRIP; k++) {
-                int h = s * STRIP + k;
-                r[k] = h < a.rows ? MAT_AT(a, h, i) : 0.0;
-            }
+            for (int k = 0; k < lanes; k++)
+                r[k] = from[(size_t)k * a.cols + i];
+            for (int k = lanes; k < STRIP; k++)
+                r[k] = 0.0;
         }
+    }
 }
 
 // a = the strips (add: a += them); a is (n_out, n), strips is
 // (strips, n, STRIP).
 static void from_strips(matrix a, const double *strips, bool add)
 {
-    for (int s = 0; s * STRIP < a.rows; s++)
+    for (int s = 0; s * STRIP < a.rows; s++) {
+        int lanes = a.rows - s * STRIP < STRIP ? a.rows - s * STRIP : STRIP;
+        double *to = a.data + (size_t)s * STRIP * a.cols;
         for (int i = 0; i < a.cols; i++) {
             const double *r = strips + ((size_t)s * a.cols + i) * STRIP;
-            for (int k = 0; k < STRIP && s * STRIP + k < a.rows; k++) {
-                double *to = &MAT_AT(a, s * STRIP + k, i);
-                *to = add ? *to + r[k] : r[k];
-            }
+            if (add)
+                for (int k = 0; k < lanes; k++)
+                    to[(size_t)k * a.cols + i] += r[k];
+            else
+                for (int k = 0; k < lanes; k++)
+                    to[(size_t)k * a.cols + i] = r[k];
         }
+    }
 }
 
 void ink_times(matrix z, matrix W, const ink_matrix *ink)

@@ -1567,7 +1567,10 @@ a long narrow valley of the loss, the steps add up to as much as $1 /
 disagree, as across the valley, they cancel. With $\mu = 0$ it is plain
 SGD again, so one loop serves both. (This is PyTorch's form; Keras
 scales the gradient by $\eta$ before adding it to $v$, which is the same
-thing for a fixed $\eta$.)
+thing for a fixed $\eta$.) Training calls it through `team_step`,
+which runs it on every thread at once, each on a range of the
+parameters, in the same pass that adds up the workers' gradients
+(Appendix A3).
 */
 
 // v = momentum v + g, params -= lr v. params, velocity, grads are (n).

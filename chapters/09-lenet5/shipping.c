@@ -79,9 +79,10 @@ different thread count groups the sums differently, and so ends a
 little differently.)
 
 **A pool.** The threads are plain POSIX threads, started once per
-training run (a *pool*, `team_alloc`) and handed a job at every step,
-so that starting and joining threads is paid once, not at each of the
-1,875 steps of an epoch. The calling thread does part 0 of every job
+training run (a *pool*, `team_alloc`) and handed two jobs at every
+step, the slices and then the sum and the step, so that starting and
+joining threads is paid once, not at each of the 1,875 steps of an
+epoch. The calling thread does part 0 of every job
 itself. A job is handed out by counting: the caller bumps a counter,
 and a helper that sees it change takes its part. A helper with nothing
 to do first watches the counter for a few microseconds, because the
