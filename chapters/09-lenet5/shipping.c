@@ -845,8 +845,8 @@ multiply-adds, each weight sixteen, and the $2 \times 6 \times 8$
 partial sums stay in registers for the whole patch. The weight gradient is the same trick the other way
 round: for each tap $(ch, u, v)$, one loop walks the output gradient's
 plane, eight numbers a step, multiplying by the input shifted by the
-tap. Compare the last two rows of the first block above: im2col for
-both layers, then the direct convolution for the first.
+tap. Compare the lines `im2col + gemm` (both layers through im2col)
+and `direct, then im2col` in the first block above.
 
 *No row of ones.* The book's first version appended a row of ones to
 the patch matrix, so that the bias became one more product: $b
@@ -1136,16 +1136,22 @@ static int measure_peak(int threads, bool quick)
     return 0;
 }
 
-// The second convolution's bias for one group of images, both ways:
+// The last convolution's bias for one group of images, both ways:
 // with a row of ones (rank-1 products), and with set_plane_bias and
 // row_sums. Prints the best of many repeats.
 static void time_bias(const model *lenet)
 {
-    const layer *L = &lenet->layers[3];             // conv 16@5x5
+    const layer *L = NULL;                      // the last convolution
+    for (int l = 0; l < lenet->n_layers; l++)
+        if (lenet->layers[l].kind == CONV)
+            L = &lenet->layers[l];
+    if (!L)
+        return;
     int f = L->oc, pixels = group_size(lenet) * L->oh * L->ow;
     real *out = nn_alloc((size_t)f * pixels, sizeof(real));
     real *ones = nn_alloc((size_t)pixels, sizeof(real));
-    real b[64] = {0}, db[64] = {0};
+    real *b = nn_alloc((size_t)f, sizeof(real));
+    real *db = nn_alloc((size_t)f, sizeof(real));
     for (int p = 0; p < pixels; p++)
         ones[p] = 1;
     double best[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
@@ -1167,7 +1173,7 @@ static void time_bias(const model *lenet)
             best[1] * 1e6);
     fprintf(stderr, "time-conv: its gradient: ones-row product %.2f us, "
             "row_sums %.2f us\n", best[2] * 1e6, best[3] * 1e6);
-    free(out), free(ones);
+    free(out), free(ones), free(b), free(db);
 }
 
 static void time_conv(const digits *d, const model *lenet)
