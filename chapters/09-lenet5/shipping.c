@@ -842,10 +842,10 @@ reads the image in place. Its loops are turned so that the innermost
 works on `LANES` adjacent outputs in each of two rows, for `FILTERS`
 filters at once: each number read from the image serves six
 multiply-adds, each weight sixteen, and the $2 \times 6 \times 8$
-partial sums stay in registers for the whole patch. The weight gradient is the same trick the other way
-round: for each tap $(ch, u, v)$, one loop walks the output gradient's
-plane, eight numbers a step, multiplying by the input shifted by the
-tap. Compare the lines `im2col + gemm` (both layers through im2col)
+partial sums stay in registers for the whole patch. The weight
+gradient is the same trick the other way round: for each tap $(ch, u,
+v)$, one loop walks the output gradient's plane, eight numbers a step,
+multiplying by the input shifted by the tap. Compare the lines `im2col + gemm` (both layers through im2col)
 and `direct, then im2col` in the first block above.
 
 *No row of ones.* The book's first version appended a row of ones to
