@@ -834,19 +834,19 @@ in copying patches (`im2col`, `col2im`), in the ReLUs and poolings.
 Three changes went after it, each one checked by the gradient check
 and timed by `--time-conv` and by the epochs' rates.
 
-*The first convolution, directly.* Its product has 6 rows (filters)
-and an inner dimension of 25 (taps), so each number `im2col` copies is
-used in only six multiply-adds, and OpenBLAS copies it once more into
-its own packed layout before using it. The direct convolution below
-reads the image in place. Its loops are turned so that the innermost
-works on `LANES` adjacent outputs in each of two rows, for `FILTERS`
-filters at once: each number read from the image serves six
-multiply-adds, each weight sixteen, and the $2 \times 6 \times 8$
-partial sums stay in registers for the whole patch. The weight
-gradient is the same trick the other way round: for each tap $(ch, u,
-v)$, one loop walks the output gradient's plane, eight numbers a step,
-multiplying by the input shifted by the tap. Compare the lines `im2col + gemm` (both layers through im2col)
-and `direct, then im2col` in the first block above.
+*The first convolution, directly.* Its product has 6 rows (filters) and
+an inner dimension of 25 (taps), so each number `im2col` copies is used
+in only six multiply-adds, and OpenBLAS copies it once more into its own
+packed layout before using it. The direct convolution below reads the
+image in place. Its loops are turned so that the innermost works on
+`LANES` adjacent outputs in each of two rows, for `FILTERS` filters at
+once: each number read from the image serves six multiply-adds, each
+weight sixteen, and the $2 \times 6 \times 8$ partial sums stay in
+registers for the whole patch. The weight gradient is the same trick the
+other way round: for each tap $(ch, u, v)$, one loop walks the output
+gradient's plane, eight numbers a step, multiplying by the input shifted
+by the tap. Compare the lines `im2col + gemm` (both layers through
+im2col) and `direct, then im2col` in the first block above.
 
 *No row of ones.* The book's first version appended a row of ones to
 the patch matrix, so that the bias became one more product: $b
