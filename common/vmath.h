@@ -14,8 +14,9 @@
    [-708, 0], and a test holds it to two units); e^0 is exactly 1. Outside
    that range x is clamped: e^-708 (about 3e-308, never 0) below it, e^709
    (about 8e307, never infinity) above it. A NaN gives a NaN. The same x
-   gives the same bits on every processor and in every vector width: there
-   is no fused multiply-add in an ISO C build.
+   gives the same bits one at a time and in vectors of any width: the
+   book's build (GCC, ISO C) keeps every a * b + c as two roundings, never
+   a fused multiply-add.
 
    Vectorising: the clamps are ?: choices, which GCC vectorises only when
    it may assume that no one looks at the floating-point exception flags.

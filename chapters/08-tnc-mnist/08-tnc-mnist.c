@@ -153,20 +153,14 @@ comes from the output $a = g(z)$ alone. The products go through
 $25 \times 401$ times $401 \times 5000$, and it is where the time goes,
 so it gets a closer look below.
 
-The sigmoid takes $e^{-z}$ of all 175,000 values of a pass (25 hidden
-and 10 output values for each of 5,000 images). It uses the toolkit's
+The sigmoid's $e^{-z}$, 175,000 of them a pass (25 hidden and 10
+output values for each of 5,000 images), comes from the toolkit's
 `vector_exp` rather than the C library's `exp`: the same number to
-within about one unit in the last place, computed with multiplications,
-additions and a shift, so that the compiler can do several elements at
-once ([chapter 6](#sec-spiral-fast) explains how). Two things let it:
-the function is compiled, like `vector_exp`, on the promise that no
-one reads the floating-point exception flags, and its first loop runs
-over a multiple of eight elements, so that it needs no leftover
-iterations (the second loop does the few that are left); its arrays are
-`restrict` parameters, a promise that they do not overlap.
-`ALSO_FOR_AVX` builds it for two, four and eight doubles per
-instruction, as the appendix's ink products are; all three do the same
-arithmetic and give the same bytes.
+within about a unit in the last place, computed so that the compiler
+can do several at once ([chapter 6](#sec-spiral-fast) explains how; the
+comments above `sigmoid` say what its loop needs for that). The cost's
+softplus keeps the library's `exp` and `log1p`: it runs only when the
+optimizer asks for the cost, not for every gradient.
 */
 
 // z = W a for all m images at once.
@@ -188,12 +182,18 @@ static void dense_backward(matrix da, matrix dW, matrix dz, matrix a,
         mat_gemm(da, 1.0, W, true, dz, false, 1.0);
 }
 
-// sigmoid may be compiled for every x86-64 (SSE2: two doubles
-// per instruction), for AVX2 (four) and for AVX-512 (eight); the program
-// picks the version that suits the processor when it starts. GCC on
-// Linux can; elsewhere this is empty. Without trapping math, as
-// vector_exp is (common/vmath.h), GCC inlines vector_exp and
-// vectorises its ?: choices.
+// What lets GCC run sigmoid's loop on several elements at once:
+// - it is compiled without trapping math, as vector_exp is
+//   (common/vmath.h), so GCC may inline vector_exp and vectorise its
+//   ?: choices (the pragma below);
+// - its arrays are restrict parameters: they do not overlap;
+// - its first loop runs over a multiple of LANES elements, so it needs
+//   no leftover iterations (-O2 vectorises only such loops).
+// ALSO_FOR_AVX compiles it for every x86-64 (SSE2: two doubles per
+// instruction), for AVX2 (four) and for AVX-512 (eight), and the program
+// picks the version that suits the processor when it starts (GCC on
+// Linux; elsewhere it is empty). All three do the same arithmetic (no
+// fused multiply-add in ISO C), so they give the same bytes.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
     && defined(__linux__)
 #define ALSO_FOR_AVX \
