@@ -71,8 +71,6 @@ void mat_free(matrix *m)
     m->rows = m->cols = 0;
 }
 
-size_t mat_size(matrix m) { return (size_t)m.rows * (size_t)m.cols; }
-
 matrix mat_clone(matrix src)
 {
     matrix m = mat_alloc(src.rows, src.cols);

@@ -48,7 +48,11 @@ void mat_free(matrix *m);
 matrix mat_clone(matrix src);
 void mat_copy(matrix dst, matrix src);      // same shapes
 void mat_fill(matrix m, double value);
-size_t mat_size(matrix m);                  // rows * cols
+// rows * cols. Inline, so that a loop bounded by it can be vectorised.
+static inline size_t mat_size(matrix m)
+{
+    return (size_t)m.rows * (size_t)m.cols;
+}
 
 // C = alpha * op(A) op(B) + beta * C, op(X) = X or X^T.
 // With beta = 0, C's old contents are ignored (NaN included).

@@ -9,5 +9,6 @@
 #include "plot.h"
 #include "progress.h"
 #include "rng.h"
+#include "vmath.h"
 
 #endif

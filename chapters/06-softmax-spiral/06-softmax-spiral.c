@@ -762,7 +762,9 @@ the softmax: three powers $e^{s_k - \max}$, and for the loss a
 logarithm. The C library's `exp` and `log` are function calls, one
 example at a time, and a call in a loop keeps the compiler from
 vectorising it. So the fast version computes $e^x$ itself, in a form
-the compiler can vectorise (`vector_exp`). Write $x = k \ln 2 + r$
+the compiler can vectorise: `vector_exp`, which the toolkit keeps in
+`common/vmath.h` for this chapter and the next two (the appendix
+[The toolkit](#app-vmath) shows its code). Write $x = k \ln 2 + r$
 with $k$ the integer nearest to $x / \ln 2$, so that
 $|r| \le \frac12 \ln 2$. Then
 $$e^x = 2^k\, e^r, \qquad
@@ -790,9 +792,11 @@ compiler vectorises a choice by computing both sides for all lanes and
 keeping one, but by default GCC may not: a comparison with a NaN sets
 the processor's "invalid operation" flag, and a program could look at
 that flag. This one never does, and it says so to the compiler around
-`vector_exp` and `softmax_forward`
-(`#pragma GCC optimize("no-trapping-math")`; other compilers get the
-plain loops). Without that promise, GCC 12 keeps the loop scalar.
+`softmax_forward` (`#pragma GCC optimize("no-trapping-math")`; other
+compilers get the plain loops); `vmath.h` says the same around
+`vector_exp`, and GCC puts the body of `vector_exp` into the loop only
+when both are compiled alike. Without that promise, GCC 12 keeps the
+loop scalar.
 
 Every array of the fast version is declared `restrict` in the small
 functions that loop over it: a promise that the arrays do not overlap,
@@ -937,49 +941,14 @@ static void unit_backward(double dv[K], double *dw0, double *dw1,
     *db += total[5];
 }
 
-// For vector_exp and softmax_forward, GCC may assume that no one looks at
-// the floating-point exception flags (this program does not), so that
-// it can vectorise their ?: choices.
+// For softmax_forward, GCC may assume that no one looks at the
+// floating-point exception flags (this program does not), so that it
+// can vectorise its ?: choices and inline vector_exp (common/vmath.h),
+// which is compiled with the same promise.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("no-trapping-math")
 #endif
-
-// e^x for any x, within about one unit in the last place for x in
-// [-708, 709] (outside, e^-708 or e^709): x = k ln 2 + r, e^x = 2^k e^r,
-// e^r by its Taylor series to r^13 / 13!, 2^k written into the exponent
-// bits of a double. Only multiplications, additions and a shift, which
-// the compiler can do on several x at once; e^0 is exactly 1.
-static inline double vector_exp(double x)
-{
-    const double shift = 0x1.8p52;    // + shift rounds to an integer
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.0 ? 709.0 : x;
-    double kd = x * 0x1.71547652b82fep0 + shift;   // x / ln 2, rounded
-    uint64_t bits;                    // k in the lowest bits
-    memcpy(&bits, &kd, sizeof bits);
-    kd -= shift;                      // k
-    double r = x - kd * 0x1.62e42fee00000p-1        // x - k ln 2, with
-                 - kd * 0x1.a39ef35793c76p-33;      // ln 2 = hi + lo
-    double p = 1.0 / 6227020800.0;                  // 1 / 13!
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;                                // e^r
-    bits = (bits << 52) + ((uint64_t)1023 << 52);   // 2^k
-    double scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
 
 // The largest |vector_exp(x) - exp(x)| / exp(x) on a grid of [lo, hi].
 static double vector_exp_error(double lo, double hi)

@@ -1816,8 +1816,9 @@ by the code, not by the processor, so the SSE2 and AVX2 versions the
 compiler makes (`target_clones`, as in chapter 6) print the same
 numbers.
 
-**An `exp` the compiler can vectorise.** `vector_exp` is
-[chapter 6's](#sec-spiral-fast), line for line: $e^x = 2^k e^r$ with
+**An `exp` the compiler can vectorise.** `vector_exp` is the
+toolkit's (`common/vmath.h`), the one [chapter 6](#sec-spiral-fast)
+explains: $e^x = 2^k e^r$ with
 $r$ within $\frac12 \ln 2$ of 0, $e^r$ by its Taylor series, $2^k$
 written straight into a double's exponent bits, so that every step is
 a multiplication, an addition or a shift. `vector_tanh` is
@@ -1859,42 +1860,6 @@ runs it twice and compares the bytes.
 #endif
 
 enum { LANES = 4 };   // points are padded to a multiple of this
-
-// Chapter 6's vector_exp, line for line.
-// e^x for any x, within about one unit in the last place for x in
-// [-708, 709] (outside, e^-708 or e^709): x = k ln 2 + r, e^x = 2^k e^r,
-// e^r by its Taylor series to r^13 / 13!, 2^k written into the exponent
-// bits of a double. Only multiplications, additions and a shift.
-static inline double vector_exp(double x)
-{
-    const double shift = 0x1.8p52;    // + shift rounds to an integer
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.0 ? 709.0 : x;
-    double kd = x * 0x1.71547652b82fep0 + shift;   // x / ln 2, rounded
-    uint64_t bits;                    // k in the lowest bits
-    memcpy(&bits, &kd, sizeof bits);
-    kd -= shift;                      // k
-    double r = x - kd * 0x1.62e42fee00000p-1        // x - k ln 2, with
-                 - kd * 0x1.a39ef35793c76p-33;      // ln 2 = hi + lo
-    double p = 1.0 / 6227020800.0;                  // 1 / 13!
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;                                // e^r
-    bits = (bits << 52) + ((uint64_t)1023 << 52);   // 2^k
-    double scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
 
 // tanh z = 1 - 2 / (e^(2z) + 1), fast_tanh's formula with vector_exp.
 static inline double vector_tanh(double z)
