@@ -117,8 +117,11 @@ its slice: it reads every parameter, fills a whole gradient block, and
 its block must then travel to the thread that sums each range. A slice
 pays for a worker only when it brings enough arithmetic per parameter.
 The rule, `slice_workers`, asks at least `SPLIT_FLOPS` operations per
-parameter of every slice, a threshold chosen by timing batches of a
-few images with one and two threads. A batch too small for that is cut
+parameter of every slice, a threshold chosen by timing the dense net
+with one and two threads at batches of 16 to 1024: from 64 images up
+two threads took clearly less time than one, while at 32, slices of
+16, they were as often slower as faster, depending on what else the
+machine was doing. A batch too small for that is cut
 into fewer slices, or runs whole on one worker, with the same bits as
 `--threads 1` and without waking anyone. The run prints what the rule
 makes of each network, from the operations and parameters in its
@@ -128,8 +131,9 @@ summary:
 ```
 
 The dense net does a few operations per parameter and image, LeNet-5
-a few dozen, so LeNet-5 shares even a batch of a handful of images and
-the dense net needs several images per thread. There is another way to
+a few dozen, so LeNet-5 shares even a batch of a handful of images, while
+the dense net needs a few dozen images per thread: at the default
+batch of 32 it runs on one worker. There is another way to
 keep two cores busy on a small batch: split every layer's product by
 its output columns, each thread computing half of the units for the
 whole batch, so that no gradient block is ever copied. But then the
@@ -143,7 +147,7 @@ that works on half of its matrices. Slices keep the layers as chapter
 enum {
     STEP_CHUNK = 512,         // parameters per piece of the fused step
     LINE = 16,                // floats in a 64-byte cache line
-    SPLIT_FLOPS = 36,         // operations per parameter of a slice
+    SPLIT_FLOPS = 120,        // operations per parameter of a slice
     SKIP_AFTER_MISS = 8,      // waits that sleep after a spin ran out
 };
 static const double SPIN_SECONDS = 20e-6;
