@@ -40,14 +40,20 @@
 # >= 80% of it and is ahead of PyTorch at its best (best epoch against
 # best epoch); the C program's peak memory < 200 MB.
 #
+# Threads (skip with THREADS_CHECK=0): the default recipe's batch of 32,
+# one epoch with 1 thread and one with 2, interleaved RUNS times; the
+# best epochs' ratio must be >= 1.6 (issue 16). The program's sharing
+# rule is printed beside it: a network whose slices would be too small
+# runs on one worker, as fast as with one thread.
+#
 # Accuracy (skip with ACCURACY=0): the chapter's default recipe (15
 # epochs at batch 32, both networks) on MNIST's official 10,000 test
 # images, against the book's targets (0.980 and 0.990, as 09-lenet5
 # --check asserts); with FASHION=1 also on Fashion-MNIST, if installed.
 #
 # Environment: BUILD (default build), THREADS, RUNS, EPOCHS, DATA,
-# ACCURACY, FASHION, PYTHON (default /usr/bin/python3: Debian's, which
-# has numpy and torch), TORCH (the peer's configuration, skipping the
+# THREADS_CHECK, ACCURACY, FASHION, PYTHON (default /usr/bin/python3:
+# Debian's, which has numpy and torch), TORCH (the peer's configuration, skipping the
 # probe, e.g. TORCH="OMP_WAIT_POLICY=PASSIVE --threads 2
 # --channels-last"). Exit status 1 when a target is missed, 2 when
 # something needed is missing.
@@ -223,6 +229,38 @@ for model in lenet5 mlp; do
     check "$model peak resident memory of C, MB" "$rss_c" "<" 200
     echo
 done
+
+# Threads at the book's own batch size: the default recipe's batch of
+# 32, one epoch per run, 1 and 2 threads interleaved RUNS times; the
+# best epoch of each counts (issue 16: 2 threads >= 1.6x 1 thread, and
+# never slower).
+if [ "${THREADS_CHECK:-1}" != 0 ]; then
+    echo "== threads at batch 32 (the default recipe's), $DATA, one" \
+         "epoch a run, 1 and 2 threads interleaved, runs $RUNS"
+    for model in lenet5 mlp; do
+        rm -f "$tmp"/t1.epochs "$tmp"/t2.epochs
+        i=0
+        while [ "$i" -lt "$RUNS" ]; do
+            for t in 1 2; do
+                "$bin" --model "$model" --data "$DATA" --epochs 1 \
+                    --threads "$t" --plot none > "$tmp/t.out" \
+                    2> "$tmp/t.err" || die "09-lenet5 --threads $t failed"
+                awk -F'[:,]' '/ epoch / { split($2, a, " "); print a[1] }' \
+                    "$tmp/t.err" >> "$tmp/t$t.epochs"
+            done
+            i=$((i + 1))
+        done
+        sharing=$(sed -n "s/^sharing: $model, //p" "$tmp/t.out")
+        echo "  $model: the rule: $sharing"
+        echo "    1 thread   $(stats "$tmp/t1.epochs")"
+        echo "    2 threads  $(stats "$tmp/t2.epochs")"
+        ratio=$(awk -v a="$(best "$tmp/t1.epochs")" \
+                -v b="$(best "$tmp/t2.epochs")" \
+                'BEGIN { printf "%.2f", a / b }')
+        check "$model at batch 32: 2 threads over 1, best" "$ratio" ">=" 1.6
+    done
+    echo
+fi
 
 if [ "$ACCURACY" != 0 ]; then
     sets=mnist
