@@ -822,16 +822,11 @@ the run, since NumPy's own order of additions depends on its BLAS.
 
 enum { BLOCK = 4 };   // examples are padded to a multiple of this
 
-// Compile the element-wise loops twice, for every x86-64 (SSE2, two
-// doubles per instruction) and for AVX2 (four), and let the program pick
-// the version that suits the processor when it starts. GCC on Linux
-// can; elsewhere this is empty and the portable version is all there is.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
-    && defined(__linux__)
-#define ALSO_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
-#else
-#define ALSO_FOR_AVX2
-#endif
+// The element-wise loops are marked NN_CLONES_AVX2 (the toolkit's,
+// common/vmath.h): compiled twice, for every x86-64 (SSE2, two doubles
+// per instruction) and for AVX2 (four), the program picks the version
+// that suits the processor when it starts (GCC on Linux; elsewhere the
+// portable version is all there is).
 
 typedef struct {
     int n, n_pad;      // examples, and n rounded up to a multiple of BLOCK
@@ -882,7 +877,7 @@ static void batch_free(batch *bt)
 // One hidden unit u, all n examples: a = max(0, w0 x0 + w1 x1 + bias),
 // and its share of the scores, s_k += a v[k] (v is row u of W2).
 // n is a multiple of BLOCK.
-ALSO_FOR_AVX2
+NN_CLONES_AVX2
 static void unit_forward(double *restrict a, double *restrict s0,
                          double *restrict s1, double *restrict s2,
                          const double *restrict x0,
@@ -905,7 +900,7 @@ static void unit_forward(double *restrict a, double *restrict s0,
 // column of dL/dW (dw0, dw1) and its bias gradient db. Each sum is kept
 // in BLOCK partial sums, one per lane of a vector register, and the
 // lanes are added at the end.
-ALSO_FOR_AVX2
+NN_CLONES_AVX2
 static void unit_backward(double dv[K], double *dw0, double *dw1,
                           double *db, const double *restrict a,
                           const double *restrict g0,
@@ -968,7 +963,7 @@ static double vector_exp_error(double lo, double hi)
 // (max - s_true): writes the sum of e to sums[] and max - s_true to
 // gaps[] (1 and 0 for padding, whose dscores are 0). n is a multiple
 // of BLOCK.
-ALSO_FOR_AVX2
+NN_CLONES_AVX2
 static void softmax_forward(double *restrict s0, double *restrict s1,
                             double *restrict s2, double *restrict sums,
                             double *restrict gaps,

@@ -1845,18 +1845,12 @@ runs it twice and compares the bytes.
 
 // From here to the end of the code, GCC may assume that no one looks at
 // the floating-point exception flags (this program does not), so that
-// it can vectorise the loops' ?: choices. ALSO_FOR_AVX2 compiles a
+// it can vectorise the loops' ?: choices. NN_CLONES_AVX2 compiles a
 // function twice, for every x86-64 (SSE2) and for AVX2, and picks one
 // when the program starts (as in chapter 6).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("no-trapping-math")
-#endif
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
-    && defined(__linux__)
-#define ALSO_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
-#else
-#define ALSO_FOR_AVX2
 #endif
 
 enum { LANES = 4 };   // points are padded to a multiple of this
@@ -1925,7 +1919,7 @@ static void vector_batch_free(vector_batch *vb)
 // One hidden unit, all n points: a = tanh(w0 x0 + w1 x1 + bias), and its
 // share of the scores, s0 += a v0, s1 += a v1 (v is the unit's row of
 // W2). n is a multiple of LANES.
-ALSO_FOR_AVX2
+NN_CLONES_AVX2
 static void vector_unit_forward(double *restrict a, double *restrict s0,
                                 double *restrict s1,
                                 const double *restrict x0,
@@ -1943,7 +1937,7 @@ static void vector_unit_forward(double *restrict a, double *restrict s0,
 
 // The softmax of the scores d0, d1 (n) and delta3 = y^ - y, written over
 // them (0 for padding); adds the sums of delta3 into db[K].
-ALSO_FOR_AVX2
+NN_CLONES_AVX2
 static void vector_softmax(double *restrict d0, double *restrict d1,
                            double db[K], const double *restrict is0,
                            const double *restrict is1,
@@ -1971,7 +1965,7 @@ static void vector_softmax(double *restrict d0, double *restrict d1,
 // One hidden unit, all n points, backwards: d2 = (d0 v0 + d1 v1)
 // (1 - a^2), and adds the unit's sums into dv[K] (its row of dW2),
 // *dw0, *dw1 (its column of dW1) and *db (its bias).
-ALSO_FOR_AVX2
+NN_CLONES_AVX2
 static void vector_unit_backward(double dv[K], double *dw0, double *dw1,
                                  double *db, const double *restrict a,
                                  const double *restrict d0,

@@ -189,18 +189,12 @@ static void dense_backward(matrix da, matrix dW, matrix dz, matrix a,
 // - its arrays are restrict parameters: they do not overlap;
 // - its first loop runs over a multiple of LANES elements, so it needs
 //   no leftover iterations (-O2 vectorises only such loops).
-// ALSO_FOR_AVX compiles it for every x86-64 (SSE2: two doubles per
-// instruction), for AVX2 (four) and for AVX-512 (eight), and the program
-// picks the version that suits the processor when it starts (GCC on
-// Linux; elsewhere it is empty). All three do the same arithmetic (no
-// fused multiply-add in ISO C), so they give the same bytes.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
-    && defined(__linux__)
-#define ALSO_FOR_AVX \
-    __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define ALSO_FOR_AVX
-#endif
+// NN_CLONES_AVX512 (common/vmath.h) compiles it for every x86-64 (SSE2:
+// two doubles per instruction), for AVX2 (four) and for AVX-512 (eight),
+// and the program picks the version that suits the processor when it
+// starts (GCC on Linux; elsewhere the portable version is all there
+// is). All three do the same arithmetic (no fused multiply-add in ISO
+// C), so they give the same bytes.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("no-trapping-math")
@@ -212,7 +206,7 @@ enum { LANES = 8 };   // the widest vector: eight doubles (AVX-512)
 // and do not overlap (restrict). exp is vector_exp: the first loop, over
 // a multiple of LANES elements, is vectorised; the second does the rest
 // with the same arithmetic.
-ALSO_FOR_AVX
+NN_CLONES_AVX512
 static void sigmoid(double *restrict a, const double *restrict z,
                     size_t n)
 {

@@ -133,6 +133,8 @@ same loop runs on them; the test covers both.
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmath.h"              // NN_CLONES_AVX512
+
 // A strip: 32 outputs side by side, 256 bytes, four cache lines; the
 // network's 25 outputs are one strip, its last 7 lanes padding.
 enum { STRIP = 32 };
@@ -143,20 +145,14 @@ enum { BLOCK_BYTES = 24 * 1024 };
 // sums (64 KiB) stay in the level-2 cache while the blocks go by.
 enum { CHUNK = 256 };
 
-// Compile the strip loop for every x86-64 (SSE2: two doubles per
-// instruction), for AVX2 (four) and for AVX-512 (eight), and let the
-// program pick the version that suits the processor when it starts.
-// GCC on Linux can; elsewhere this is empty and the portable version is
-// all there is. All three do the same multiplications and additions in
-// the same order (no fused multiply-add: the build is ISO C, whose
-// default keeps a * b + c as two roundings), so they give the same bytes.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
-    && defined(__linux__)
-#define ALSO_FOR_AVX \
-    __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define ALSO_FOR_AVX
-#endif
+// The strip loop is marked NN_CLONES_AVX512 (the toolkit's,
+// common/vmath.h): compiled for every x86-64 (SSE2: two doubles per
+// instruction), for AVX2 (four) and for AVX-512 (eight), the program
+// picks the version that suits the processor when it starts (GCC on
+// Linux; elsewhere the portable version is all there is). All three do
+// the same multiplications and additions in the same order (no fused
+// multiply-add: the build is ISO C, whose default keeps a * b + c as two
+// roundings), so they give the same bytes.
 
 // The worker threads of a product, below: started by ink_build.
 static struct ink_pool *pool_start(int threads);
@@ -168,7 +164,7 @@ static void pool_stop(struct ink_pool *pool);
 // (lists->n_lists, STRIP); table holds the values of packed lists.
 // Summed block after block, each list's entries are still added one by
 // one in the list's order.
-ALSO_FOR_AVX
+NN_CLONES_AVX512
 static void sum_listed_rows(double *restrict out, const ink_lists *lists,
                             const double *table, int first, int last,
                             int b, const double *restrict rows)

@@ -641,20 +641,16 @@ become one column of the patch matrix, and the convolution becomes one
 matrix product of the filters with it.](figures/diagrams/ch9-im2col)
 */
 
-// A function marked VECTOR_CLONES is compiled twice, for every x86-64
-// processor and for those with AVX2's longer vectors; the program
-// runs the one that fits the processor (Appendix A3).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VECTOR_CLONES
-#endif
+// A function marked NN_CLONES_AVX2 (the toolkit's, common/vmath.h) is
+// compiled twice, for every x86-64 processor and for those with AVX2's
+// longer vectors; the program runs the one that fits the processor
+// (Appendix A3).
 
 // cols is (c * k * k, n * oh * ow): column (i, y, x) is the patch of
 // image i under output (y, x), row (ch, u, v) one place in the patch:
 // cols[(ch, u, v)][(i, y, x)] = in[ch][i][y + u][x + v]. in is
 // (c, n, h, w).
-VECTOR_CLONES
+NN_CLONES_AVX2
 static void im2col(real *cols, const real *in, int n, int h, int w,
                    int c, int k)
 {
@@ -675,7 +671,7 @@ static void im2col(real *cols, const real *in, int n, int h, int w,
 // The reverse: din[ch][i][y + u][x + v] += dcols[(ch, u, v)][(i, y, x)],
 // every patch's gradient added back onto its pixels.
 // din is (c, n, h, w), dcols is (c * k * k, n * oh * ow).
-VECTOR_CLONES
+NN_CLONES_AVX2
 static void col2im(real *din, const real *dcols, int n, int h, int w,
                    int c, int k)
 {

@@ -894,8 +894,8 @@ whole network as training runs it.
 // The build targets every x86-64
 // processor, whose vectors hold 4 floats (SSE2); `target_clones` makes
 // GCC compile each function twice, once for AVX2 (8 floats) as well,
-// and pick the version the processor runs at load time (VECTOR_CLONES,
-// defined in chapter 9 beside im2col, which uses it too). Both versions
+// and pick the version the processor runs at load time (NN_CLONES_AVX2,
+// the toolkit's, common/vmath.h; im2col uses it too). Both versions
 // add the same numbers in the same order, so they give the same bits.
 
 // out as conv_forward_loops computes it, directly: for each image and
@@ -904,7 +904,7 @@ whole network as training runs it.
 // each weight read serves both rows. When f is not a multiple of
 // FILTERS (or oh not even), the last block (or pair) overlaps the one
 // before: it computes some outputs again and writes the same values.
-VECTOR_CLONES
+NN_CLONES_AVX2
 static void conv_forward_direct(real *out, const real *in, const real *W,
                                 const real *b, int n, int h, int w, int c,
                                 int k, int f)
@@ -955,7 +955,7 @@ static void conv_forward_direct(real *out, const real *in, const real *W,
     }
 }
 
-VECTOR_CLONES
+NN_CLONES_AVX2
 static void set_plane_bias(real *restrict y, const real *restrict b,
                            int f, size_t count)
 {
@@ -970,7 +970,7 @@ static void set_plane_bias(real *restrict y, const real *restrict b,
 // db[o] += the sum of row o of dy, in LANES partial sums (so that the
 // additions need not wait for each other), added up at the end.
 // db is (f), dy is (f, count).
-VECTOR_CLONES
+NN_CLONES_AVX2
 static void row_sums(real *db, const real *dy, int f, size_t count)
 {
     for (int o = 0; o < f; o++) {
@@ -997,7 +997,7 @@ static void row_sums(real *db, const real *dy, int f, size_t count)
 // A last block of filters that overlaps the one before adds only the
 // filters not yet done. If wanted, din[ch][.][y + u][x + v] +=
 // W[o][ch][u][v] dout[o][.][y][x], a row at a time.
-VECTOR_CLONES
+NN_CLONES_AVX2
 static void conv_backward_direct(real *din, real *dW, real *db,
                                  const real *dout, const real *in,
                                  const real *W, int n, int h, int w,
@@ -1065,7 +1065,7 @@ _Static_assert(POOL_SIDE == 2, "relu_pool_* pool 2x2 blocks");
 // are added in avgpool_forward's order, so the bits are the same.
 // (`restrict` promises the compiler that the arrays do not overlap, so
 // that it need not check before using vector instructions.)
-VECTOR_CLONES
+NN_CLONES_AVX2
 static void relu_pool_forward(real *restrict p, real *restrict y,
                               const real *restrict x, int planes, int h,
                               int w)
@@ -1091,7 +1091,7 @@ static void relu_pool_forward(real *restrict p, real *restrict y,
 // avgpool_backward then relu_backward, in one pass: dx[2 r + a][2 j + b]
 // += dp[r][j] / 4 where y > 0, without the gradient of the ReLU's
 // output in between. dx, y are (planes, h, w), dp (planes, h/2, w/2).
-VECTOR_CLONES
+NN_CLONES_AVX2
 static void relu_pool_backward(real *restrict dx,
                                const real *restrict dp,
                                const real *restrict y, int planes, int h,
