@@ -1,4 +1,5 @@
-/* vmath.h - e^x in a form the compiler can vectorise.
+/* vmath.h - e^x in a form the compiler can vectorise, and the marks
+   that compile a function for several vector widths (NN_CLONES_*).
 
    What it does: vector_exp(x) returns e^x computed with multiplications,
    additions and a shift only, so that a loop that calls it for many x can
