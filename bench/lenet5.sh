@@ -59,6 +59,8 @@
 # something needed is missing.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# shellcheck source=bench/peers/torch-config.sh
+. bench/peers/torch-config.sh       # torch_config
 BUILD=${BUILD:-build}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-3}
@@ -137,18 +139,8 @@ for model in lenet5 mlp; do
     echo "== $model: $DATA, 60000 images, batch 1024, SGD lr 0.05;" \
          "runs $RUNS x $EPOCHS epochs, interleaved"
     # PyTorch at its best: the probe's choice, or TORCH as given
-    if [ -n "${TORCH:-}" ]; then
-        t_env=$(echo "$TORCH" | tr ' ' '\n' | grep '=' | tr '\n' ' ')
-        t_flags=$(echo "$TORCH" | tr ' ' '\n' | grep -v '=' | tr '\n' ' ')
-        echo "  PyTorch configuration from TORCH: $TORCH"
-    else
-        "$PYTHON" "$peer" --probe --model "$model" --data "$DATA" \
-            --batch 1024 --lr 0.05 > "$tmp/probe" \
-            || die "the PyTorch probe failed"
-        sed 's/^/  /' "$tmp/probe"
-        t_env=$(sed -n 's/^choice env: //p' "$tmp/probe")
-        t_flags=$(sed -n 's/^choice flags: //p' "$tmp/probe")
-    fi
+    torch_config "  " --model "$model" --data "$DATA" --batch 1024 \
+        --lr 0.05
     i=0
     while [ "$i" -lt "$RUNS" ]; do
         # shellcheck disable=SC2086

@@ -39,6 +39,8 @@
 # missed, 2 when something needed is missing.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# shellcheck source=bench/peers/torch-config.sh
+. bench/peers/torch-config.sh       # torch_config
 BUILD=${BUILD:-build}
 THREADS=${THREADS:-2}
 TARGET=${TARGET:-0.990}
@@ -88,18 +90,8 @@ echo "   C: $bin, $THREADS threads; BLAS $c_blas:" \
      "$( [ -n "$c_blas" ] && "$PYTHON" bench/peers/blas.py "$c_blas" \
          || echo none)"
 
-if [ -n "${TORCH:-}" ]; then
-    t_env=$(echo "$TORCH" | tr ' ' '\n' | grep '=' | tr '\n' ' ')
-    t_flags=$(echo "$TORCH" | tr ' ' '\n' | grep -v '=' | tr '\n' ' ')
-    echo "   PyTorch configuration from TORCH: $TORCH"
-else
-    "$PYTHON" "$peer" --probe --model lenet5 --data mnist --batch 32 \
-        --lr 0.02 --momentum 0.9 > "$tmp/probe" \
-        || die "the PyTorch probe failed"
-    sed 's/^/   /' "$tmp/probe"
-    t_env=$(sed -n 's/^choice env: //p' "$tmp/probe")
-    t_flags=$(sed -n 's/^choice flags: //p' "$tmp/probe")
-fi
+torch_config "   " --model lenet5 --data mnist --batch 32 --lr 0.02 \
+    --momentum 0.9
 
 i=0
 while [ "$i" -lt "$RUNS" ]; do
