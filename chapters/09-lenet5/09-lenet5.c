@@ -628,8 +628,9 @@ time* below), so that it stays in the processor's cache, and the
 forward pass keeps it for the backward pass, which needs it for
 $\delta W$. The flag `--time-conv` times LeNet-5's forward and
 backward pass with the convolutions computed each way (the six loops;
-im2col for both layers; the direct convolution below for the first and
-im2col for the second), on one thread; the book's run printed (the
+im2col for both layers; the way the program takes, the direct
+convolution below, with the second layer's input gradient still a
+product and col2im), on one thread; the book's run printed (the
 rates are explained in Appendix A3):
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
@@ -709,8 +710,19 @@ static void conv_forward(real *out, real *cols, const real *in,
     gemm(out, 1, W, false, cols, false, 1, f, pixels, taps);  // + W cols
 }
 
+// din += col2im(dcols), dcols = W^T dout: the input's gradient alone.
+// dcols is scratch, (c * k * k, n * oh * ow).
+static void conv_backward_input(real *din, real *dcols, const real *dout,
+                                const real *W, int n, int h, int w,
+                                int c, int k, int f)
+{
+    int pixels = n * (h - k + 1) * (w - k + 1), taps = c * k * k;
+    gemm(dcols, 1, W, true, dout, false, 0, taps, pixels, f);
+    col2im(din, dcols, n, h, w, c, k);
+}
+
 // dW += dout cols^T, db += the row sums of dout, and, if din is wanted,
-// dcols = W^T dout and din += col2im(dcols). dcols is scratch,
+// din += col2im(W^T dout) (conv_backward_input). dcols is scratch,
 // (c * k * k, n * oh * ow).
 static void conv_backward(real *din, real *dW, real *db, real *dcols,
                           const real *dout, const real *cols,
@@ -720,10 +732,8 @@ static void conv_backward(real *din, real *dW, real *db, real *dcols,
     int pixels = n * (h - k + 1) * (w - k + 1), taps = c * k * k;
     gemm(dW, 1, dout, false, cols, true, 1, f, taps, pixels);
     row_sums(db, dout, f, (size_t)pixels);
-    if (din) {
-        gemm(dcols, 1, W, true, dout, false, 0, taps, pixels, f);
-        col2im(din, dcols, n, h, w, c, k);
-    }
+    if (din)
+        conv_backward_input(din, dcols, dout, W, n, h, w, c, k, f);
 }
 
 /**
@@ -731,15 +741,17 @@ The first layer is a poor fit for all this. Its input has one channel,
 so a column of its patch matrix is only 25 numbers, and the product has
 only six rows, one per filter: each number `im2col` copies is then used
 in just six multiply-adds, little arithmetic to pay for the copy (and
-the library copies it once more, into a layout of its own). So a layer
-with a single input channel skips the patch matrix and convolves
-*directly*: the six loops again, turned around so that the innermost
-loop runs along a row of adjacent output pixels,
+the library copies it once more, into a layout of its own). The second
+layer, with 16 filters, is not much better. So both skip the patch
+matrix and convolve *directly*: the six loops again, turned around so
+that the innermost loop runs along a row of adjacent output pixels,
 where the processor's vector instructions do several at once, and the
-patch is read straight from the image. The direct convolution and its
-backward pass are in Appendix A3; the program picks the way for each
-layer from its shape (`layer_conv` below), and `--time-conv` compares
-them.
+patch is read straight from the image. Only the second layer's input
+gradient, $W^{\mathsf T} \delta\mathrm{out}$ scattered back by
+`col2im`, stays a product (`conv_backward_input`). The direct
+convolution and its backward pass are in Appendix A3; the program picks
+the way for each layer from its shape (`layer_conv` below), and
+`--time-conv` compares them.
 */
 
 // The direct convolution (Appendix A3): the results and shapes of
@@ -830,8 +842,9 @@ count nothing, and there is no padding to count.
 enum { MAX_LAYERS = 16, N_CLASSES = 10 };
 
 typedef enum {              // how the convolutions are computed
-    CONV_BY_SHAPE,          // direct with one input channel, else im2col
+    CONV_BY_SHAPE,          // mixed if the direct loops fit, else im2col
     CONV_IM2COL, CONV_DIRECT, CONV_LOOPS,   // all of them one way
+    CONV_MIXED,             // direct, but the input's gradient by col2im
 } conv_way;
 
 typedef struct {
@@ -850,14 +863,14 @@ typedef struct {
     double flops_per_image;   // one training step, per image
 } model;
 
-// The way convolution layer L is computed: by its shape, a single input
-// channel convolving directly, unless the model says otherwise.
+// The way convolution layer L is computed: by its shape, directly (the
+// input's gradient by col2im) where the direct loops fit, unless the
+// model says otherwise.
 static conv_way layer_conv(const model *m, const layer *L)
 {
     if (m->conv != CONV_BY_SHAPE)
         return m->conv;
-    return L->c == 1 && direct_fits(L->oh, L->ow, L->oc) ? CONV_DIRECT
-                                                          : CONV_IM2COL;
+    return direct_fits(L->oh, L->ow, L->oc) ? CONV_MIXED : CONV_IM2COL;
 }
 
 // Choose the way of the convolutions and place the patch matrices of
@@ -868,13 +881,16 @@ static void model_set_conv(model *m, conv_way way)
     m->cols_per_image = m->dcols_per_image = 0;
     for (int l = 0; l < m->n_layers; l++) {
         layer *L = &m->layers[l];
-        if (L->kind != CONV || layer_conv(m, L) != CONV_IM2COL)
+        conv_way way = L->kind == CONV ? layer_conv(m, L) : CONV_LOOPS;
+        if (way != CONV_IM2COL && way != CONV_MIXED)
             continue;
         size_t cols = (size_t)L->c * L->kernel * L->kernel * L->oh * L->ow;
-        L->cols = m->cols_per_image;
-        m->cols_per_image += cols;
-        m->dcols_per_image = cols > m->dcols_per_image
-                           ? cols : m->dcols_per_image;
+        if (way == CONV_IM2COL) {
+            L->cols = m->cols_per_image;
+            m->cols_per_image += cols;
+        }
+        if (cols > m->dcols_per_image)
+            m->dcols_per_image = cols;
     }
 }
 
@@ -1050,6 +1066,7 @@ static void model_forward(const model *m, real *acts, real *cols,
                                    L->kernel, L->oc);
                 break;
             case CONV_DIRECT:
+            case CONV_MIXED:
                 conv_forward_direct(out, in, params + L->weights,
                                     params + L->bias, n, L->h, L->w, L->c,
                                     L->kernel, L->oc);
@@ -1110,6 +1127,16 @@ static void model_backward(const model *m, real *grads, real *dacts,
                                      grads + L->bias, dout, in,
                                      params + L->weights, n, L->h, L->w,
                                      L->c, L->kernel, L->oc);
+                break;
+            case CONV_MIXED:
+                conv_backward_direct(NULL, grads + L->weights,
+                                     grads + L->bias, dout, in,
+                                     params + L->weights, n, L->h, L->w,
+                                     L->c, L->kernel, L->oc);
+                if (din)
+                    conv_backward_input(din, dcols, dout,
+                                        params + L->weights, n, L->h,
+                                        L->w, L->c, L->kernel, L->oc);
                 break;
             default:
                 conv_backward(din, grads + L->weights, grads + L->bias,
@@ -1174,8 +1201,8 @@ double build.) The tests build this program a second time in
 double and run `--gradcheck` with `dense`, `relu`, `conv` (each of the
 three ways: the six loops, im2col, and the direct convolution),
 `pool`, `relupool` (the two in one pass), `flatten` and `softmax`, and
-then with whole networks, `mlp` and `lenet5` (which convolves both
-fast ways and fuses its ReLUs and poolings), where the softmax loss is
+then with whole networks, `mlp` and `lenet5` (which convolves the
+way training does and fuses its ReLUs and poolings), where the softmax loss is
 the score and a sample of all parameters is checked. The bound is
 $10^{-6}$; a backward pass that is wrong anywhere misses it by orders
 of magnitude.
@@ -1864,8 +1891,8 @@ are plain errors of the network.
   block makes the optimizer one loop.
 - A convolution applies one small filter at every place of the image;
   im2col turns it into a single matrix product, forward and backward.
-  A layer with one input channel, whose patches are too small to be
-  worth copying, convolves directly instead.
+  LeNet-5's layers, whose patches are too small to be worth copying,
+  convolve directly instead.
 - A gradient check against central differences, in double precision,
   proves every backward pass right.
 - Many small steps with momentum and a falling learning rate beat the

@@ -835,7 +835,7 @@ profile of an epoch (`perf record`, then `perf report`) finds much of
 the time outside OpenBLAS's multiplying kernel, which does nearly all
 the arithmetic: in OpenBLAS packing small operands into its own layout,
 in copying patches (`im2col`, `col2im`), in the ReLUs and poolings.
-Three changes went after it, each one checked by the gradient check
+Four changes went after it, each one checked by the gradient check
 and timed by `--time-conv` and by the epochs' rates.
 
 *The first convolution, directly.* Its product has 6 rows (filters) and
@@ -849,8 +849,19 @@ weight sixteen, and the $2 \times 6 \times 8$ partial sums stay in
 registers for the whole patch. The weight gradient is the same trick the
 other way round: for each tap $(ch, u, v)$, one loop walks the output
 gradient's plane, eight numbers a step, multiplying by the input shifted
-by the tap. Compare the lines `im2col + gemm` (both layers through
-im2col) and `direct, then im2col` in the first block above.
+by the tap.
+
+*The second convolution, directly too.* Its product is hardly larger:
+16 rows and an inner dimension of 150, and `im2col` copies each of its
+input's numbers up to 25 times so that the product can use it 16
+times. The same direct loops serve it (six filters at a time, the
+third block overlapping the second by two filters, so it computes 18
+filters' sums for 16), and the patch matrix is gone. Only its input
+gradient, $W^{\mathsf T} \delta\mathrm{out}$ with its inner dimension
+of 16, stays a product, which `col2im` adds back onto the pixels
+(`conv_backward_input`): it needs no patch matrix, only room for its
+own result. Compare the lines `im2col + gemm` (both layers through
+im2col) and `direct (default)` in the first block above.
 
 *No row of ones.* The book's first version appended a row of ones to
 the patch matrix, so that the bias became one more product: $b
@@ -874,14 +885,15 @@ one pass over two rows at a time, adding in the same order, so they
 give the same bits as the two layers.
 
 What remains is mostly OpenBLAS on small products: the second
-convolution's product has 16 rows, and a group holds only a few images
+convolution's input gradient has an inner dimension of 16, and a group
+holds only a few images
 (`group_size`), so the dense layers' products have only a few rows,
 and their weight gradients an inner dimension of a few; every call
 packs its operands afresh. The gradient check covers each way:
-`--gradcheck conv` checks the im2col product, the direct convolution
-and the six loops on the same layer, `--gradcheck relupool` the fused
-pair, and `--gradcheck lenet5` (in the double-precision twin) the
-whole network as training runs it.
+`--gradcheck conv` checks the im2col product (with `col2im`), the
+direct convolution and the six loops on the same layer,
+`--gradcheck relupool` the fused pair, and `--gradcheck lenet5` (in the
+double-precision twin) the whole network as training runs it.
 */
 
 // The direct convolution's loops are written for the compiler's
@@ -1189,7 +1201,7 @@ static void time_conv(const digits *d, const model *lenet)
     } ways[] = {
         {CONV_LOOPS, "six loops"},
         {CONV_IM2COL, "im2col + gemm"},
-        {CONV_BY_SHAPE, "direct, then im2col (default)"},
+        {CONV_BY_SHAPE, "direct (default)"},
     };
     int rows[N], n = d->n_train < N ? d->n_train : N;
     for (int i = 0; i < n; i++)
