@@ -1198,8 +1198,9 @@ checks single layers, with $h = 10^{-2}$ and a bound of $5 \cdot
 10^{-2}$: loose enough for float's rounding, tight enough to catch a
 wrong index, which misses by far more; whole networks it leaves to the
 double build.) The tests build this program a second time in
-double and run `--gradcheck` with `dense`, `relu`, `conv` (each of the
-three ways: the six loops, im2col, and the direct convolution),
+double and run `--gradcheck` with `dense`, `relu`, `conv` (each way: the
+six loops, im2col, the direct convolution, and the direct one with
+the input's gradient by `col2im`, as training does it),
 `pool`, `relupool` (the two in one pass), `flatten` and `softmax`, and
 then with whole networks, `mlp` and `lenet5` (which convolves the
 way training does and fuses its ReLUs and poolings), where the softmax loss is
@@ -1413,12 +1414,14 @@ static int gradcheck(const char *what, rng *r)
             return 1;
         }
         bool by_loss = whole || strcmp(name, "softmax") == 0;
-        // the convolution three ways: im2col + gemm, direct, six loops
+        // the convolution each way: im2col + gemm, direct, six loops,
+        // and training's, direct with the input's gradient by col2im
         static const conv_way ways[] = {CONV_IM2COL, CONV_DIRECT,
-                                        CONV_LOOPS};
+                                        CONV_LOOPS, CONV_MIXED};
         static const char *const way_names[] = {" (im2col)", " (direct)",
-                                                " (six loops)"};
-        int paths = strcmp(name, "conv") == 0 ? 3 : 1;
+                                                " (six loops)",
+                                                " (direct, col2im)"};
+        int paths = strcmp(name, "conv") == 0 ? 4 : 1;
         for (int path = 0; path < paths; path++) {
             if (paths > 1)
                 model_set_conv(&m, ways[path]);

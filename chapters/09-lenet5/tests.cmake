@@ -19,11 +19,13 @@ foreach(layer dense relu conv pool relupool flatten softmax mlp lenet5)
                    --value "max relative error" 0 1e-6
                    -- ${DOUBLE_BIN} --gradcheck ${layer})
 endforeach()
-# The convolution computed each way: im2col, direct and the six loops.
+# The convolution computed each way: im2col, direct, the six loops, and
+# direct with the input's gradient by col2im (training's way).
 add_test(NAME ch09_gradcheck_conv_every_way
          COMMAND ${EXPECT} --match "^gradcheck conv \\(im2col\\).* ok$"
                  --match "^gradcheck conv \\(direct\\).* ok$"
                  --match "^gradcheck conv \\(six loops\\).* ok$"
+                 --match "^gradcheck conv \\(direct, col2im\\).* ok$"
                  -- ${DOUBLE_BIN} --gradcheck conv)
 
 # A quick run learns: both networks well above chance (0.1) on the
@@ -218,6 +220,7 @@ run 10; want 2 'no exercise'" sh ${CHAPTER_BIN} ${CHAPTER_DIR}/check.sh
 # layer check, with its looser bound, against the six loops' gradients.
 add_test(NAME ch09_gradcheck_float_conv
          COMMAND ${EXPECT} --match "^gradcheck conv \\(direct\\).* ok$"
+                 --match "^gradcheck conv \\(direct, col2im\\).* ok$"
                  --match "^gradcheck conv \\(six loops\\).* ok$"
                  --match "all gradients agree"
                  -- ${CHAPTER_BIN} --gradcheck conv)
