@@ -854,9 +854,11 @@ by the tap.
 *The second convolution, directly too.* Its product is hardly larger:
 16 rows and an inner dimension of 150, and `im2col` copies each of its
 input's numbers up to 25 times so that the product can use it 16
-times. The same direct loops serve it (six filters at a time, the
-third block overlapping the second by two filters, so it computes 18
-filters' sums for 16), and the patch matrix is gone. Only its input
+times. The same direct loops serve it (forward, six filters at a
+time, the third block overlapping the second by two filters, so it
+computes 18 filters' sums for 16; the weight gradient, whose sums need
+half the registers, eight at a time, `WIDE_FILTERS`, when eight divides
+the number of filters), and the patch matrix is gone. Only its input
 gradient, $W^{\mathsf T} \delta\mathrm{out}$ with its inner dimension
 of 16, stays a product, which `col2im` adds back onto the pixels
 (`conv_backward_input`): it needs no patch matrix, only room for its
@@ -1000,10 +1002,53 @@ static void row_sums(real *db, const real *dy, int f, size_t count)
     }
 }
 
+// dW[o + j][t] += the dot product of plane o + j of dout with the
+// input shifted by tap t, for the `block` filters j from o (skip and up
+// only) and every tap: conv_backward_direct's weight gradient. Called
+// with block a constant, FILTERS or WIDE_FILTERS, and always inlined
+// (GCC's always_inline), so that the compiler sees the constant, unrolls
+// the loops over the filters and keeps the sums in registers.
+enum { WIDE_FILTERS = 8 };
+static inline __attribute__((always_inline)) void
+weight_grad_block(real *dW, const real *dout, const real *in, int n,
+                  int h, int w, int c, int k, int o, int skip, int block)
+{
+    int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
+    size_t plane = (size_t)n * oh * ow;           // one filter's outputs
+    const real *g = dout + (size_t)o * plane;     // filter o's plane
+    for (int t = 0; t < taps; t++) {              // t = (ch, u, v)
+        int ch = t / (k * k), u = t / k % k, v = t % k;
+        const real *src = in + ((size_t)ch * n * h + u) * w + v;
+        real part[WIDE_FILTERS][LANES] = {{0}};
+        int x = 0, y = 0;
+        for (size_t p = 0; p < plane; p += LANES) {
+#pragma GCC unroll 8
+            for (int j = 0; j < block; j++)
+                for (int l = 0; l < LANES; l++)
+                    part[j][l] += g[j * plane + p + l] * src[x + l];
+            if ((x += LANES) == ow) {     // the next output row
+                x = 0;
+                src += w;
+                if (++y == oh) {          // the next image
+                    y = 0;
+                    src += (size_t)(h - oh) * w;
+                }
+            }
+        }
+        for (int j = skip; j < block; j++) {
+            real sum = 0;
+            for (int l = 0; l < LANES; l++)
+                sum += part[j][l];
+            dW[(size_t)(o + j) * taps + t] += sum;
+        }
+    }
+}
+
 // The backward pass of conv_forward_direct, as conv_backward_loops:
 // db[o] += the sum of plane o of dout; dW[o][ch][u][v] += the dot
 // product of plane o of dout with plane ch of in shifted by (u, v), for
-// FILTERS filters at once. One loop walks the whole plane of dout,
+// FILTERS filters at once, or WIDE_FILTERS when they divide f
+// (weight_grad_block). One loop walks the whole plane of dout,
 // LANES numbers a step, with the partial sums in registers; the
 // position (y, x) it has reached moves the input's pointer along.
 // A last block of filters that overlaps the one before adds only the
@@ -1022,35 +1067,15 @@ static void conv_backward_direct(real *din, real *dW, real *db,
         return;
     }
     row_sums(db, dout, f, plane);
-    for (int o0 = 0; o0 < f; o0 += FILTERS) {
-        int o = o0 + FILTERS > f ? f - FILTERS : o0, skip = o0 - o;
-        const real *g = dout + (size_t)o * plane;     // filter o's plane
-        for (int t = 0; t < taps; t++) {              // t = (ch, u, v)
-            int ch = t / (k * k), u = t / k % k, v = t % k;
-            const real *src = in + ((size_t)ch * n * h + u) * w + v;
-            real part[FILTERS][LANES] = {{0}};
-            int x = 0, y = 0;
-            for (size_t p = 0; p < plane; p += LANES) {
-#pragma GCC unroll 8
-                for (int j = 0; j < FILTERS; j++)
-                    for (int l = 0; l < LANES; l++)
-                        part[j][l] += g[j * plane + p + l] * src[x + l];
-                if ((x += LANES) == ow) {     // the next output row
-                    x = 0;
-                    src += w;
-                    if (++y == oh) {          // the next image
-                        y = 0;
-                        src += (size_t)(h - oh) * w;
-                    }
-                }
-            }
-            for (int j = skip; j < FILTERS; j++) {
-                real sum = 0;
-                for (int l = 0; l < LANES; l++)
-                    sum += part[j][l];
-                dW[(size_t)(o + j) * taps + t] += sum;
-            }
-        }
+    int block = f % WIDE_FILTERS == 0 ? WIDE_FILTERS : FILTERS;
+    for (int o0 = 0; o0 < f; o0 += block) {
+        int o = o0 + block > f ? f - block : o0, skip = o0 - o;
+        if (block == WIDE_FILTERS)
+            weight_grad_block(dW, dout, in, n, h, w, c, k, o, skip,
+                              WIDE_FILTERS);
+        else
+            weight_grad_block(dW, dout, in, n, h, w, c, k, o, skip,
+                              FILTERS);
     }
     if (!din)
         return;
