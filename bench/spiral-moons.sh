@@ -72,11 +72,14 @@ echo "C BLAS:     $( [ -n "$c_blas" ] \
     && "$PYTHON" bench/peers/blas.py "$c_blas" || echo none)"
 echo "NumPy BLAS: $("$PYTHON" bench/peers/blas.py)"
 # The chapters' timed loops are their own, not BLAS: GCC compiles them
-# for SSE2 and for AVX2 (target_clones) and the program picks AVX2 where
-# the processor has it.
-echo "C loops:    SSE2 and AVX2 versions; this processor runs the" \
-    "$(grep -qw avx2 /proc/cpuinfo 2> /dev/null && echo AVX2 || echo SSE2)" \
-    "one"
+# for SSE2 and AVX2 (target_clones; chapter 6's also for AVX-512) and
+# the program picks the widest the processor has.
+if grep -qw avx512f /proc/cpuinfo 2> /dev/null; then widest=AVX-512
+elif grep -qw avx2 /proc/cpuinfo 2> /dev/null; then widest=AVX2
+else widest=SSE2; fi
+echo "C loops:    SSE2, AVX2 (and for chapter 6 AVX-512) versions;" \
+    "this processor runs the $widest one$( [ $widest = AVX-512 ] \
+    && echo " in chapter 6, AVX2 in chapter 7")"
 # NumPy's element-wise loops (np.exp, np.tanh, ...) pick their SIMD
 # versions the same way; the best one this processor allows is used.
 echo "NumPy loops: $("$PYTHON" -c 'from numpy.core._multiarray_umath \
