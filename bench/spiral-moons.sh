@@ -37,9 +37,11 @@
 #
 # The NumPy side needs Debian's python3-numpy (PYTHON, default
 # /usr/bin/python3; the peers' --only net runs need no scikit-learn).
-# BUILD picks the build directory (default build). Exit status 1 if a
-# program is missing or fails, or if C and NumPy disagree on their first
-# printed loss; never because of a ratio. The wall and CPU columns are
+# BUILD picks the build directory (default build); CASES the benches
+# (default "spiral moons", one after the other; "spiral" or "moons"
+# runs one, to keep the time on a quiet machine short). Exit status 1
+# if a program is missing or fails, or if C and NumPy disagree on their
+# first printed loss; never because of a ratio. The wall and CPU columns are
 # each sorted on their own (the best wall time may come from another
 # run than the best CPU time).
 cd "$(dirname "$0")/.." || exit 1
@@ -47,6 +49,7 @@ BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 RUNS=${RUNS:-5}
 CALLGRIND=${CALLGRIND:-1}
+CASES=${CASES:-spiral moons}
 export OPENBLAS_NUM_THREADS=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -148,15 +151,15 @@ work_instructions() {
 }
 
 status=0
-for case in spiral moons; do
-    if [ $case = spiral ]; then
+for case in $CASES; do
+    if [ "$case" = spiral ]; then
         c_cmd="$BUILD/bin/06-softmax-spiral --only net --plot none"
         c_label="C (fused, default)"
         c2_cmd=
         py_cmd="$PYTHON bench/peers/spiral.py --only net"
         work="10000 iterations, h = 100"
         length=--iterations short=200 long=600 goal=6
-    else
+    elif [ "$case" = moons ]; then
         c_cmd="$BUILD/bin/07-tanh-moons --only net --plot none --vector"
         c_label="C --vector"
         c2_cmd="$BUILD/bin/07-tanh-moons --only net --plot none"
@@ -164,6 +167,8 @@ for case in spiral moons; do
         py_cmd="$PYTHON bench/peers/moons.py --only net"
         work="20000 passes, h = 3"
         length=--passes short=1000 long=3000 goal=10
+    else
+        die "CASES: no bench '$case' (spiral, moons)"
     fi
     i=0
     while [ $i -lt "$RUNS" ]; do

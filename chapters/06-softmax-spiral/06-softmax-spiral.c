@@ -742,28 +742,30 @@ the ReLU, stores the activations and adds the unit's share
 $a\,W_2[u, \cdot]$ to the three scores of each example: that is the
 product $H W_2$, one unit at a time. The $8 \times 3$ scores being
 summed are few enough to stay in the processor's vector registers
-until the last unit is in (with AVX-512, below, they are three
-registers, and GCC keeps them there), and each unit's six weights are
-read once per eight examples. (A sweep per unit over all the examples would do the same
-additions in the same order, but would load and store every score
-again for every unit.) One pass over the examples
-does the softmax and `dscores` (and keeps two numbers per example for
-the loss). One sweep per unit, backwards, reads
-the unit's activations and the three rows of `dscores` and computes
-everything the unit needs at once: its row of $\partial L/\partial W_2$
-(three sums over the examples), its $dz$ (the row of
-$\mathrm{dscores}\, W_2^\top$ times the ReLU's gradient), and from $dz$
-its column of $\partial L/\partial W$ and its bias gradient (three
-more sums). The backward pass writes no array at all, only twelve
-numbers per unit. A sum over the examples is a chain of additions, each
-waiting for the one before; the sweep keeps four partial sums, one per
-lane of a vector register, and adds the four at the end, so the
-compiler can do four examples per instruction. The gradient of the ReLU
-is a multiplication by 1.0 or 0.0 rather than an `if`: the compiler
-will not vectorise a loop whose arithmetic happens only on some
-examples (floating-point operations can raise exceptions, so it may
-not compute them speculatively), and a branch that goes either way at
-random would make the processor guess wrong again and again.
+until the last unit is in, and each unit's six weights are read once
+per eight examples. (A sweep per unit over all the examples would do
+the same additions in the same order, but would load and store every
+score again for every unit.) The eight are written as two groups of
+four, each a loop of its own: GCC turns a loop of four into a single
+vector operation of AVX2 (below), and only then sees that the scores
+can stay in registers. One pass over the examples does the softmax and
+`dscores` (and keeps two numbers per example for the loss). One sweep
+per unit, backwards, reads the unit's activations and the three rows
+of `dscores` and computes everything the unit needs at once: its row
+of $\partial L/\partial W_2$ (three sums over the examples), its $dz$
+(the row of $\mathrm{dscores}\, W_2^\top$ times the ReLU's gradient),
+and from $dz$ its column of $\partial L/\partial W$ and its bias
+gradient (three more sums). The backward pass writes no array at all,
+only twelve numbers per unit. A sum over the examples is a chain of
+additions, each waiting for the one before; the sweep keeps four
+partial sums, one per lane of a vector register, and adds the four at
+the end, so the compiler can do four examples per instruction. The
+gradient of the ReLU is a multiplication by 1.0 or 0.0 rather than an
+`if`: the compiler will not vectorise a loop whose arithmetic happens
+only on some examples (floating-point operations can raise exceptions,
+so it may not compute them speculatively), and a branch that goes
+either way at random would make the processor guess wrong again and
+again.
 
 **The softmax without library calls.** What is left per example is
 the softmax: three powers $e^{s_k - \max}$, and for the loss a
@@ -890,11 +892,13 @@ static void batch_free(batch *bt)
 // Both layers for the examples [0, n), CHUNK at a time: for every unit
 // u, a = max(0, w0[u] x0 + w1[u] x1 + b[u]) into row u of hidden, and
 // the scores s_k = b2[k] + a_0 v_0[k] + a_1 v_1[k] + ... (v_u is row u
-// of W2), added unit after unit. The CHUNK x K scores of a chunk can
-// stay in vector registers through all h units (three with AVX-512),
-// and each unit's six weights are read once per chunk: the whole layer is one sweep over
-// the examples. The scores go to the K rows of scores. n is a multiple
-// of CHUNK.
+// of W2), added unit after unit. The CHUNK x K scores of a chunk stay
+// in vector registers through all h units, and each unit's six weights
+// are read once per chunk: the whole layer is one sweep over the
+// examples. A chunk is CHUNK / BLOCK loops of BLOCK examples, each one
+// AVX2 vector operation, which is what lets GCC keep the scores in
+// registers. The scores go to the K rows of scores. n is a multiple of
+// CHUNK.
 NN_CLONES_AVX512
 static void layers_forward(double *restrict hidden,
                            double *restrict scores,
@@ -917,13 +921,17 @@ static void layers_forward(double *restrict hidden,
             const double w0 = W[u], w1 = W[h + u], bias = b[u];
             const double *v = &W2[(size_t)u * K];
             double *a = &hidden[(size_t)u * n + i];
-            for (int e = 0; e < CHUNK; e++) {
-                double z = x0[i + e] * w0 + x1[i + e] * w1 + bias;
-                a[e] = z > 0.0 ? z : 0.0;               // ReLU
-                s[0][e] += a[e] * v[0];                 // scores += a W2
-                s[1][e] += a[e] * v[1];
-                s[2][e] += a[e] * v[2];
-            }
+            // GCC writes the CHUNK / BLOCK = 2 groups out one after the
+            // other (without this, it keeps the scores in memory)
+#pragma GCC unroll 2
+            for (int c = 0; c < CHUNK; c += BLOCK)
+                for (int e = c; e < c + BLOCK; e++) {
+                    double z = x0[i + e] * w0 + x1[i + e] * w1 + bias;
+                    a[e] = z > 0.0 ? z : 0.0;           // ReLU
+                    s[0][e] += a[e] * v[0];             // scores += a W2
+                    s[1][e] += a[e] * v[1];
+                    s[2][e] += a[e] * v[2];
+                }
         }
         for (int k = 0; k < K; k++)
             for (int e = 0; e < CHUNK; e++)
