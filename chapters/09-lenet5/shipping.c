@@ -108,21 +108,23 @@ gradients in worker order and moves the parameter by `sgd_step`. Every
 copy adds the same numbers in the same order, so every copy holds the
 same bits; the caller's copy is the one the program sees.
 
-Taking the step twice costs two or three operations per parameter,
-where a slice does dozens per parameter and image. What it saves is
-moving numbers between the cores. Had each thread stepped a range of
-shared parameters, each core's next slice would first fetch the range
-the other core had written, and the gradient blocks would travel to the
-thread that sums them and back; now the parameters never move, and the
-gradient blocks are only read. They must not be written while another
-thread still reads them, and a fast thread may start its slice while a
-slow one is still taking the step. So each worker has two gradient
-blocks and writes them in turn: the one it fills now was last read
-during the job before, which every thread has finished. A worker zeroes
-its block before its slice. The step works `STEP_CHUNK` parameters at a
-time, so that the sum `g` stays in the fastest cache between the adding
-and the step. A worker that sits out a batch (below) misses its step;
-before it works again its copy is made anew from the caller's.
+Taking the step on every copy costs each thread two or three
+operations per parameter, where a shared slice does at least
+`SPLIT_FLOPS` per parameter (the rule below). What it saves is moving
+numbers between the cores. Had each thread stepped a range of shared
+parameters, each core's next slice would first fetch the range the
+other core had written, and the gradient blocks would travel to the
+thread that sums them and back; now each copy stays with its thread,
+and the gradient blocks are only read. They must not be written while
+another thread still reads them, and a fast thread may start its slice
+while a slow one is still taking the step. So each worker has two
+gradient blocks and writes them in turn: the one it fills now was last
+read during the job before, which every thread has finished. A worker
+zeroes its block before its slice. The step works `STEP_CHUNK`
+parameters at a time, so that the sum `g` stays in the fastest cache
+between the adding and the step. A worker that sits out a batch
+(below) misses its step; before it works again its copy is made anew
+from the caller's.
 
 **When not to share.** Part of a worker's work does not shrink with
 its slice: it reads every parameter, fills a whole gradient block, and
