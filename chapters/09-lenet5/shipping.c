@@ -383,11 +383,12 @@ static size_t team_bytes(const model *m, int n_workers)
     size_t per = nn_size_add(nn_size_add(2 * m->acts_per_image,
                                          m->cols_per_image),
                              m->dcols_per_image);
-    size_t blocks = n_workers > 1 ? 2 : 1;
-    size_t each = nn_size_add(nn_size_mul(blocks + 2, m->n_params),
+    size_t blocks = n_workers > 1 ? 2 : 1;       // gradient blocks
+    size_t each = nn_size_add(nn_size_mul(blocks, m->n_params),
                               nn_size_mul(group, per));
-    return nn_size_mul(nn_size_mul(each, sizeof(real)),
-                       (size_t)n_workers);
+    size_t copies = nn_size_mul(2 * m->n_params, (size_t)n_workers - 1);
+    return nn_size_mul(nn_size_add(nn_size_mul(each, (size_t)n_workers),
+                                   copies), sizeof(real));
 }
 
 static void team_alloc(worker *team, int n_workers, const model *m,
