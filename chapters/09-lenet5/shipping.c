@@ -157,7 +157,17 @@ typedef struct {
     int index;                // this thread's part, 1 .. n_threads - 1
 } seat;
 
-typedef enum { SLICES, STEP } job_kind;
+typedef enum { SLICES, STEP, UNITS, UNITS_STEP } job_kind;
+
+// The split by units ("Two cores: splitting the units", below).
+struct units;
+static struct units *units_alloc(const model *m, int n_parts);
+static void units_free(struct units *u);
+static void units_part(struct pool *p, int t);
+static void units_step_part(struct pool *p, int t);
+static batch_totals units_run(struct pool *p, const unsigned char *pixels,
+                              const unsigned char *labels, const int *rows,
+                              int count);
 
 struct pool {
     worker *team;
@@ -170,6 +180,8 @@ struct pool {
     int n_used;               // workers in the last training batch
     real *params, *velocity;  // (n_params) each, for the step
     real lr, momentum;
+    struct units *units;      // the dense net's split, or NULL
+    bool by_units;            // the last training batch was split so
     bool quit;
     // Handing out and handing back: counters to watch, a lock and two
     // condition variables to sleep on.
@@ -238,8 +250,12 @@ static void pool_part(struct pool *p, int t)
         return;
     if (p->kind == SLICES)
         worker_slice(&p->team[t]);
-    else
+    else if (p->kind == STEP)
         step_part(p, t);
+    else if (p->kind == UNITS)
+        units_part(p, t);
+    else
+        units_step_part(p, t);
 }
 
 static void *pool_thread(void *arg)
@@ -305,6 +321,9 @@ static batch_totals run_workers(worker *team, int n_workers,
 {
     struct pool *p = team[0].pool;
     int used = slice_workers(team[0].m, count, n_workers);
+    p->by_units = false;
+    if (train && used == 1 && p->units)   // too small for slices
+        return units_run(p, pixels, labels, rows, count);
     for (int t = 0; t < used; t++) {
         int first = (int)((long)count * t / used);
         int end = (int)((long)count * (t + 1) / used);
@@ -332,8 +351,8 @@ static void team_step(worker *team, real *params, real *velocity,
                       real lr, real momentum)
 {
     struct pool *p = team[0].pool;
-    p->kind = STEP;
-    p->n_parts = p->n_used;               // as many as the slices had
+    p->kind = p->by_units ? UNITS_STEP : STEP;
+    p->n_parts = p->by_units ? p->n_threads : p->n_used;
     p->params = params, p->velocity = velocity;
     p->lr = lr, p->momentum = momentum;
     pool_run(p);
@@ -386,12 +405,15 @@ static void team_alloc(worker *team, int n_workers, const model *m,
                            &p->seats[t]) != 0)
             break;                        // the caller does the rest
     }
+    if (p->n_threads == n_workers)        // every thread at its post
+        p->units = units_alloc(m, n_workers);
     static const char *said;              // once per network
     if (n_workers > 1 && (!said || strcmp(said, m->name) != 0))
         printf("sharing: %s, %.1f FLOP per parameter and image: slices "
-               "of %d images or more, on up to %d threads\n", m->name,
+               "of %d images or more, on up to %d threads%s\n", m->name,
                m->flops_per_image / (double)m->n_params, min_slice(m),
-               n_workers);
+               n_workers, p->units ? "; smaller batches: each layer's "
+               "units split among the threads" : "");
     said = m->name;
 }
 
@@ -408,11 +430,522 @@ static void team_free(worker *team, int n_workers)
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->wake);
     pthread_cond_destroy(&p->done);
+    units_free(p->units);
     free(p);
     for (int t = 0; t < n_workers; t++) {
         free(team[t].grads), free(team[t].acts), free(team[t].dacts);
         free(team[t].cols), free(team[t].dcols);
     }
+}
+
+/**
+## Two cores: splitting the units
+
+A batch too small for two slices can still keep two threads busy if
+they share every layer instead of the images. Thread $t$ of $T$ owns a
+block $O_t$ of each dense layer's output units: the columns $O_t$ of
+its weights $W$ $(n_{in}, n_{out})$, of its bias, of their gradients
+and of their velocities. It computes those units for the whole batch,
+
+$$y_{:, O_t} = x\, W_{:, O_t} + b_{O_t}, \qquad
+  \delta W_{:, O_t} = x^{\mathsf T} \delta y_{:, O_t}, \qquad
+  \delta b_{O_t} = \textstyle\sum_i \delta y_{i, O_t},$$
+
+and nobody else reads or writes its columns of $W$, so the step is
+its own business too: no gradient block crosses cores. What crosses is
+the activations. Forward, the next layer needs all of $y$, so the
+threads meet (`meet`) after every layer. Backward, the gradient of the
+layer's input is a sum over all output units, $\delta x = \delta y\,
+W^{\mathsf T} = \sum_t \delta y_{:, O_t} W_{:, O_t}^{\mathsf T}$:
+each thread computes its own term, a *partial* $\delta x_t$ $(n,
+n_{in})$, the threads meet, and then each adds up the partials in
+thread order for the units it owns in the layer below (whose outputs
+are this layer's inputs) and passes them through that layer's ReLU.
+The sums are grouped differently from one thread's, so the last
+digits differ from `--threads 1`; but the blocks and the order are
+fixed, so the same seed and thread count give the same bits. The
+softmax of the ten logits is so small that every thread computes it,
+each in buffers of its own. A batch of the dense net costs four
+meetings forward and three backward; the job itself, handed out by
+the pool, starts and ends with all threads together. A meeting is a
+counter like the pool's: the last thread to arrive bumps it, the
+others watch it for `SPIN_SECONDS` and then sleep.
+*/
+
+typedef struct {              // threads meeting between layers
+    atomic_int arrived;       // threads here so far
+    atomic_long round;        // meetings completed
+    int n;                    // threads that meet
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+} meeting;
+
+typedef struct {              // what one thread keeps to itself
+    real *acts;               // (capacity, acts_per_image): its columns
+    real *logits, *probs, *dlogits;  // (capacity, N_CLASSES) each
+    real *partials;           // (capacity, partial_per_image): the y_t
+} unit_part;
+
+struct units {
+    const model *m;
+    int n_parts;              // threads, each with a block of units
+    int capacity;             // images in the largest batch
+    size_t partial_per_image; // n_out of every dense layer
+    real *dacts;              // (capacity, acts_per_image), shared
+    unit_part part[MAX_THREADS];
+    meeting meet;
+    // The job: images rows[0 .. count) of pixels / labels.
+    const unsigned char *pixels, *labels;
+    const int *rows;
+    int count;
+    double loss;              // part 0's: summed over the batch
+    int correct;
+};
+
+// Wait until all m->n threads have called meet as often as this one.
+static void meet(meeting *m, int *skip)
+{
+    long round = atomic_load(&m->round);
+    if (atomic_fetch_add(&m->arrived, 1) == m->n - 1) {  // the last
+        atomic_store(&m->arrived, 0);
+        pthread_mutex_lock(&m->lock);
+        atomic_fetch_add(&m->round, 1);
+        pthread_cond_broadcast(&m->done);
+        pthread_mutex_unlock(&m->lock);
+        return;
+    }
+    if (*skip > 0)                        // the pool's back-off
+        (*skip)--;
+    else {
+        double start = nn_seconds();
+        for (int k = 1; atomic_load(&m->round) == round; k++)
+            if (k % 64 == 0 && nn_seconds() - start > SPIN_SECONDS) {
+                *skip = SKIP_AFTER_MISS;
+                break;
+            }
+    }
+    pthread_mutex_lock(&m->lock);
+    while (atomic_load(&m->round) == round)
+        pthread_cond_wait(&m->done, &m->lock);
+    pthread_mutex_unlock(&m->lock);
+}
+
+// count * size bytes, zeroed, from a cache line on: no line of it is
+// shared with another thread's array. Stops like nn_alloc.
+static void *alloc_lines(size_t count, size_t size)
+{
+    size_t bytes = nn_size_mul(count ? count : 1, size);
+    bytes = nn_size_add(bytes, LINE * sizeof(real) - 1);
+    bytes -= bytes % (LINE * sizeof(real));
+    void *p = bytes == SIZE_MAX ? NULL
+                                : aligned_alloc(LINE * sizeof(real), bytes);
+    if (!p) {
+        fprintf(stderr, "error: out of memory allocating %zu bytes\n",
+                bytes);
+        exit(1);
+    }
+    return memset(p, 0, bytes);
+}
+
+// The split for model m on n_parts threads, or NULL when m is not
+// dense layers (each with or without a ReLU) or there is one thread.
+static struct units *units_alloc(const model *m, int n_parts)
+{
+    size_t partial_per_image = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const layer *L = &m->layers[l];
+        bool relu_after_dense = L->kind == RELU && l > 0
+                                && m->layers[l - 1].kind == DENSE;
+        if (L->kind != DENSE && !relu_after_dense)
+            return NULL;
+        if (L->kind == DENSE)
+            partial_per_image += (size_t)L->oc;
+    }
+    int capacity = 2 * min_slice(m) - 1;  // slice_workers gives 1 below
+    if (n_parts < 2 || capacity > MAX_GROUP)
+        return NULL;
+    struct units *u = nn_alloc(1, sizeof *u);
+    u->m = m;
+    u->n_parts = n_parts;
+    u->capacity = capacity;
+    u->partial_per_image = partial_per_image;
+    u->dacts = alloc_lines(m->acts_per_image * capacity, sizeof(real));
+    for (int t = 0; t < n_parts; t++) {
+        unit_part *q = &u->part[t];
+        q->acts = alloc_lines(m->acts_per_image * capacity, sizeof(real));
+        q->logits = nn_alloc((size_t)N_CLASSES * capacity, sizeof(real));
+        q->probs = nn_alloc((size_t)N_CLASSES * capacity, sizeof(real));
+        q->dlogits = nn_alloc((size_t)N_CLASSES * capacity, sizeof(real));
+        q->partials = alloc_lines(partial_per_image * capacity,
+                                  sizeof(real));
+    }
+    u->meet.n = n_parts;
+    atomic_init(&u->meet.arrived, 0);
+    atomic_init(&u->meet.round, 0);
+    pthread_mutex_init(&u->meet.lock, NULL);
+    pthread_cond_init(&u->meet.done, NULL);
+    return u;
+}
+
+static void units_free(struct units *u)
+{
+    if (!u)
+        return;
+    for (int t = 0; t < u->n_parts; t++) {
+        unit_part *q = &u->part[t];
+        free(q->acts), free(q->logits), free(q->probs);
+        free(q->dlogits), free(q->partials);
+    }
+    free(u->dacts);
+    pthread_mutex_destroy(&u->meet.lock);
+    pthread_cond_destroy(&u->meet.done);
+    free(u);
+}
+
+/**
+The layers need `gemm` on blocks of columns, whose rows are further
+apart than their width: BLAS takes that distance as the *leading
+dimension* of each matrix (`lda`, `ldb`, `ldc`), which `gemm` sets to
+the width. `gemm_block` passes it.
+*/
+
+// gemm on blocks: row i of C starts at C + i ldc, of A at A + i lda,
+// of B at B + i ldb (the stored matrices, before op).
+static void gemm_block(real *C, int ldc, real alpha, const real *A,
+                       int lda, bool transpose_a, const real *B, int ldb,
+                       bool transpose_b, real beta, int m, int n, int k)
+{
+#ifdef NN_USE_CBLAS
+#ifdef NN09_DOUBLE
+    cblas_dgemm(
+#else
+    cblas_sgemm(
+#endif
+        CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
+        transpose_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda,
+        B, ldb, beta, C, ldc);
+#else
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            real sum = 0;                       // sum_p A(i,p) B(p,j)
+            for (int p = 0; p < k; p++) {
+                real a = transpose_a ? A[(size_t)p * lda + i]
+                                     : A[(size_t)i * lda + p];
+                real b = transpose_b ? B[(size_t)j * ldb + p]
+                                     : B[(size_t)p * ldb + j];
+                sum += a * b;
+            }
+            real *c = &C[(size_t)i * ldc + j];
+            *c = alpha * sum + (beta != 0 ? beta * *c : 0);
+        }
+#endif
+}
+
+// Thread t's rows of a dense layer: the rows [i0, i1) of W, for the
+// inputs x[:, i0:i1]. Rows of a layer after the first start on a cache
+// line, because the gradients of its inputs are shared; the pixels
+// are not, and are cut evenly.
+static void owned_rows(int *i0, int *i1, int n_in, bool pixels, int t,
+                       int parts)
+{
+    if (pixels) {
+        *i0 = n_in * t / parts, *i1 = n_in * (t + 1) / parts;
+        return;
+    }
+    *i0 = (int)range_start((size_t)n_in, t, parts);
+    *i1 = (int)range_start((size_t)n_in, t + 1, parts);
+}
+
+// Forward, rows [i0, i1): the partial y_t = x[:, i0:i1] W[i0:i1, :],
+// written, not added to (the caller adds the partials and the bias).
+// y_t is (n, n_out), x is (n, n_in), W is (n_in, n_out).
+static void dense_rows_forward(real *y_t, const real *x, const real *W,
+                               int n, int n_in, int n_out, int i0, int i1)
+{
+    if (i1 > i0)
+        gemm_block(y_t, n_out, 1, x + i0, n_in, false,
+                   W + (size_t)i0 * n_out, n_out, false, 0, n, n_out,
+                   i1 - i0);
+    else
+        memset(y_t, 0, (size_t)n * n_out * sizeof *y_t);
+}
+
+// Backward, rows [i0, i1): dW[i0:i1, :] += x[:, i0:i1]^T dy, and
+// dx[:, i0:i1] += dy W[i0:i1, :]^T (dx may be NULL). The bias's
+// gradient is the caller's: its units belong to the next layer's rows.
+// dx, x are (n, n_in), dy is (n, n_out), W, dW are (n_in, n_out).
+static void dense_rows_backward(real *dx, real *dW, const real *dy,
+                                const real *x, const real *W, int n,
+                                int n_in, int n_out, int i0, int i1)
+{
+    int w = i1 - i0;
+    if (w == 0)
+        return;
+    gemm_block(dW + (size_t)i0 * n_out, n_out, 1, x + i0, n_in, true, dy,
+               n_out, false, 1, w, n_out, n);
+    if (dx)
+        gemm_block(dx + i0, n_in, 1, dy, n_out, false,
+                   W + (size_t)i0 * n_out, n_out, true, 1, n, w, n_out);
+}
+
+// Thread t's rows of every dense layer, for the current batch:
+// forward, the softmax, backward into team[0]'s gradient block.
+static void units_part(struct pool *p, int t)
+{
+    struct units *u = p->units;
+    const model *m = u->m;
+    const real *params = p->team[0].params;
+    real *grads = p->team[0].grads;
+    unit_part *own = &u->part[t];
+    int n = u->count, parts = u->n_parts, skip = 0, i0, i1;
+    unsigned char labels[MAX_GROUP];
+    owned_rows(&i0, &i1, (int)m->n_inputs, true, t, parts);
+    for (int i = 0; i < n; i++) {         // bytes to numbers in [0, 1]
+        const unsigned char *px = u->pixels
+                                  + (size_t)u->rows[i] * m->n_inputs;
+        real *x = own->acts + (size_t)i * m->n_inputs;
+        for (int j = i0; j < i1; j++)     // this thread's pixels
+            x[j] = px[j] / (real)255;
+        labels[i] = u->labels[u->rows[i]];
+    }
+    int last = m->n_layers - 1;           // the logits' dense layer
+    size_t partial = 0;
+    for (int l = 0; l <= last; l++) {     // forward
+        const layer *L = &m->layers[l];
+        if (L->kind != DENSE)
+            continue;
+        const real *x = own->acts + L->in * n;
+        real *y_t = own->partials + partial;
+        owned_rows(&i0, &i1, L->c, l == 0, t, parts);
+        dense_rows_forward(y_t, x, params + L->weights, n, L->c, L->oc,
+                           i0, i1);
+        meet(&u->meet, &skip);
+        // y[:, j] = b[j] + sum_s y_s[:, j], in thread order, for the
+        // units this thread owns as the next layer's rows, then the
+        // ReLU; the logits every thread adds up whole, for itself.
+        int j0 = 0, j1 = L->oc;
+        real *y = own->logits, *h = NULL;
+        if (l < last) {
+            owned_rows(&j0, &j1, L->oc, false, t, parts);
+            y = own->acts + L->out * n;
+            if (m->layers[l + 1].kind == RELU)
+                h = own->acts + m->layers[l + 1].out * n;
+        }
+        const real *b = params + L->bias;
+        for (int i = 0; i < n; i++) {
+            real *y_i = y + (size_t)i * L->oc;           // (n_out)
+            for (int j = j0; j < j1; j++)
+                y_i[j] = b[j];
+            for (int s = 0; s < parts; s++) {
+                const real *part = u->part[s].partials + partial
+                                   + (size_t)i * L->oc;  // (n_out)
+                for (int j = j0; j < j1; j++)
+                    y_i[j] += part[j];
+            }
+            if (h)
+                relu_forward(h + (size_t)i * L->oc + j0, y_i + j0,
+                             (size_t)(j1 - j0));
+        }
+        partial += (size_t)L->oc * n;
+    }
+    double loss = softmax_xent_forward(own->probs, own->logits, labels, n,
+                                       N_CLASSES);
+    if (t == 0) {
+        u->loss = loss;
+        u->correct = 0;
+        for (int i = 0; i < n; i++) {     // the guess: the likeliest class
+            const real *q = own->probs + (size_t)i * N_CLASSES;
+            int guess = 0;
+            for (int k = 1; k < N_CLASSES; k++)
+                guess = q[k] > q[guess] ? k : guess;
+            u->correct += guess == labels[i];
+        }
+    }
+    memset(own->dlogits, 0, (size_t)n * N_CLASSES * sizeof(real));
+    softmax_xent_backward(own->dlogits, own->probs, labels,
+                          (real)1 / (real)n, n, N_CLASSES);
+    if (t == 0)                           // the logits' bias is part 0's
+        sum_rows(grads + m->layers[last].bias, own->dlogits, n, N_CLASSES);
+    for (int l = last; l >= 0; l--) {     // backward
+        const layer *L = &m->layers[l];
+        if (L->kind != DENSE)
+            continue;
+        const real *dy = l == last ? own->dlogits : u->dacts + L->out * n;
+        const real *x = own->acts + L->in * n;
+        owned_rows(&i0, &i1, L->c, l == 0, t, parts);
+        if (l == 0) {
+            dense_rows_backward(NULL, grads + L->weights, dy, x,
+                                params + L->weights, n, L->c, L->oc, i0,
+                                i1);
+            break;
+        }
+        // This thread's units of the layer below: dy_below[:, i0:i1] =
+        // dy W[i0:i1, :]^T, times the ReLU's slope, and their bias.
+        int below = m->layers[l - 1].kind == RELU ? l - 2 : l - 1;
+        const layer *B = &m->layers[below];
+        real *dy_below = u->dacts + B->out * n;
+        for (int i = 0; i < n; i++)
+            memset(dy_below + (size_t)i * L->c + i0, 0,
+                   (size_t)(i1 - i0) * sizeof *dy_below);
+        dense_rows_backward(dy_below, grads + L->weights, dy, x,
+                            params + L->weights, n, L->c, L->oc, i0, i1);
+        if (below != l - 1)               // relu_backward, in place
+            for (int i = 0; i < n; i++)
+                for (int j = i0; j < i1; j++) {
+                    size_t at = (size_t)i * L->c + j;
+                    dy_below[at] = x[at] > 0 ? dy_below[at] : 0;
+                }
+        real *db = grads + B->bias;       // db[j] += sum_i dy_below[i][j]
+        for (int i = 0; i < n; i++)
+            for (int j = i0; j < i1; j++)
+                db[j] += dy_below[(size_t)i * L->c + j];
+        meet(&u->meet, &skip);            // dy_below whole
+    }
+}
+
+// Thread t's parameters: sgd_step with their gradients, which it
+// zeroes. Its rows of every W, its units of every bias but the
+// logits', which are part 0's.
+static void units_step_part(struct pool *p, int t)
+{
+    const model *m = p->units->m;
+    real *grads = p->team[0].grads;
+    int parts = p->units->n_parts, last = m->n_layers - 1, i0, i1;
+    for (int l = 0; l <= last; l++) {
+        const layer *L = &m->layers[l];
+        if (L->kind != DENSE)
+            continue;
+        size_t at[2], len[2];             // the rows of W, the bias
+        owned_rows(&i0, &i1, L->c, l == 0, t, parts);
+        at[0] = L->weights + (size_t)i0 * L->oc;
+        len[0] = (size_t)(i1 - i0) * L->oc;
+        owned_rows(&i0, &i1, L->oc, false, t, parts);
+        if (l == last)
+            i0 = 0, i1 = t == 0 ? L->oc : 0;
+        at[1] = L->bias + (size_t)i0, len[1] = (size_t)(i1 - i0);
+        for (int k = 0; k < 2; k++) {
+            sgd_step(p->params + at[k], p->velocity + at[k],
+                     grads + at[k], p->lr, p->momentum, len[k]);
+            memset(grads + at[k], 0, len[k] * sizeof *grads);
+        }
+    }
+}
+
+// A training batch of count images, split by units.
+static batch_totals units_run(struct pool *p, const unsigned char *pixels,
+                              const unsigned char *labels, const int *rows,
+                              int count)
+{
+    struct units *u = p->units;
+    u->pixels = pixels, u->labels = labels;
+    u->rows = rows, u->count = count;
+    p->kind = UNITS;
+    p->n_parts = u->n_parts;
+    p->n_used = 1;                        // one gradient block
+    p->by_units = true;
+    pool_run(p);
+    return (batch_totals){u->loss, u->correct};
+}
+
+/**
+The split computes the same gradient as one worker, summed in another
+order, so the two agree to float's rounding and no closer. `--gradcheck
+units` checks that on the dense net with random parameters and a
+random batch of the default 32 images: the gradient of the split on two
+and on three threads against one worker's, number by number, as a
+fraction of the largest; and, so that we know the comparison can tell
+two gradients apart, against one worker's on the same images with other
+labels.
+*/
+
+// The split's gradient on n_threads against reference (n_params),
+// as the largest difference over the largest |reference|.
+static double units_difference(const model *m, const real *params,
+                               const unsigned char *pixels,
+                               const unsigned char *labels,
+                               const int *rows, int count, int n_threads,
+                               const real *reference)
+{
+    worker team[MAX_THREADS];
+    team_alloc(team, n_threads, m, params);
+    if (!team[0].pool->units) {            // no split: nothing to compare
+        team_free(team, n_threads);
+        return INFINITY;
+    }
+    run_workers(team, n_threads, pixels, labels, rows, count, true, NULL);
+    double largest = 0, worst = 0;
+    for (size_t i = 0; i < m->n_params; i++) {
+        double r = fabs((double)reference[i]);
+        double d = fabs((double)team[0].grads[i] - (double)reference[i]);
+        largest = r > largest ? r : largest;
+        worst = d > worst ? d : worst;
+    }
+    team_free(team, n_threads);
+    return worst / largest;
+}
+
+// One worker's gradient of the batch into grads (n_params).
+static void one_worker_gradient(real *grads, const model *m,
+                                const real *params,
+                                const unsigned char *pixels,
+                                const unsigned char *labels,
+                                const int *rows, int count)
+{
+    worker team[1];
+    team_alloc(team, 1, m, params);
+    run_workers(team, 1, pixels, labels, rows, count, true, NULL);
+    memcpy(grads, team[0].grads, m->n_params * sizeof *grads);
+    team_free(team, 1);
+}
+
+static int units_check(rng *r)
+{
+    model m;
+    char err[256];
+    if (model_named(&m, "mlp", 28, 28, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    enum { COUNT = 32 };                  // the default batch
+    real *params = nn_alloc(m.n_params, sizeof(real));
+    real *reference = nn_alloc(m.n_params, sizeof(real));
+    real *other = nn_alloc(m.n_params, sizeof(real));
+    unsigned char *pixels = nn_alloc(COUNT * m.n_inputs, 1);
+    unsigned char labels[COUNT], shifted[COUNT];
+    int rows[COUNT];
+    model_init(&m, params, r);
+    for (int l = 0; l < m.n_layers; l++)  // biases too, not zero
+        if (m.layers[l].kind == DENSE)
+            for (int j = 0; j < m.layers[l].oc; j++)
+                params[m.layers[l].bias + j] =
+                    (real)rng_uniform(r, -0.1, 0.1);
+    for (size_t i = 0; i < COUNT * m.n_inputs; i++)
+        pixels[i] = (unsigned char)(rng_u32(r) & 255);
+    for (int i = 0; i < COUNT; i++) {
+        rows[i] = i;
+        labels[i] = (unsigned char)(rng_u32(r) % N_CLASSES);
+        shifted[i] = (unsigned char)((labels[i] + 1) % N_CLASSES);
+    }
+    one_worker_gradient(reference, &m, params, pixels, labels, rows,
+                        COUNT);
+    one_worker_gradient(other, &m, params, pixels, shifted, rows, COUNT);
+    double bound = sizeof(real) == sizeof(float) ? 1e-5 : 1e-12;
+    int failures = 0;
+    for (int threads = 2; threads <= 3; threads++) {
+        double d = units_difference(&m, params, pixels, labels, rows,
+                                    COUNT, threads, reference);
+        failures += !(d <= bound);
+        printf("units gradient, %d threads: largest difference %.2e of "
+               "the largest gradient (bound %.0e) %s\n", threads, d,
+               bound, d <= bound ? "ok" : "FAILED");
+    }
+    double d = units_difference(&m, params, pixels, labels, rows, COUNT,
+                                2, other);
+    failures += !(d > bound);
+    printf("units gradient against other labels' (the control): %.2e: "
+           "%s\n", d, d > bound ? "told apart" : "NOT told apart, FAILED");
+    free(params), free(reference), free(other), free(pixels);
+    return failures ? 1 : 0;
 }
 
 /**
@@ -1632,7 +2165,7 @@ static int parse_flags(settings *s, int argc, char **argv)
         {.name = "--classify", .type = CLI_STRING, .value = &s->image,
          .help = "a test index or a PGM image", .arg = "WHAT"},
         {.name = "--gradcheck", .type = CLI_STRING, .value = &s->gradcheck,
-         .help = "a layer, mlp, lenet5 or all", .arg = "NAME"},
+         .help = "a layer, mlp, lenet5, all or units", .arg = "NAME"},
         {.name = "--check", .type = CLI_FLAG, .value = &s->check,
          .help = "fail below the MNIST accuracy targets"},
         {.name = "--peak", .type = CLI_FLAG, .value = &s->peak,
@@ -1800,6 +2333,8 @@ int main(int argc, char **argv)
     if (s.gradcheck) {
         rng r;
         rng_seed(&r, s.common.seed);
+        if (strcmp(s.gradcheck, "units") == 0)
+            return units_check(&r);       // Appendix A3's split
         return gradcheck(s.gradcheck, &r);
     }
     if (s.peak)
