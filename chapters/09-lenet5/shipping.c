@@ -133,15 +133,16 @@ summary:
 The dense net does a few operations per parameter and image, LeNet-5
 a few dozen, so LeNet-5 shares even a batch of a handful of images, while
 the dense net needs a few dozen images per thread: at the default
-batch of 32 it runs on one worker. There is another way to
-keep two cores busy on a small batch: split every layer's product by
-its output columns, each thread computing half of the units for the
-whole batch, so that no gradient block is ever copied. But then the
-threads must meet after every layer, about ten times a step where
-slices meet twice, and on a busy machine every meeting may wait for a
-thread that is not running; and every layer needs a second version
-that works on half of its matrices. Slices keep the layers as chapter
-9 wrote them.
+batch of 32, slices would be too small. For such a batch of a network
+made of dense layers only, the threads share something else: every
+layer's product, cut by its units (the next section). No gradient block
+is then copied, but the threads must meet after every layer, seven
+times a step for the dense net where slices meet twice, and every meeting
+may wait for a thread that is late. Timed like the rule, with one and
+two threads at the default batch of 32 (`bench/lenet5.sh` prints the
+ratio, with the sharing line beside it), the split gave the dense net's
+epoch on two threads clearly less time than on one, where one worker
+had taken the same time as one thread.
 */
 
 enum {
@@ -442,34 +443,48 @@ static void team_free(worker *team, int n_workers)
 ## Two cores: splitting the units
 
 A batch too small for two slices can still keep two threads busy if
-they share every layer instead of the images. Thread $t$ of $T$ owns a
-block $O_t$ of each dense layer's output units: the columns $O_t$ of
-its weights $W$ $(n_{in}, n_{out})$, of its bias, of their gradients
-and of their velocities. It computes those units for the whole batch,
+they share every layer instead of the images. A dense layer $y = x W +
+b$, with $W$ of shape $(n_{in}, n_{out})$, is cut by its *input* units:
+thread $t$ of $T$ owns a block $I_t$ of the rows of $W$, the inputs
+$x_{:, I_t}$ that multiply them, and those rows' gradients and
+velocities. Forward, each thread computes a *partial* product over its
+rows; the threads meet (`meet`); and each adds up the partials, in
+thread order, for the units it owns in the next layer (whose inputs
+are this layer's outputs), adds their bias and applies the ReLU:
 
-$$y_{:, O_t} = x\, W_{:, O_t} + b_{O_t}, \qquad
-  \delta W_{:, O_t} = x^{\mathsf T} \delta y_{:, O_t}, \qquad
-  \delta b_{O_t} = \textstyle\sum_i \delta y_{i, O_t},$$
+$$y = b + \sum_t x_{:, I_t} W_{I_t, :} .$$
 
-and nobody else reads or writes its columns of $W$, so the step is
-its own business too: no gradient block crosses cores. What crosses is
-the activations. Forward, the next layer needs all of $y$, so the
-threads meet (`meet`) after every layer. Backward, the gradient of the
-layer's input is a sum over all output units, $\delta x = \delta y\,
-W^{\mathsf T} = \sum_t \delta y_{:, O_t} W_{:, O_t}^{\mathsf T}$:
-each thread computes its own term, a *partial* $\delta x_t$ $(n,
-n_{in})$, the threads meet, and then each adds up the partials in
-thread order for the units it owns in the layer below (whose outputs
-are this layer's inputs) and passes them through that layer's ReLU.
-The sums are grouped differently from one thread's, so the last
-digits differ from `--threads 1`; but the blocks and the order are
-fixed, so the same seed and thread count give the same bits. The
-softmax of the ten logits is so small that every thread computes it,
-each in buffers of its own. A batch of the dense net costs four
-meetings forward and three backward; the job itself, handed out by
-the pool, starts and ends with all threads together. A meeting is a
-counter like the pool's: the last thread to arrive bumps it, the
-others watch it for `SPIN_SECONDS` and then sleep.
+Backward, a thread's rows need only its own inputs and the whole of
+$\delta y$, and the gradient of its inputs is its own too:
+
+$$\delta W_{I_t, :} = x_{:, I_t}^{\mathsf T} \delta y, \qquad
+  \delta x_{:, I_t} = \delta y\, W_{I_t, :}^{\mathsf T} .$$
+
+It passes $\delta x_{:, I_t}$ back through the ReLU below, adds up the
+bias's gradient of those units, and the threads meet again, so that
+each has the whole $\delta y$ of the layer below. So every weight is
+read and written by one thread only, the optimizer's step included, and
+what crosses cores is activations: partial sums forward and gradients
+of units backward, a few thousand numbers per layer, where slices send
+whole gradient blocks, a third of a million numbers each for the dense
+net. The ten logits every thread adds up whole, for a softmax of its
+own; their bias belongs to thread 0. A batch costs the dense net four
+meetings forward and three backward. A meeting is a counter like the
+pool's: the last thread to arrive bumps it, and the others watch it for
+`SPIN_SECONDS`, then sleep. The sums are grouped differently from one
+thread's, so the last digits differ from `--threads 1`; but the blocks
+and the order are fixed, so the same seed and thread count give the
+same bits.
+
+Why rows, and not output columns, which would need no partial sums
+forward? Cut by columns, every row of $W$ holds both threads' numbers
+side by side, 128 floats each. The processor fetches memory ahead of a
+loop in whole lines and runs of lines, so each thread's step kept
+fetching lines the other thread was writing, and an epoch took longer
+on two threads than on one. Cut by rows, each thread's weights are one
+stretch of memory; its activations are in arrays of its own, and the
+shared ones (the partials, the gradients of the units) start on cache
+lines (`alloc_lines`).
 */
 
 typedef struct {              // threads meeting between layers
