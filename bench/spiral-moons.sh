@@ -37,9 +37,11 @@
 #
 # The NumPy side needs Debian's python3-numpy (PYTHON, default
 # /usr/bin/python3; the peers' --only net runs need no scikit-learn).
-# BUILD picks the build directory (default build). Exit status 1 if a
-# program is missing or fails, or if C and NumPy disagree on their first
-# printed loss; never because of a ratio. The wall and CPU columns are
+# BUILD picks the build directory (default build); CASES the benches
+# (default "spiral moons", one after the other; "spiral" or "moons"
+# runs one, to keep the time on a quiet machine short). Exit status 1
+# if a program is missing or fails, or if C and NumPy disagree on their
+# first printed loss; never because of a ratio. The wall and CPU columns are
 # each sorted on their own (the best wall time may come from another
 # run than the best CPU time).
 cd "$(dirname "$0")/.." || exit 1
@@ -47,6 +49,7 @@ BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 RUNS=${RUNS:-5}
 CALLGRIND=${CALLGRIND:-1}
+CASES=${CASES:-spiral moons}
 export OPENBLAS_NUM_THREADS=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -72,11 +75,14 @@ echo "C BLAS:     $( [ -n "$c_blas" ] \
     && "$PYTHON" bench/peers/blas.py "$c_blas" || echo none)"
 echo "NumPy BLAS: $("$PYTHON" bench/peers/blas.py)"
 # The chapters' timed loops are their own, not BLAS: GCC compiles them
-# for SSE2 and for AVX2 (target_clones) and the program picks AVX2 where
-# the processor has it.
-echo "C loops:    SSE2 and AVX2 versions; this processor runs the" \
-    "$(grep -qw avx2 /proc/cpuinfo 2> /dev/null && echo AVX2 || echo SSE2)" \
-    "one"
+# for SSE2 and AVX2 (target_clones; chapter 6's also for AVX-512) and
+# the program picks the widest the processor has.
+if grep -qw avx512f /proc/cpuinfo 2> /dev/null; then widest=AVX-512
+elif grep -qw avx2 /proc/cpuinfo 2> /dev/null; then widest=AVX2
+else widest=SSE2; fi
+echo "C loops:    SSE2, AVX2 (and for chapter 6 AVX-512) versions;" \
+    "this processor runs the $widest one$( [ $widest = AVX-512 ] \
+    && echo " in chapter 6, AVX2 in chapter 7")"
 # NumPy's element-wise loops (np.exp, np.tanh, ...) pick their SIMD
 # versions the same way; the best one this processor allows is used.
 echo "NumPy loops: $("$PYTHON" -c 'from numpy.core._multiarray_umath \
@@ -145,15 +151,15 @@ work_instructions() {
 }
 
 status=0
-for case in spiral moons; do
-    if [ $case = spiral ]; then
+for case in $CASES; do
+    if [ "$case" = spiral ]; then
         c_cmd="$BUILD/bin/06-softmax-spiral --only net --plot none"
         c_label="C (fused, default)"
         c2_cmd=
         py_cmd="$PYTHON bench/peers/spiral.py --only net"
         work="10000 iterations, h = 100"
         length=--iterations short=200 long=600 goal=6
-    else
+    elif [ "$case" = moons ]; then
         c_cmd="$BUILD/bin/07-tanh-moons --only net --plot none --vector"
         c_label="C --vector"
         c2_cmd="$BUILD/bin/07-tanh-moons --only net --plot none"
@@ -161,6 +167,8 @@ for case in spiral moons; do
         py_cmd="$PYTHON bench/peers/moons.py --only net"
         work="20000 passes, h = 3"
         length=--passes short=1000 long=3000 goal=10
+    else
+        die "CASES: no bench '$case' (spiral, moons)"
     fi
     i=0
     while [ $i -lt "$RUNS" ]; do

@@ -24,19 +24,27 @@
 # - SciPy at its best: a probe runs SciPy once with NumPy's OpenBLAS at
 #   its default threads and once with OPENBLAS_NUM_THREADS=1 (the
 #   products are small), and the runs use the one with less CPU time.
-#   The C side runs as the book does: the ink lists on one thread per
-#   core, its OpenBLAS (the small second layer) on one.
-# - Interleaved runs: C, SciPy, C, SciPy, ... RUNS times each (default
-#   5). Each side times its optimizer alone (data loading and checks
-#   excluded), wall-clock and CPU time (all threads); best and median.
-#   The C side is a run of its own (--no-compare); the SciPy side is a
-#   run with --compare-scipy, of which only SciPy's time is used.
+# - C at its best too, both configurations printed: the C side runs as
+#   the book does (the ink lists on one thread per core, --threads
+#   default) and on one thread (--threads 1); its OpenBLAS (the small
+#   second layer) is on one thread in both. A second thread shortens
+#   the wall time when a core is free but costs CPU time of its own
+#   (waking and waiting), so the CPU verdict is for the configuration
+#   with the lower median CPU time, as SciPy's is; the wall ratio is
+#   printed for both.
+# - Interleaved runs: C (one per core), C (1 thread), SciPy, C, C,
+#   SciPy, ... RUNS times each (default 5). Each side times its
+#   optimizer alone (data loading and checks excluded), wall-clock and
+#   CPU time (all threads); best and median. The C side is a run of its
+#   own (--no-compare); the SciPy side is a run with --compare-scipy, of
+#   which only SciPy's time is used.
 # - Memory: each side's peak resident set, from /usr/bin/time: the
 #   whole C process (it reads all 60,000 training images before taking
 #   5,000), and the whole Python process that runs SciPy.
 #
-# Verdict (issue 16): SciPy's CPU time over the C program's >= 4, for
-# the medians and for the best runs. Exit status 1 when it is missed or
+# Verdict (issue 16): SciPy's CPU time over the C program's (in its
+# configuration with the lower median CPU time) >= 4, for the medians
+# and for the best runs. Exit status 1 when it is missed or
 # a side fails, 2 when something needed is missing.
 #
 # Environment: BUILD (default build), RUNS, NN_PYTHON (default
@@ -78,15 +86,18 @@ EOF
 chmod +x "$tmp/python"
 : > "$tmp/threads"
 
-# run_c: one C run; "wall cpu" appended to c.times, peak RSS (MB) to
-# c.rss
+# run_c NAME [FLAGS]: one C run with more FLAGS; "wall cpu" appended
+# to NAME.times, peak RSS (MB) to NAME.rss, its stdout in NAME.out
 run_c() {
+    name=$1
+    shift
     # shellcheck disable=SC2086
-    /usr/bin/time -f %M -o "$tmp/c.mem" "$bin" $args > "$tmp/c.out" \
-        2> "$tmp/c.err" || { cat "$tmp/c.err" >&2; fail "C run failed"; }
+    /usr/bin/time -f %M -o "$tmp/c.mem" "$bin" $args "$@" \
+        > "$tmp/$name.out" 2> "$tmp/c.err" \
+        || { cat "$tmp/c.err" >&2; fail "C run failed"; }
     sed -n 's/^time: truncated Newton, [^:]*: \([0-9.]*\) s wall, \([0-9.]*\) s CPU$/\1 \2/p' \
-        "$tmp/c.err" >> "$tmp/c.times"
-    awk '{ printf "%.0f\n", $1 / 1024 }' "$tmp/c.mem" >> "$tmp/c.rss"
+        "$tmp/c.err" >> "$tmp/$name.times"
+    awk '{ printf "%.0f\n", $1 / 1024 }' "$tmp/c.mem" >> "$tmp/$name.rss"
 }
 # run_scipy FILE: one SciPy run; "wall cpu" appended to FILE.times,
 # its peak RSS (MB) to FILE.rss
@@ -117,8 +128,8 @@ echo "== tnc-mnist.sh: chapter 8 vs SciPy's TNC on $(nproc) cores" \
 echo "   OpenBLAS environment (both sides):" \
      "$(env | grep '^OPENBLAS_' | sort | tr '\n' ' ' | sed 's/ $//')"
 echo "   C: $bin $args"
-echo "      ink lists on $(nproc) threads (one per core), its OpenBLAS" \
-     "on 1; BLAS $c_blas:" \
+echo "      ink lists on $(nproc) threads (one per core, the book's" \
+     "default) and on 1 (--threads 1), its OpenBLAS on 1; BLAS $c_blas:" \
      "$( [ -n "$c_blas" ] && "$PYTHON" bench/peers/blas.py "$c_blas" \
          || echo none)"
 
@@ -150,11 +161,13 @@ fi
 
 i=0
 while [ "$i" -lt "$RUNS" ]; do
-    run_c
+    run_c c
+    run_c c1 --threads 1
     run_scipy scipy
     i=$((i + 1))
 done
-[ -s "$tmp/c.times" ] || fail "no C timing line in its output"
+[ -s "$tmp/c.times" ] && [ -s "$tmp/c1.times" ] \
+    || fail "no C timing line in its output"
 [ -s "$tmp/scipy.times" ] || fail "no SciPy timing line in its output"
 echo "   SciPy: $(sed -n 's/^SciPy \([^,]*\),.*/\1/p' "$tmp/s.out"), TNC," \
      "jac=True; $scipy_config; BLAS: $(cat "$tmp/numpy-blas")"
@@ -166,23 +179,40 @@ sed -n '/^SciPy/,$p' "$tmp/s.out"
 # the C run alone prints what the C run beside SciPy printed
 sed '/^SciPy [0-9]/,$d' "$tmp/s.out" | sed '$d' | cmp -s - "$tmp/c.out" \
     || echo "   (note: the C run alone and the C run beside SciPy differ)"
+cmp -s "$tmp/c.out" "$tmp/c1.out" \
+    || echo "   (note: the C runs on $(nproc) threads and on 1 differ)"
 echo
 echo "C, $(grep '^training:' "$tmp/c.out" | cut -d' ' -f2-), cap 50," \
-     "$RUNS runs:"
+     "$RUNS runs each:"
+echo "  ink lists on $(nproc) threads (the book's default):"
 echo "  wall: $(stats 1 "$tmp/c.times");  CPU: $(stats 2 "$tmp/c.times");" \
      "peak memory $(sort -g "$tmp/c.rss" | tail -n 1) MB"
+echo "  on 1 thread (--threads 1):"
+echo "  wall: $(stats 1 "$tmp/c1.times");  CPU: $(stats 2 "$tmp/c1.times");" \
+     "peak memory $(sort -g "$tmp/c1.rss" | tail -n 1) MB"
 echo "SciPy TNC, jac=True, $RUNS runs:"
 echo "  wall: $(stats 1 "$tmp/scipy.times");" \
      " CPU: $(stats 2 "$tmp/scipy.times");" \
      "peak memory $(sort -g "$tmp/scipy.rss" | tail -n 1) MB"
 echo "load after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
-awk -v cw="$(median 1 "$tmp/c.times")" -v cc="$(median 2 "$tmp/c.times")" \
+# C's configuration for the CPU verdict: the lower median CPU time
+best_c=$(awk -v n="$(median 2 "$tmp/c.times")" \
+             -v o="$(median 2 "$tmp/c1.times")" \
+             'BEGIN { print o < n ? "c1" : "c" }')
+if [ "$best_c" = c1 ]; then c_config="C on 1 thread"
+else c_config="C on $(nproc) threads"; fi
+echo "wall, SciPy/C (medians): $(awk \
     -v pw="$(median 1 "$tmp/scipy.times")" \
+    -v nw="$(median 1 "$tmp/c.times")" -v ow="$(median 1 "$tmp/c1.times")" \
+    -v n="$(nproc)" 'BEGIN { printf "%.1fx with C on %d threads, %.1fx" \
+                             " with C on 1", pw / nw, n, pw / ow }')"
+awk -v cc="$(median 2 "$tmp/$best_c.times")" \
     -v pc="$(median 2 "$tmp/scipy.times")" \
-    -v bc="$(best 2 "$tmp/c.times")" -v bp="$(best 2 "$tmp/scipy.times")" \
+    -v bc="$(best 2 "$tmp/$best_c.times")" \
+    -v bp="$(best 2 "$tmp/scipy.times")" -v config="$c_config" \
     'BEGIN {
     ok = pc / cc >= 4 && bp / bc >= 4
-    printf "verdict: SciPy/C CPU time %.1fx (medians), %.1fx (best);" \
-           " wall %.1fx (medians); goal >= 4x: %s\n", pc / cc, bp / bc,
-           pw / cw, ok ? "ok" : "MISSED"
+    printf "verdict: SciPy/C CPU time %.1fx (medians), %.1fx (best), %s" \
+           " (its lower median CPU); goal >= 4x: %s\n", pc / cc, bp / bc,
+           config, ok ? "ok" : "MISSED"
     exit !ok }'

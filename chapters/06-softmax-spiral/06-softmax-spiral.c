@@ -731,31 +731,41 @@ Consecutive examples are independent, so the compiler turns the loop
 into vector instructions that work on two doubles at once (SSE2, the
 baseline of every x86-64 processor) or more on newer ones. It does so
 at `-O2` only for a loop that needs no leftover iterations at the end,
-so we pad the number of examples up to a multiple of four with dummy
+so we pad the number of examples up to a multiple of eight with dummy
 examples whose `dscores` are zero, and say so in the loop bound.
 
 **Fused passes, products by hand.** Do in one sweep what NumPy does in
-several, and let the thin products ride along. One sweep per hidden
-unit computes $z$, adds the bias, applies the ReLU and adds the unit's
-share $a\,W_2[u, \cdot]$ to the three rows of scores: that is the
-product $H W_2$, one unit at a time. One pass over the examples does the
-softmax and `dscores` (and keeps two numbers per example for the
-loss). One sweep per unit, backwards, reads
-the unit's activations and the three rows of `dscores` and computes
-everything the unit needs at once: its row of $\partial L/\partial W_2$
-(three sums over the examples), its $dz$ (the row of
-$\mathrm{dscores}\, W_2^\top$ times the ReLU's gradient), and from $dz$
-its column of $\partial L/\partial W$ and its bias gradient (three
-more sums). The backward pass writes no array at all, only twelve
-numbers per unit. A sum over the examples is a chain of additions, each
-waiting for the one before; the sweep keeps four partial sums, one per
-lane of a vector register, and adds the four at the end, so the
-compiler can do four examples per instruction. The gradient of the ReLU
-is a multiplication by 1.0 or 0.0 rather than an `if`: the compiler
-will not vectorise a loop whose arithmetic happens only on some
-examples (floating-point operations can raise exceptions, so it may
-not compute them speculatively), and a branch that goes either way at
-random would make the processor guess wrong again and again.
+several, and let the thin products ride along. The forward pass takes
+the examples eight at a time; for those eight it goes through all the
+hidden units, and for each unit computes $z$, adds the bias, applies
+the ReLU, stores the activations and adds the unit's share
+$a\,W_2[u, \cdot]$ to the three scores of each example: that is the
+product $H W_2$, one unit at a time. The $8 \times 3$ scores being
+summed are few enough to stay in the processor's vector registers
+until the last unit is in, and each unit's six weights are read once
+per eight examples. (A sweep per unit over all the examples would do
+the same additions in the same order, but would load and store every
+score again for every unit.) The eight are written as two groups of
+four, each a loop of its own: GCC turns a loop of four into a single
+vector operation of AVX2 (below), and only then sees that the scores
+can stay in registers. One pass over the examples does the softmax and
+`dscores` (and keeps two numbers per example for the loss). One sweep
+per unit, backwards, reads the unit's activations and the three rows
+of `dscores` and computes everything the unit needs at once: its row
+of $\partial L/\partial W_2$ (three sums over the examples), its $dz$
+(the row of $\mathrm{dscores}\, W_2^\top$ times the ReLU's gradient),
+and from $dz$ its column of $\partial L/\partial W$ and its bias
+gradient (three more sums). The backward pass writes no array at all,
+only twelve numbers per unit. A sum over the examples is a chain of
+additions, each waiting for the one before; the sweep keeps four
+partial sums, one per lane of a vector register, and adds the four at
+the end, so the compiler can do four examples per instruction. The
+gradient of the ReLU is a multiplication by 1.0 or 0.0 rather than an
+`if`: the compiler will not vectorise a loop whose arithmetic happens
+only on some examples (floating-point operations can raise exceptions,
+so it may not compute them speculatively), and a branch that goes
+either way at random would make the processor guess wrong again and
+again.
 
 **The softmax without library calls.** What is left per example is
 the softmax: three powers $e^{s_k - \max}$, and for the loss a
@@ -805,11 +815,22 @@ element might change the next input and could not work on several at
 once.
 
 Finally, most x86-64 processors made in the last ten years also have
-AVX2, with instructions that work on four doubles at once. A program
-built for every x86-64 may not assume it, but GCC can compile a
-function twice, for the baseline and for AVX2, and pick the right one
-when the program starts (`target_clones`). Both versions do exactly
-the same arithmetic on each example, so they print the same numbers.
+AVX2, with instructions that work on four doubles at once, and many
+newer ones AVX-512, with eight. A program built for every x86-64 may
+not assume either, but GCC can compile a function three times, for the
+baseline, for AVX2 and for AVX-512, and pick the right one when the
+program starts (`target_clones`). All versions do exactly the same
+arithmetic on each example, in the same order (the four partial sums
+of the backward pass stay four, whatever the vector width), so they
+print the same numbers. One loop is better written differently for
+AVX-512: its eight examples as one loop of eight, a single AVX-512
+operation, keep the scores in three registers, where two loops of four
+would take twice the instructions. For AVX2 the loop of eight would be
+two operations, and GCC would keep the scores in memory. So the
+forward pass comes twice, `layers_forward` and `layers_forward_wide`,
+and the program asks the processor once which suits it (GCC's
+`__builtin_cpu_supports`); the two add in the same order, and the
+program checks that they give the same bits.
 
 None of this changes the mathematics; it changes the order in which
 numbers are added, and computes $e^x$ in its own way, so the fast and
@@ -820,16 +841,30 @@ for step; neither is guaranteed to print NumPy's digits to the end of
 the run, since NumPy's own order of additions depends on its BLAS.
 */
 
-enum { BLOCK = 4 };   // examples are padded to a multiple of this
+enum { BLOCK = 4 };   // partial sums per sum over the examples
+enum { CHUNK = 8 };   // examples are padded to a multiple of this
 
-// The element-wise loops are marked NN_CLONES_AVX2 (the toolkit's,
-// common/vmath.h): compiled twice, for every x86-64 (SSE2, two doubles
-// per instruction) and for AVX2 (four), the program picks the version
-// that suits the processor when it starts (GCC on Linux; elsewhere the
-// portable version is all there is).
+// The element-wise loops are marked NN_CLONES_AVX512 (the toolkit's,
+// common/vmath.h): compiled three times, for every x86-64 (SSE2, two
+// doubles per instruction), for AVX2 (four) and for AVX-512 (eight),
+// the program picks the version that suits the processor when it
+// starts (GCC on Linux; elsewhere the portable version is all there
+// is).
+
+// Whether the processor has AVX-512 (GCC on x86-64 Linux, the systems
+// where the clones exist; elsewhere no).
+static bool has_avx512(void)
+{
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && defined(__linux__)
+    return __builtin_cpu_supports("avx512f");
+#else
+    return false;
+#endif
+}
 
 typedef struct {
-    int n, n_pad;      // examples, and n rounded up to a multiple of BLOCK
+    int n, n_pad;      // examples, and n rounded up to a multiple of CHUNK
     matrix inputs;     // (D, n_pad): a row of x0, a row of x1
     matrix onehot;     // (K, n_pad): 1 at the true class, else 0
     double *real;      // (n_pad): 1 for an example, 0 for padding
@@ -837,6 +872,7 @@ typedef struct {
     matrix dscores;    // (K, n_pad): scores, then dL/dscores
     double *sums;      // (n_pad): the softmax's sums of e, for the loss
     double *gaps;      // (n_pad): max score - true score, for the loss
+    bool wide;         // layers_forward_wide (AVX-512), not layers_forward
 } batch;
 
 // The transposed copy of X (n, D) and y, with room for h hidden units.
@@ -844,7 +880,7 @@ static batch batch_alloc(matrix X, const int *y, int hidden)
 {
     batch bt;
     bt.n = X.rows;
-    bt.n_pad = (X.rows + BLOCK - 1) / BLOCK * BLOCK;
+    bt.n_pad = (X.rows + CHUNK - 1) / CHUNK * CHUNK;
     bt.inputs = mat_alloc(D, bt.n_pad);
     bt.onehot = mat_alloc(K, bt.n_pad);
     bt.real = nn_alloc((size_t)bt.n_pad, sizeof(double));
@@ -852,6 +888,7 @@ static batch batch_alloc(matrix X, const int *y, int hidden)
     bt.dscores = mat_alloc(K, bt.n_pad);
     bt.sums = nn_alloc((size_t)bt.n_pad, sizeof(double));
     bt.gaps = nn_alloc((size_t)bt.n_pad, sizeof(double));
+    bt.wide = has_avx512();
     for (int i = 0; i < bt.n_pad; i++) {
         bool real = i < bt.n;
         for (int d = 0; d < D; d++)
@@ -874,23 +911,94 @@ static void batch_free(batch *bt)
     free(bt->gaps);
 }
 
-// One hidden unit u, all n examples: a = max(0, w0 x0 + w1 x1 + bias),
-// and its share of the scores, s_k += a v[k] (v is row u of W2).
-// n is a multiple of BLOCK.
-NN_CLONES_AVX2
-static void unit_forward(double *restrict a, double *restrict s0,
-                         double *restrict s1, double *restrict s2,
-                         const double *restrict x0,
-                         const double *restrict x1, double w0, double w1,
-                         double bias, const double v[K], int n)
+// Both layers for the examples [0, n), CHUNK at a time: for every unit
+// u, a = max(0, w0[u] x0 + w1[u] x1 + b[u]) into row u of hidden, and
+// the scores s_k = b2[k] + a_0 v_0[k] + a_1 v_1[k] + ... (v_u is row u
+// of W2), added unit after unit. The CHUNK x K scores of a chunk stay
+// in vector registers through all h units, and each unit's six weights
+// are read once per chunk: the whole layer is one sweep over the
+// examples. A chunk is CHUNK / BLOCK loops of BLOCK examples, each one
+// AVX2 vector operation, which is what lets GCC keep the scores in
+// registers. The scores go to the K rows of scores. n is a multiple of
+// CHUNK.
+NN_CLONES_AVX512
+static void layers_forward(double *restrict hidden,
+                           double *restrict scores,
+                           const double *restrict inputs,
+                           const double *restrict W,
+                           const double *restrict b,
+                           const double *restrict W2,
+                           const double *restrict b2, int h, int n)
 {
-    n = n / BLOCK * BLOCK;      // tells the compiler: no leftover examples
-    for (int i = 0; i < n; i++) {
-        double z = x0[i] * w0 + x1[i] * w1 + bias;      // z = x W + b
-        a[i] = z > 0.0 ? z : 0.0;                       // ReLU
-        s0[i] += a[i] * v[0];                           // scores += a W2
-        s1[i] += a[i] * v[1];
-        s2[i] += a[i] * v[2];
+    // hidden (h, n), scores (K, n), inputs (D, n), W (D, h), b (h),
+    // W2 (h, K), b2 (K)
+    n = n / CHUNK * CHUNK;      // tells the compiler: no leftover examples
+    const double *x0 = inputs, *x1 = inputs + n;
+    for (int i = 0; i < n; i += CHUNK) {
+        double s[K][CHUNK];     // the chunk's scores
+        for (int k = 0; k < K; k++)
+            for (int e = 0; e < CHUNK; e++)
+                s[k][e] = b2[k];
+        for (int u = 0; u < h; u++) {
+            const double w0 = W[u], w1 = W[h + u], bias = b[u];
+            const double *v = &W2[(size_t)u * K];
+            double *a = &hidden[(size_t)u * n + i];
+            // GCC writes the CHUNK / BLOCK = 2 groups out one after the
+            // other (without this, it keeps the scores in memory)
+#pragma GCC unroll 2
+            for (int c = 0; c < CHUNK; c += BLOCK)
+                for (int e = c; e < c + BLOCK; e++) {
+                    double z = x0[i + e] * w0 + x1[i + e] * w1 + bias;
+                    a[e] = z > 0.0 ? z : 0.0;           // ReLU
+                    s[0][e] += a[e] * v[0];             // scores += a W2
+                    s[1][e] += a[e] * v[1];
+                    s[2][e] += a[e] * v[2];
+                }
+        }
+        for (int k = 0; k < K; k++)
+            for (int e = 0; e < CHUNK; e++)
+                scores[(size_t)k * n + i + e] = s[k][e];
+    }
+}
+
+// layers_forward for processors with AVX-512: the same, but a chunk is
+// one loop of CHUNK examples, one AVX-512 vector operation, and GCC
+// keeps the chunk's scores in three vector registers. (For AVX2 this
+// loop would be two operations, and GCC would keep the scores in
+// memory: there layers_forward is the faster.)
+NN_CLONES_AVX512
+static void layers_forward_wide(double *restrict hidden,
+                                double *restrict scores,
+                                const double *restrict inputs,
+                                const double *restrict W,
+                                const double *restrict b,
+                                const double *restrict W2,
+                                const double *restrict b2, int h, int n)
+{
+    // hidden (h, n), scores (K, n), inputs (D, n), W (D, h), b (h),
+    // W2 (h, K), b2 (K)
+    n = n / CHUNK * CHUNK;      // tells the compiler: no leftover examples
+    const double *x0 = inputs, *x1 = inputs + n;
+    for (int i = 0; i < n; i += CHUNK) {
+        double s[K][CHUNK];     // the chunk's scores
+        for (int k = 0; k < K; k++)
+            for (int e = 0; e < CHUNK; e++)
+                s[k][e] = b2[k];
+        for (int u = 0; u < h; u++) {
+            const double w0 = W[u], w1 = W[h + u], bias = b[u];
+            const double *v = &W2[(size_t)u * K];
+            double *a = &hidden[(size_t)u * n + i];
+            for (int e = 0; e < CHUNK; e++) {
+                double z = x0[i + e] * w0 + x1[i + e] * w1 + bias;
+                a[e] = z > 0.0 ? z : 0.0;               // ReLU
+                s[0][e] += a[e] * v[0];                 // scores += a W2
+                s[1][e] += a[e] * v[1];
+                s[2][e] += a[e] * v[2];
+            }
+        }
+        for (int k = 0; k < K; k++)
+            for (int e = 0; e < CHUNK; e++)
+                scores[(size_t)k * n + i + e] = s[k][e];
     }
 }
 
@@ -900,7 +1008,7 @@ static void unit_forward(double *restrict a, double *restrict s0,
 // column of dL/dW (dw0, dw1) and its bias gradient db. Each sum is kept
 // in BLOCK partial sums, one per lane of a vector register, and the
 // lanes are added at the end.
-NN_CLONES_AVX2
+NN_CLONES_AVX512
 static void unit_backward(double dv[K], double *dw0, double *dw1,
                           double *db, const double *restrict a,
                           const double *restrict g0,
@@ -963,7 +1071,7 @@ static double vector_exp_error(double lo, double hi)
 // (max - s_true): writes the sum of e to sums[] and max - s_true to
 // gaps[] (1 and 0 for padding, whose dscores are 0). n is a multiple
 // of BLOCK.
-NN_CLONES_AVX2
+NN_CLONES_AVX512
 static void softmax_forward(double *restrict s0, double *restrict s1,
                             double *restrict s2, double *restrict sums,
                             double *restrict gaps,
@@ -1000,15 +1108,9 @@ static void softmax_forward(double *restrict s0, double *restrict s1,
 static double fast_forward(batch *bt, const model *m)
 {
     const int n = bt->n_pad, h = m->hidden;
-    for (int k = 0; k < K; k++)                 // scores = b2 + ...
-        for (int i = 0; i < n; i++)
-            MAT_AT(bt->dscores, k, i) = MAT_AT(m->b2, 0, k);
-    for (int u = 0; u < h; u++)                 // ... + hidden W2
-        unit_forward(&MAT_AT(bt->hidden, u, 0), &MAT_AT(bt->dscores, 0, 0),
-                     &MAT_AT(bt->dscores, 1, 0), &MAT_AT(bt->dscores, 2, 0),
-                     &MAT_AT(bt->inputs, 0, 0), &MAT_AT(bt->inputs, 1, 0),
-                     MAT_AT(m->W, 0, u), MAT_AT(m->W, 1, u),
-                     MAT_AT(m->b, 0, u), &MAT_AT(m->W2, u, 0), n);
+    (bt->wide ? layers_forward_wide : layers_forward)(
+        bt->hidden.data, bt->dscores.data, bt->inputs.data, m->W.data,
+        m->b.data, m->W2.data, m->b2.data, h, n);
     // softmax and dscores in one pass over the examples
     softmax_forward(&MAT_AT(bt->dscores, 0, 0), &MAT_AT(bt->dscores, 1, 0),
                     &MAT_AT(bt->dscores, 2, 0), bt->sums, bt->gaps,
@@ -1101,6 +1203,27 @@ static double fast_versus_reference(const model *m, matrix X, const int *y,
     model_free(&fused);
     scratch_free(&s);
     return largest > 0.0 ? diff / largest : diff;
+}
+
+// Whether layers_forward_wide and layers_forward give m's activations
+// and scores on X to the last bit (they add in the same order).
+static bool forwards_agree(const model *m, matrix X, const int *y)
+{
+    batch one = batch_alloc(X, y, m->hidden);
+    batch two = batch_alloc(X, y, m->hidden);
+    const int n = one.n_pad, h = m->hidden;
+    layers_forward_wide(one.hidden.data, one.dscores.data, one.inputs.data,
+                        m->W.data, m->b.data, m->W2.data, m->b2.data, h,
+                        n);
+    layers_forward(two.hidden.data, two.dscores.data, two.inputs.data,
+                   m->W.data, m->b.data, m->W2.data, m->b2.data, h, n);
+    bool same = memcmp(one.hidden.data, two.hidden.data,
+                       (size_t)h * n * sizeof(double)) == 0
+                && memcmp(one.dscores.data, two.dscores.data,
+                          (size_t)K * n * sizeof(double)) == 0;
+    batch_free(&one);
+    batch_free(&two);
+    return same;
 }
 
 /**
@@ -1227,6 +1350,9 @@ static int run_net(model *m, matrix X, const int *y, int iterations,
     model_free(&check);
     printf("fast versus plain gradient: relative difference %.1e\n",
            fast_versus_reference(m, X, y, reg));
+    printf("fast forward, one loop of %d and %d of %d: %s\n", CHUNK,
+           CHUNK / BLOCK, BLOCK,
+           forwards_agree(m, X, y) ? "same bits" : "DIFFERENT bits");
     printf("fast softmax's vector_exp versus exp on [-708, 0]: largest "
            "relative difference %.1e\n", vector_exp_error(-708.0, 0.0));
     char title[64];

@@ -1644,7 +1644,12 @@ SciPy's Hessian products are finite differences, a whole evaluation
 each, like the chapter's fd runs; an exact product reuses the
 activations it has. `bench/tnc-mnist.sh` times the two like for like:
 finite-difference products with a cap of 50 on both sides, several
-runs in turns.
+runs in turns, each side in the configuration its best user would
+pick: SciPy with NumPy's BLAS at its default threads or on one, the C
+program with the ink lists on one thread per core (the default, the
+shorter wait when a core is free) and on one (`--threads 1`, the
+smaller CPU bill: a second thread also spends time waking up and
+waiting).
 
 ## Summary
 

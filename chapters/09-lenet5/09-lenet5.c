@@ -1450,7 +1450,7 @@ enum { MAX_THREADS = 64, MAX_GROUP = 256 };
 
 typedef struct {
     const model *m;
-    const real *params;       // (n_params), shared, read only
+    const real *params;       // (n_params), its copy, read only
     real *grads;              // (n_params), this worker's own
     real *acts, *dacts;       // (group, acts_per_image) each
     real *cols, *dcols;       // (group, cols_per_image / dcols_...)
@@ -1478,14 +1478,15 @@ static int group_size(const model *m)
 }
 
 // One slice: forward (and, when training, backward, adding into
-// wk->grads, which the optimizer step left zeroed) over wk->rows, a
-// group at a time.
+// wk->grads, zeroed first) over wk->rows, a group at a time.
 static void worker_slice(worker *wk)
 {
     const model *m = wk->m;
     const layer *last = &m->layers[m->n_layers - 1];
     wk->loss = 0;
     wk->correct = 0;
+    if (wk->train)
+        memset(wk->grads, 0, m->n_params * sizeof *wk->grads);
     for (int start = 0; start < wk->count; start += wk->group) {
         int n = wk->count - start < wk->group ? wk->count - start
                                                : wk->group;
@@ -1527,11 +1528,12 @@ typedef struct {
     int correct;              // images guessed right
 } batch_totals;
 
-// Appendix A3: a team of n_workers (each with its buffers, gradient
-// blocks zeroed), run over images rows[0 .. count); when training, each
-// worker adds its slice's gradient into its own block, and team_step
-// sums the blocks in worker order, takes the optimizer step with the
-// sum and zeroes the blocks for the next batch.
+// Appendix A3: a team of n_workers (each with its buffers), run over
+// images rows[0 .. count); when training, each worker adds its slice's
+// gradient into its own block, and team_step asks for the optimizer
+// step with the blocks summed in worker order, which every copy of the
+// parameters takes before the team's next run (params is the caller's
+// copy: the step is in it once run_workers has run again).
 static void team_alloc(worker *team, int n_workers, const model *m,
                        const real *params);
 static void team_free(worker *team, int n_workers);
@@ -1563,10 +1565,9 @@ a long narrow valley of the loss, the steps add up to as much as $1 /
 disagree, as across the valley, they cancel. With $\mu = 0$ it is plain
 SGD again, so one loop serves both. (This is PyTorch's form; Keras
 scales the gradient by $\eta$ before adding it to $v$, which is the same
-thing for a fixed $\eta$.) Training calls it through `team_step`,
-which runs it on every thread at once, each on a range of the
-parameters, in the same pass that adds up the workers' gradients
-(Appendix A3).
+thing for a fixed $\eta$.) Training calls it through `team_step`:
+every thread keeps a copy of the parameters and takes the step on it,
+in the same pass that adds up the workers' gradients (Appendix A3).
 */
 
 // v = momentum v + g, params -= lr v. params, velocity, grads are (n).
@@ -1709,7 +1710,7 @@ static int train(run *R, const digits *d, worker *team, int n_workers,
             if (rc->decay)
                 lr *= 1 - (double)step / steps;
             team_step(team, R->params, velocity, (real)lr,
-                      (real)rc->momentum);      // sgd_step, shared out
+                      (real)rc->momentum);  // sgd_step, every copy
             step++;
             progress_update(&bar, step, "loss %.4f  acc %.3f",
                             loss / (first + count),

@@ -69,7 +69,7 @@ Chapter 9 cuts each batch into slices, one per worker
 block of its own. Here the workers become threads. With `--threads T`
 the batch is cut into at most $T$ equal slices; each thread runs its
 slice with its own activations and gradient block, reading the shared
-parameters, which nobody writes until all slices are done. Then the
+parameters, which nobody changes until all slices are done. Then the
 gradient blocks are added, always in the order block 0, 1, 2, ...,
 and the optimizer takes one step. Floating-point addition is not
 associative, so a different grouping of the same numbers could change
@@ -79,42 +79,56 @@ different thread count groups the sums differently, and so ends a
 little differently.)
 
 **A pool.** The threads are plain POSIX threads, started once per
-training run (a *pool*, `team_alloc`) and handed two jobs at every
-step, the slices and then the sum and the step, so that starting and
-joining threads is paid once, not at each of the 1,875 steps of an
-epoch. The calling thread does part 0 of every job
-itself. A job is handed out by counting: the caller bumps a counter,
-and a helper that sees it change takes its part. A helper with nothing
-to do first watches the counter for a few microseconds, because the
-next job is usually that close, and only then sleeps on a condition
-variable, which costs a trip through the operating system to wake. On
-a machine busy with other programs the job may be late because the
-caller is not running at all; watching the counter then only keeps
+training run (a *pool*, `team_alloc`) and handed one job at every
+step, so that starting and joining threads is paid once, not at each
+of the 1,875 steps of an epoch. The calling thread does part 0 of every
+job itself. A job is handed out by counting: the caller bumps a
+counter, and a helper that sees it change takes its part. A helper
+with nothing to do first watches the counter for a few microseconds,
+because the next job is usually that close, and only then sleeps on a
+condition variable, which costs a trip through the operating system to
+wake. On a machine busy with other programs the job may be late because
+the caller is not running at all; watching the counter then only keeps
 the core from the programs that could use it. So a watch that ran out
 sends the next few waits straight to sleep. The caller waits for the
 helpers in the same way. The matrix library must not start threads of
 its own inside ours, so we tell OpenBLAS to stay on one thread.
 
-**The sum and the step in one pass.** After the slices, every thread
-takes a range of the parameters and, for each parameter in it, adds up
-the workers' gradients in worker order, sets them to zero for the next
-batch, and moves the parameter by `sgd_step`. Each parameter's sum is
-computed in the same order whichever thread computes it, so the ranges
-do not change the bits. This pass does two or three operations per
-number it touches, so its cost is not arithmetic but moving numbers:
-every parameter, its velocity and each worker's gradient travel
-between memory, the caches and the other core. For the dense net,
-with its many parameters and few operations per parameter, that is a
-good part of a step. Done as three passes (the sum, the step, and a
-zeroing at the start of the next slice), every number would travel
-three times, on one thread while the others wait; in one pass it
-travels once, and every thread does its share. The pass works
-`STEP_CHUNK` parameters at a time, so that the sum `g` stays in the
-fastest cache between the adding and the step.
+**One meeting per step.** The step needs every slice's gradient, and
+the next slices need the step: done one after the other, that is two
+meetings per step, each a wait for the slowest thread and, for a thread
+that went to sleep, a wake through the operating system. So the step
+travels with the next job: `team_step` only writes down that a step is
+due, and with what learning rate, and each thread, when it takes its
+next part, first takes the step, then runs its slice. (The last step of
+an epoch is taken when the test images run.) For that, every thread
+keeps its own copy of the parameters and of the velocity, and takes
+the whole step on its copy: for each parameter it adds up the workers'
+gradients in worker order and moves the parameter by `sgd_step`. Every
+copy adds the same numbers in the same order, so every copy holds the
+same bits; the caller's copy is the one the program sees.
+
+Taking the step on every copy costs each thread two or three
+operations per parameter, where a shared slice does at least
+`SPLIT_FLOPS` per parameter (the rule below). What it saves is moving
+numbers between the cores. Had each thread stepped a range of shared
+parameters, each core's next slice would first fetch the range the
+other core had written, and the gradient blocks would travel to the
+thread that sums them and back; now each copy stays with its thread,
+and the gradient blocks are only read. They must not be written while
+another thread still reads them, and a fast thread may start its slice
+while a slow one is still taking the step. So each worker has two
+gradient blocks and writes them in turn: the one it fills now was last
+read during the job before, which every thread has finished. A worker
+zeroes its block before its slice. The step works `STEP_CHUNK`
+parameters at a time, so that the sum `g` stays in the fastest cache
+between the adding and the step. A worker that sits out a batch
+(below) misses its step; before it works again its copy is made anew
+from the caller's.
 
 **When not to share.** Part of a worker's work does not shrink with
 its slice: it reads every parameter, fills a whole gradient block, and
-its block must then travel to the thread that sums each range. A slice
+its block must then travel to every other thread. A slice
 pays for a worker only when it brings enough arithmetic per parameter.
 The rule, `slice_workers`, asks at least `SPLIT_FLOPS` operations per
 parameter of every slice, a threshold chosen by timing the dense net
@@ -146,10 +160,10 @@ had taken the same time as one thread.
 */
 
 enum {
-    STEP_CHUNK = 512,         // parameters per piece of the fused step
-    LINE = 16,                // floats in a 64-byte cache line
+    STEP_CHUNK = 512,         // parameters per piece of the step
     SPLIT_FLOPS = 120,        // operations per parameter of a slice
     SKIP_AFTER_MISS = 8,      // waits that sleep after a spin ran out
+    STALE = -2,               // stepped[t]: copy t must be made again
 };
 static const double SPIN_SECONDS = 20e-6;
 
@@ -158,7 +172,7 @@ typedef struct {
     int index;                // this thread's part, 1 .. n_threads - 1
 } seat;
 
-typedef enum { SLICES, STEP, UNITS, UNITS_STEP } job_kind;
+typedef enum { SLICES, UNITS, UNITS_STEP } job_kind;
 
 // The split by units ("Two cores: splitting the units", below).
 struct units;
@@ -175,14 +189,24 @@ struct pool {
     int n_workers, n_threads; // threads started: n_threads - 1 helpers
     pthread_t threads[MAX_THREADS];
     seat seats[MAX_THREADS];
-    // The job, written by the caller before it bumps `job`.
-    job_kind kind;
-    int n_parts;              // slices, or ranges of the step
-    int n_used;               // workers in the last training batch
-    real *params, *velocity;  // (n_params) each, for the step
+    // Worker t's copy of the parameters and of the velocity, and its
+    // gradient blocks; copy 0 is the caller's own.
+    real *params[MAX_THREADS];     // (n_params) each
+    real *velocity[MAX_THREADS];   // (n_params) each
+    real *blocks[MAX_THREADS];     // (n_blocks, n_params) each
+    int n_blocks;             // 2 when threads share, else 1
+    int block;                // the block the last training job wrote
+    // The step asked for last (team_step), taken at the next job.
+    long steps;               // steps asked for so far
+    long stepped[MAX_THREADS];// steps copy t has taken, or STALE
+    int step_block, step_used;// its gradients: block, workers summed
     real lr, momentum;
     struct units *units;      // the dense net's split, or NULL
     bool by_units;            // the last training batch was split so
+    // The job, written by the caller before it bumps `job`.
+    job_kind kind;
+    int n_parts;              // slices
+    int n_used;               // workers in the last training batch
     bool quit;
     // Handing out and handing back: counters to watch, a lock and two
     // condition variables to sleep on.
@@ -214,49 +238,47 @@ static void pool_wait(struct pool *p, atomic_long *counter, long value,
     pthread_mutex_unlock(&p->lock);
 }
 
-// Start of range t of n numbers cut into parts, on a cache line.
-static size_t range_start(size_t n, int t, int parts)
-{
-    return t == parts ? n : n * (size_t)t / (size_t)parts / LINE * LINE;
-}
-
-// Range t of the fused step: g = the n_used workers' gradients, added
-// in worker order and zeroed as they are read, then sgd_step with g,
-// STEP_CHUNK parameters at a time.
-static void step_part(struct pool *p, int t)
+// Copy t takes the step asked for last: g = the step_used workers'
+// gradients, added in worker order, then sgd_step on copy t with g,
+// STEP_CHUNK parameters at a time. Every copy adds the same numbers in
+// the same order, so every copy gets the same bits.
+static void step_copy(struct pool *p, int t)
 {
     size_t n = p->team[0].m->n_params;
-    size_t first = range_start(n, t, p->n_parts);
-    size_t end = range_start(n, t + 1, p->n_parts);
+    size_t at = (size_t)p->step_block * n;
     real g[STEP_CHUNK];                            // (len)
-    for (size_t c = first; c < end; c += STEP_CHUNK) {
-        size_t len = end - c < STEP_CHUNK ? end - c : STEP_CHUNK;
-        real *block = p->team[0].grads + c;
+    for (size_t c = 0; c < n; c += STEP_CHUNK) {
+        size_t len = n - c < STEP_CHUNK ? n - c : STEP_CHUNK;
+        const real *block = p->blocks[0] + at + c;
         for (size_t i = 0; i < len; i++)
-            g[i] = block[i], block[i] = 0;
-        for (int u = 1; u < p->n_used; u++) {   // in a fixed order
-            block = p->team[u].grads + c;
+            g[i] = block[i];
+        for (int u = 1; u < p->step_used; u++) {   // in a fixed order
+            block = p->blocks[u] + at + c;
             for (size_t i = 0; i < len; i++)
-                g[i] += block[i], block[i] = 0;
+                g[i] += block[i];
         }
-        sgd_step(p->params + c, p->velocity + c, g, p->lr, p->momentum,
-                 len);
+        sgd_step(p->params[t] + c, p->velocity[t] + c, g, p->lr,
+                 p->momentum, len);
     }
+    p->stepped[t] = p->steps;
 }
 
-// Part t of the current job: a slice, or a range of the step.
+// Part t of the current job: copy t takes the step asked for last, if
+// it has not, then worker t runs its slice, if it has one.
 static void pool_part(struct pool *p, int t)
 {
-    if (t >= p->n_parts)
-        return;
-    if (p->kind == SLICES)
-        worker_slice(&p->team[t]);
-    else if (p->kind == STEP)
-        step_part(p, t);
-    else if (p->kind == UNITS)
+    if (p->kind == UNITS) {               // the split by units
         units_part(p, t);
-    else
+        return;
+    }
+    if (p->kind == UNITS_STEP) {
         units_step_part(p, t);
+        return;
+    }
+    if (p->stepped[t] == p->steps - 1)
+        step_copy(p, t);
+    if (t < p->n_parts)
+        worker_slice(&p->team[t]);
 }
 
 static void *pool_thread(void *arg)
@@ -280,21 +302,35 @@ static void *pool_thread(void *arg)
 
 // The job on its n_parts parts: the helpers wake, this thread does
 // part 0 (and the parts of helpers that could not be started), then
-// waits for the helpers.
+// waits for the helpers. A copy that missed steps (its worker sat out
+// a batch) is first made again from copy 0.
 static void pool_run(struct pool *p)
 {
     static _Thread_local int skip;
+    size_t n = p->team[0].m->n_params;
     if (p->n_parts == 1) {                // nothing to share
         pool_part(p, 0);
+        for (int t = 1; t < p->n_workers; t++)   // they missed a step
+            if (p->stepped[t] < p->steps)
+                p->stepped[t] = STALE;
         return;
     }
+    for (int t = 1; p->kind == SLICES && t < p->n_parts; t++)
+        if (p->stepped[t] < p->steps - 1) {      // stale: copy 0's
+            if (p->stepped[0] < p->steps)
+                step_copy(p, 0);
+            memcpy(p->params[t], p->team[0].params, n * sizeof(real));
+            if (p->velocity[0])                  // else no step yet: 0
+                memcpy(p->velocity[t], p->velocity[0], n * sizeof(real));
+            p->stepped[t] = p->steps;
+        }
     atomic_store(&p->busy, p->n_threads - 1);
     pthread_mutex_lock(&p->lock);
     atomic_fetch_add(&p->job, 1);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
     pool_part(p, 0);
-    for (int t = p->n_threads; t < p->n_parts; t++)
+    for (int t = p->n_threads; t < p->n_workers; t++)
         pool_part(p, t);
     pool_wait(p, &p->busy, 0, true, &p->done, &skip);
 }
@@ -325,6 +361,8 @@ static batch_totals run_workers(worker *team, int n_workers,
     p->by_units = false;
     if (train && used == 1 && p->units)   // too small for slices
         return units_run(p, pixels, labels, rows, count);
+    if (train && used > 1)   // the other block: the last one is read
+        p->block = (p->block + 1) % p->n_blocks;
     for (int t = 0; t < used; t++) {
         int first = (int)((long)count * t / used);
         int end = (int)((long)count * (t + 1) / used);
@@ -334,6 +372,7 @@ static batch_totals run_workers(worker *team, int n_workers,
         wk->train = train;
         wk->scale = (real)1 / (real)count;
         wk->predicted = predicted ? predicted + first : NULL;
+        wk->grads = p->blocks[t] + (size_t)p->block * wk->m->n_params;
     }
     p->kind = SLICES;
     p->n_parts = used;
@@ -348,15 +387,22 @@ static batch_totals run_workers(worker *team, int n_workers,
     return all;
 }
 
+// Asks for a step with the gradients of the last training batch; every
+// copy takes it at the start of the next job (run_workers).
 static void team_step(worker *team, real *params, real *velocity,
                       real lr, real momentum)
 {
     struct pool *p = team[0].pool;
-    p->kind = p->by_units ? UNITS_STEP : STEP;
-    p->n_parts = p->by_units ? p->n_threads : p->n_used;
-    p->params = params, p->velocity = velocity;
+    p->params[0] = params, p->velocity[0] = velocity;
     p->lr = lr, p->momentum = momentum;
-    pool_run(p);
+    if (p->by_units) {                    // taken now, on every thread
+        p->kind = UNITS_STEP;
+        p->n_parts = p->n_threads;
+        pool_run(p);
+        return;
+    }
+    p->step_block = p->block, p->step_used = p->n_used;
+    p->steps++;
 }
 
 // The bytes a team of n_workers needs for model m (SIZE_MAX when the
@@ -367,9 +413,12 @@ static size_t team_bytes(const model *m, int n_workers)
     size_t per = nn_size_add(nn_size_add(2 * m->acts_per_image,
                                          m->cols_per_image),
                              m->dcols_per_image);
-    size_t each = nn_size_add(m->n_params, nn_size_mul(group, per));
-    return nn_size_mul(nn_size_mul(each, sizeof(real)),
-                       (size_t)n_workers);
+    size_t blocks = n_workers > 1 ? 2 : 1;       // gradient blocks
+    size_t each = nn_size_add(nn_size_mul(blocks, m->n_params),
+                              nn_size_mul(group, per));
+    size_t copies = nn_size_mul(2 * m->n_params, (size_t)n_workers - 1);
+    return nn_size_mul(nn_size_add(nn_size_mul(each, (size_t)n_workers),
+                                   copies), sizeof(real));
 }
 
 static void team_alloc(worker *team, int n_workers, const model *m,
@@ -379,6 +428,7 @@ static void team_alloc(worker *team, int n_workers, const model *m,
     p->team = team;
     p->n_workers = n_workers;
     p->n_used = 1;
+    p->n_blocks = n_workers > 1 ? 2 : 1;
     atomic_init(&p->job, 0);
     atomic_init(&p->busy, 0);
     pthread_mutex_init(&p->lock, NULL);
@@ -388,9 +438,17 @@ static void team_alloc(worker *team, int n_workers, const model *m,
         worker *wk = &team[t];
         memset(wk, 0, sizeof *wk);
         wk->m = m;
-        wk->params = params;
+        if (t == 0)
+            wk->params = params;      // the caller's; team_step names it
+        else {
+            p->params[t] = nn_alloc(m->n_params, sizeof(real));
+            p->velocity[t] = nn_alloc(m->n_params, sizeof(real));
+            p->stepped[t] = STALE;               // made at first use
+            wk->params = p->params[t];
+        }
+        p->blocks[t] = nn_alloc(m->n_params * p->n_blocks, sizeof(real));
+        wk->grads = p->blocks[t];
         wk->group = group_size(m);
-        wk->grads = nn_alloc(m->n_params, sizeof(real));
         wk->acts = nn_alloc(m->acts_per_image * wk->group, sizeof(real));
         wk->dacts = nn_alloc(m->acts_per_image * wk->group, sizeof(real));
         wk->cols = nn_alloc(m->cols_per_image * wk->group + 1,
@@ -432,11 +490,13 @@ static void team_free(worker *team, int n_workers)
     pthread_cond_destroy(&p->wake);
     pthread_cond_destroy(&p->done);
     units_free(p->units);
-    free(p);
     for (int t = 0; t < n_workers; t++) {
-        free(team[t].grads), free(team[t].acts), free(team[t].dacts);
+        if (t > 0)
+            free(p->params[t]), free(p->velocity[t]);
+        free(p->blocks[t]), free(team[t].acts), free(team[t].dacts);
         free(team[t].cols), free(team[t].dcols);
     }
+    free(p);
 }
 
 /**
@@ -507,6 +567,7 @@ struct units {
     int capacity;             // images in the largest batch
     size_t partial_per_image; // n_out of every dense layer
     real *dacts;              // (capacity, acts_per_image), shared
+    real *grads;              // (n_params): the rows' gradients
     unit_part part[MAX_THREADS];
     meeting meet;
     // The job: images rows[0 .. count) of pixels / labels.
@@ -543,6 +604,14 @@ static void meet(meeting *m, int *skip)
     while (atomic_load(&m->round) == round)
         pthread_cond_wait(&m->done, &m->lock);
     pthread_mutex_unlock(&m->lock);
+}
+
+enum { LINE = 16 };           // floats in a 64-byte cache line
+
+// Start of block t of n numbers cut into parts, on a cache line.
+static size_t line_start(size_t n, int t, int parts)
+{
+    return t == parts ? n : n * (size_t)t / (size_t)parts / LINE * LINE;
 }
 
 // count * size bytes, zeroed, from a cache line on: no line of it is
@@ -585,6 +654,7 @@ static struct units *units_alloc(const model *m, int n_parts)
     u->capacity = capacity;
     u->partial_per_image = partial_per_image;
     u->dacts = alloc_lines(m->acts_per_image * capacity, sizeof(real));
+    u->grads = alloc_lines(m->n_params, sizeof(real));
     for (int t = 0; t < n_parts; t++) {
         unit_part *q = &u->part[t];
         q->acts = alloc_lines(m->acts_per_image * capacity, sizeof(real));
@@ -611,7 +681,7 @@ static void units_free(struct units *u)
         free(q->acts), free(q->logits), free(q->probs);
         free(q->dlogits), free(q->partials);
     }
-    free(u->dacts);
+    free(u->dacts), free(u->grads);
     pthread_mutex_destroy(&u->meet.lock);
     pthread_cond_destroy(&u->meet.done);
     free(u);
@@ -667,8 +737,8 @@ static void owned_rows(int *i0, int *i1, int n_in, bool pixels, int t,
         *i0 = n_in * t / parts, *i1 = n_in * (t + 1) / parts;
         return;
     }
-    *i0 = (int)range_start((size_t)n_in, t, parts);
-    *i1 = (int)range_start((size_t)n_in, t + 1, parts);
+    *i0 = (int)line_start((size_t)n_in, t, parts);
+    *i1 = (int)line_start((size_t)n_in, t + 1, parts);
 }
 
 // Forward, rows [i0, i1): the partial y_t = x[:, i0:i1] W[i0:i1, :],
@@ -710,7 +780,7 @@ static void units_part(struct pool *p, int t)
     struct units *u = p->units;
     const model *m = u->m;
     const real *params = p->team[0].params;
-    real *grads = p->team[0].grads;
+    real *grads = u->grads;
     unit_part *own = &u->part[t];
     int n = u->count, parts = u->n_parts, skip = 0, i0, i1;
     unsigned char labels[MAX_GROUP];
@@ -824,7 +894,7 @@ static void units_part(struct pool *p, int t)
 static void units_step_part(struct pool *p, int t)
 {
     const model *m = p->units->m;
-    real *grads = p->team[0].grads;
+    real *grads = p->units->grads;
     int parts = p->units->n_parts, last = m->n_layers - 1, i0, i1;
     for (int l = 0; l <= last; l++) {
         const layer *L = &m->layers[l];
@@ -839,7 +909,7 @@ static void units_step_part(struct pool *p, int t)
             i0 = 0, i1 = t == 0 ? L->oc : 0;
         at[1] = L->bias + (size_t)i0, len[1] = (size_t)(i1 - i0);
         for (int k = 0; k < 2; k++) {
-            sgd_step(p->params + at[k], p->velocity + at[k],
+            sgd_step(p->params[0] + at[k], p->velocity[0] + at[k],
                      grads + at[k], p->lr, p->momentum, len[k]);
             memset(grads + at[k], 0, len[k] * sizeof *grads);
         }
@@ -856,7 +926,10 @@ static batch_totals units_run(struct pool *p, const unsigned char *pixels,
     u->rows = rows, u->count = count;
     p->kind = UNITS;
     p->n_parts = u->n_parts;
-    p->n_used = 1;                        // one gradient block
+    if (p->stepped[0] < p->steps)         // a step the slices asked for
+        step_copy(p, 0);
+    for (int t = 1; t < p->n_workers; t++)   // the copies fall behind
+        p->stepped[t] = STALE;
     p->by_units = true;
     pool_run(p);
     return (batch_totals){u->loss, u->correct};
@@ -891,7 +964,8 @@ static double units_difference(const model *m, const real *params,
     double largest = 0, worst = 0;
     for (size_t i = 0; i < m->n_params; i++) {
         double r = fabs((double)reference[i]);
-        double d = fabs((double)team[0].grads[i] - (double)reference[i]);
+        double d = fabs((double)team[0].pool->units->grads[i]
+                        - (double)reference[i]);
         largest = r > largest ? r : largest;
         worst = d > worst ? d : worst;
     }
