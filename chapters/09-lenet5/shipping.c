@@ -151,8 +151,8 @@ batch of 32, slices would be too small. For such a batch of a network
 made of dense layers only, the threads share something else: every
 layer's product, cut by its units (the next section). No gradient block
 is then copied, but the threads must meet after every layer, seven
-times a step for the dense net where slices meet twice, and every meeting
-may wait for a thread that is late. Timed like the rule, with one and
+times a step for the dense net where slices meet once, and every
+meeting may wait for a thread that is late. Timed like the rule, with one and
 two threads at the default batch of 32 (`bench/lenet5.sh` prints the
 ratio, with the sharing line beside it), the split gave the dense net's
 epoch on two threads clearly less time than on one, where one worker
@@ -531,10 +531,14 @@ net. The ten logits every thread adds up whole, for a softmax of its
 own; their bias belongs to thread 0. A batch costs the dense net four
 meetings forward and three backward. A meeting is a counter like the
 pool's: the last thread to arrive bumps it, and the others watch it for
-`SPIN_SECONDS`, then sleep. The sums are grouped differently from one
-thread's, so the last digits differ from `--threads 1`; but the blocks
-and the order are fixed, so the same seed and thread count give the
-same bits.
+`SPIN_SECONDS`, then sleep. The step is a job of its own, taken at
+once (`team_step`): each thread moves its rows and its units' biases
+with their own gradients, on the caller's parameters, so the threads'
+copies of the slices (above) fall behind; like the copy of a worker
+that sat out a batch, they are made anew from the caller's when slices
+run again. The sums are grouped differently from one thread's, so the
+last digits differ from `--threads 1`; but the blocks and the order
+are fixed, so the same seed and thread count give the same bits.
 
 Why rows, and not output columns, which would need no partial sums
 forward? Cut by columns, every row of $W$ holds both threads' numbers
