@@ -137,9 +137,10 @@ two threads took clearly less time than one, while at 32, slices of
 16, they were as often slower as faster, depending on what else the
 machine was doing. A batch too small for that is cut
 into fewer slices, or runs whole on one worker, with the same bits as
-`--threads 1` and without waking anyone. The run prints what the rule
-makes of each network, from the operations and parameters in its
-summary:
+`--threads 1` and without waking anyone; unless the network is made of
+dense layers only, whose units can be split instead (below). The run
+prints what the rule makes of each network, from the operations and
+parameters in its summary:
 
 ```{.output file="09-lenet5" grep="sharing:"}
 ```
@@ -152,11 +153,11 @@ made of dense layers only, the threads share something else: every
 layer's product, cut by its units (the next section). No gradient block
 is then copied, but the threads must meet after every layer, seven
 times a step for the dense net where slices meet once, and every
-meeting may wait for a thread that is late. Timed like the rule, with one and
-two threads at the default batch of 32 (`bench/lenet5.sh` prints the
-ratio, with the sharing line beside it), the split gave the dense net's
-epoch on two threads clearly less time than on one, where one worker
-had taken the same time as one thread.
+meeting may wait for a thread that is late. Timed like the rule, with
+one and two threads at the default batch of 32 (`bench/lenet5.sh`
+prints the ratio, with the sharing line beside it), the split gave the
+dense net's epoch on two threads clearly less time than on one, where
+one worker had taken the same time as one thread.
 */
 
 enum {

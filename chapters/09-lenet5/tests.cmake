@@ -91,8 +91,9 @@ echo \"trained: $a\"; echo \"loaded:  $b\"; [ -n \"$a\" ] && [ \"$a\" = \"$b\" ]
 # Every thread steps a copy of its own (Appendix A3), and a copy that
 # sat out a batch is made again from the caller's before it works again.
 # LeNet-5 in batches of 9 (the last, of 2 images, on one worker) and the
-# dense net in batches of 56 (the last, of 40, likewise) end an epoch
-# with copy 1 stale; the test images then run on both copies. Saved from
+# dense net in batches of 56 (the last, of 40, split by units, which
+# leaves every copy but the caller's behind) end an epoch with copy 1
+# stale; the test images then run on both copies. Saved from
 # the caller's copy and loaded into a fresh team, the weights must give
 # the predictions the trained team gave.
 foreach(case "lenet5|9" "mlp|56")
