@@ -779,7 +779,7 @@ static void dense_rows_backward(real *dx, real *dW, const real *dy,
 }
 
 // Thread t's rows of every dense layer, for the current batch:
-// forward, the softmax, backward into team[0]'s gradient block.
+// forward, the softmax, backward into the split's gradient block.
 static void units_part(struct pool *p, int t)
 {
     struct units *u = p->units;
