@@ -2,8 +2,8 @@
 # same-bits.sh PROGRAM - chapter 9's sharing rule (Appendix A3): a batch
 # too small to share runs on one worker, so it gives the bits of
 # --threads 1. Batches of 3 are too small for LeNet-5's slices with 2
-# and 3 threads. The dense net shares no batch too small for slices by
-# slices, but by its layers' units (its bits then differ from one
+# and 3 threads. The dense net shares its training batches (up to 256
+# images) by its layers' units instead (its bits then differ from one
 # thread's: other sums), and the run says so in its sharing line.
 # Prints ok, or FAIL and what differed; exits 0 or 1.
 bin=$1

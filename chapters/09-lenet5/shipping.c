@@ -137,9 +137,9 @@ two threads took clearly less time than one, while at 32, slices of
 16, they were as often slower as faster, depending on what else the
 machine was doing. A batch too small for that is cut
 into fewer slices, or runs whole on one worker, with the same bits as
-`--threads 1` and without waking anyone; unless the network is made of
-dense layers only, whose units can be split instead (below). The run
-prints what the rule makes of each network, from the operations and
+`--threads 1` and without waking anyone. (A network of dense layers
+only shares its training batches another way, below.) The run prints
+what the rule makes of each network, from the operations and
 parameters in its summary:
 
 ```{.output file="09-lenet5" grep="sharing:"}
@@ -148,16 +148,19 @@ parameters in its summary:
 The dense net does a few operations per parameter and image, LeNet-5
 a few dozen, so LeNet-5 shares even a batch of a handful of images, while
 the dense net needs a few dozen images per thread: at the default
-batch of 32, slices would be too small. For such a batch of a network
-made of dense layers only, the threads share something else: every
-layer's product, cut by its units (the next section). No gradient block
-is then copied, but the threads must meet after every layer, seven
-times a step for the dense net where slices meet once, and every
-meeting may wait for a thread that is late. Timed like the rule, with
-one and two threads at the default batch of 32 (`bench/lenet5.sh`
-prints the ratio, with the sharing line beside it), the split gave the
-dense net's epoch on two threads clearly less time than on one, where
-one worker had taken the same time as one thread.
+batch of 32, slices would be too small. So a network made of dense
+layers only shares its training batches, up to `MAX_GROUP` images, in
+another way: every layer's product is cut by its units (the next
+section). No gradient block is then copied, but the threads must meet
+after every layer, seven times a step for the dense net where slices
+meet once, and every meeting may wait for a thread that is late. Timed
+like the rule, with one and two threads at the default batch of 32
+(`bench/lenet5.sh` prints the ratio, with the sharing line beside it),
+the split gave the dense net's epoch on two threads clearly less time
+than on one, where one worker had taken the same time as one thread;
+and timed against slices at batches of 64 to 256, the split was as
+fast or faster. The test images, ten thousand at a time, still go by
+slices.
 */
 
 enum {
@@ -179,6 +182,7 @@ typedef enum { SLICES, UNITS, UNITS_STEP } job_kind;
 struct units;
 static struct units *units_alloc(const model *m, int n_parts);
 static void units_free(struct units *u);
+static bool units_fit(const struct units *u, int count);
 static void units_part(struct pool *p, int t);
 static void units_step_part(struct pool *p, int t);
 static batch_totals units_run(struct pool *p, const unsigned char *pixels,
@@ -360,7 +364,7 @@ static batch_totals run_workers(worker *team, int n_workers,
     struct pool *p = team[0].pool;
     int used = slice_workers(team[0].m, count, n_workers);
     p->by_units = false;
-    if (train && used == 1 && p->units)   // too small for slices
+    if (train && p->units && units_fit(p->units, count))  // dense
         return units_run(p, pixels, labels, rows, count);
     if (train && used > 1)   // the other block: the last one is read
         p->block = (p->block + 1) % p->n_blocks;
@@ -468,12 +472,16 @@ static void team_alloc(worker *team, int n_workers, const model *m,
     if (p->n_threads == n_workers)        // every thread at its post
         p->units = units_alloc(m, n_workers);
     static const char *said;              // once per network
-    if (n_workers > 1 && (!said || strcmp(said, m->name) != 0))
+    if (n_workers > 1 && (!said || strcmp(said, m->name) != 0)) {
         printf("sharing: %s, %.1f FLOP per parameter and image: slices "
-               "of %d images or more, on up to %d threads%s\n", m->name,
+               "of %d images or more, on up to %d threads", m->name,
                m->flops_per_image / (double)m->n_params, min_slice(m),
-               n_workers, p->units ? "; smaller batches: each layer's "
-               "units split among the threads" : "");
+               n_workers);
+        if (p->units)
+            printf("; but training batches of up to %d images: each "
+                   "layer's units split among the threads", MAX_GROUP);
+        printf("\n");
+    }
     said = m->name;
 }
 
@@ -503,8 +511,8 @@ static void team_free(worker *team, int n_workers)
 /**
 ## Two cores: splitting the units
 
-A batch too small for two slices can still keep two threads busy if
-they share every layer instead of the images. A dense layer $y = x W +
+Threads can share a batch by its layers instead of its images, which
+keeps two busy on a batch too small for two slices. A dense layer $y = x W +
 b$, with $W$ of shape $(n_{in}, n_{out})$, is cut by its *input* units:
 thread $t$ of $T$ owns a block $I_t$ of the rows of $W$, the inputs
 $x_{:, I_t}$ that multiply them, and those rows' gradients and
@@ -650,8 +658,8 @@ static struct units *units_alloc(const model *m, int n_parts)
         if (L->kind == DENSE)
             partial_per_image += (size_t)L->oc;
     }
-    int capacity = 2 * min_slice(m) - 1;  // slice_workers gives 1 below
-    if (n_parts < 2 || capacity > MAX_GROUP)
+    int capacity = MAX_GROUP;             // images in a batch, at most
+    if (n_parts < 2)
         return NULL;
     struct units *u = nn_alloc(1, sizeof *u);
     u->m = m;
@@ -675,6 +683,12 @@ static struct units *units_alloc(const model *m, int n_parts)
     pthread_mutex_init(&u->meet.lock, NULL);
     pthread_cond_init(&u->meet.done, NULL);
     return u;
+}
+
+// A training batch of count images is split by units.
+static bool units_fit(const struct units *u, int count)
+{
+    return count <= u->capacity;
 }
 
 static void units_free(struct units *u)
