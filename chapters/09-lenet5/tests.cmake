@@ -52,11 +52,13 @@ nn_chapter_tests(RESULT "^result: lenet5 \\(ours\\) test accuracy" DATA)
 
 # Threads (Appendix A3): the same seed and thread count give the same
 # bytes, on every path of the sharing rule (slice_workers): batches of 8
-# run the dense net on one worker and LeNet-5 on two; with 3 threads,
-# batches of 16 give the dense net 2 workers and LeNet-5 3, batches of
-# 32 give both 3. (The default, 2 threads and batches of 32, is
-# nn_chapter_tests' reproducible test below.)
-foreach(case "1|32" "2|8" "3|16" "3|32")
+# split the dense net's units over 2 threads and run LeNet-5 on two
+# slices; with 3 threads, batches of 16 split the dense net's units
+# over 3 and give LeNet-5 3 slices, batches of 32 likewise; batches of
+# 300, more than a split takes (256), give both networks 3 slices.
+# (The default, 2 threads and batches of 32, the dense net split by
+# units, is nn_chapter_tests' reproducible test above.)
+foreach(case "1|32" "2|8" "3|16" "3|32" "3|300")
   string(REPLACE "|" ";" parts "${case}")
   list(GET parts 0 threads)
   list(GET parts 1 batch)
@@ -65,6 +67,15 @@ foreach(case "1|32" "2|8" "3|16" "3|32")
                    ${CHAPTER_BIN} --quick --epochs 1 --threads ${threads}
                    --batch ${batch})
 endforeach()
+# The dense net's units split over 2 and 3 threads give one worker's
+# gradient to float's rounding (largest difference <= 1e-5 of the
+# largest gradient), and the check tells apart the gradient of other
+# labels (Appendix A3, "Two cores: splitting the units").
+add_test(NAME ch09_units_gradient
+         COMMAND ${EXPECT} --match "^units gradient, 2 threads: .* ok$"
+                 --match "^units gradient, 3 threads: .* ok$"
+                 --match "control.*: told apart$"
+                 -- ${CHAPTER_BIN} --gradcheck units)
 # A batch too small to share runs on one worker: the bits of
 # --threads 1 (same-bits.sh says which batches).
 add_test(NAME ch09_small_batch_one_worker
@@ -82,8 +93,8 @@ echo \"trained: $a\"; echo \"loaded:  $b\"; [ -n \"$a\" ] && [ \"$a\" = \"$b\" ]
 # Every thread steps a copy of its own (Appendix A3), and a copy that
 # sat out a batch is made again from the caller's before it works again.
 # LeNet-5 in batches of 9 (the last, of 2 images, on one worker) and the
-# dense net in batches of 56 (the last, of 40, likewise) end an epoch
-# with copy 1 stale; the test images then run on both copies. Saved from
+# dense net in batches of 56 (split by units, which leaves every copy
+# but the caller's behind) end an epoch with copy 1 stale; the test images then run on both copies. Saved from
 # the caller's copy and loaded into a fresh team, the weights must give
 # the predictions the trained team gave.
 foreach(case "lenet5|9" "mlp|56")
