@@ -43,8 +43,9 @@
 # Threads (skip with THREADS_CHECK=0): the default recipe's batch of 32,
 # one epoch with 1 thread and one with 2, interleaved RUNS times; the
 # best epochs' ratio must be >= 1.6 (issue 16). The program's sharing
-# rule is printed beside it: a network whose slices would be too small
-# runs on one worker, as fast as with one thread.
+# rule is printed beside it: LeNet-5 shares a batch in slices of
+# images; the dense net's training batches of up to 256 images are
+# split by units (each thread owns rows of every weight matrix).
 #
 # Accuracy (skip with ACCURACY=0): the chapter's default recipe (15
 # epochs at batch 32, both networks) on MNIST's official 10,000 test
