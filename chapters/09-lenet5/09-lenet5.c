@@ -216,14 +216,21 @@ dot product of row $i$ of $A$ with column $j$ of $B$. With OpenBLAS,
 which the book's build finds, the same product goes to its `sgemm`
 (`dgemm` in double), which computes the same sums in a cache-friendly
 order with the processor's vector instructions; the appendix [Making
-it fast](#app-fast) walks from the plain loop towards it.
+it fast](#app-fast) walks from the plain loop towards it. The one
+product, `gemm_block`, also takes each matrix's *leading dimension*,
+the distance between the starts of its rows, as BLAS does, so that it
+can work on a block of a wider matrix; `gemm` is the call on whole
+matrices, whose rows are as far apart as they are wide.
 */
 
 // C = alpha op(A) op(B) + beta C, row-major, op(X) = X or X^T.
-// C is (m, n), op(A) is (m, k), op(B) is (k, n).
-static void gemm(real *C, real alpha, const real *A, bool transpose_a,
-                 const real *B, bool transpose_b, real beta, int m, int n,
-                 int k)
+// C is (m, n), op(A) is (m, k), op(B) is (k, n). Row i of C starts at
+// C + i ldc, of A at A + i lda, of B at B + i ldb (the stored
+// matrices, before op): the leading dimensions, which let the
+// product work on a block of a wider matrix (appendix C uses that).
+static void gemm_block(real *C, int ldc, real alpha, const real *A,
+                       int lda, bool transpose_a, const real *B, int ldb,
+                       bool transpose_b, real beta, int m, int n, int k)
 {
 #ifdef NN_USE_CBLAS
 #ifdef NN09_DOUBLE
@@ -232,23 +239,32 @@ static void gemm(real *C, real alpha, const real *A, bool transpose_a,
     cblas_sgemm(
 #endif
         CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-        transpose_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, A,
-        transpose_a ? m : k, B, transpose_b ? k : n, beta, C, n);
+        transpose_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda,
+        B, ldb, beta, C, ldc);
 #else
     for (int i = 0; i < m; i++)
         for (int j = 0; j < n; j++) {
             real sum = 0;                       // sum_p A(i,p) B(p,j)
             for (int p = 0; p < k; p++) {
-                real a = transpose_a ? A[(size_t)p * m + i]
-                                     : A[(size_t)i * k + p];
-                real b = transpose_b ? B[(size_t)j * k + p]
-                                     : B[(size_t)p * n + j];
+                real a = transpose_a ? A[(size_t)p * lda + i]
+                                     : A[(size_t)i * lda + p];
+                real b = transpose_b ? B[(size_t)j * ldb + p]
+                                     : B[(size_t)p * ldb + j];
                 sum += a * b;
             }
-            real *c = &C[(size_t)i * n + j];
+            real *c = &C[(size_t)i * ldc + j];
             *c = alpha * sum + (beta != 0 ? beta * *c : 0);
         }
 #endif
+}
+
+// The same on whole matrices: each row as long as the matrix is wide.
+static void gemm(real *C, real alpha, const real *A, bool transpose_a,
+                 const real *B, bool transpose_b, real beta, int m, int n,
+                 int k)
+{
+    gemm_block(C, n, alpha, A, transpose_a ? m : k, transpose_a, B,
+               transpose_b ? k : n, transpose_b, beta, m, n, k);
 }
 
 /**

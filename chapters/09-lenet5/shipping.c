@@ -706,45 +706,6 @@ static void units_free(struct units *u)
     free(u);
 }
 
-/**
-The layers need `gemm` on blocks of columns, whose rows are further
-apart than their width: BLAS takes that distance as the *leading
-dimension* of each matrix (`lda`, `ldb`, `ldc`), which `gemm` sets to
-the width. `gemm_block` passes it.
-*/
-
-// gemm on blocks: row i of C starts at C + i ldc, of A at A + i lda,
-// of B at B + i ldb (the stored matrices, before op).
-static void gemm_block(real *C, int ldc, real alpha, const real *A,
-                       int lda, bool transpose_a, const real *B, int ldb,
-                       bool transpose_b, real beta, int m, int n, int k)
-{
-#ifdef NN_USE_CBLAS
-#ifdef NN09_DOUBLE
-    cblas_dgemm(
-#else
-    cblas_sgemm(
-#endif
-        CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-        transpose_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda,
-        B, ldb, beta, C, ldc);
-#else
-    for (int i = 0; i < m; i++)
-        for (int j = 0; j < n; j++) {
-            real sum = 0;                       // sum_p A(i,p) B(p,j)
-            for (int p = 0; p < k; p++) {
-                real a = transpose_a ? A[(size_t)p * lda + i]
-                                     : A[(size_t)i * lda + p];
-                real b = transpose_b ? B[(size_t)j * ldb + p]
-                                     : B[(size_t)p * ldb + j];
-                sum += a * b;
-            }
-            real *c = &C[(size_t)i * ldc + j];
-            *c = alpha * sum + (beta != 0 ? beta * *c : 0);
-        }
-#endif
-}
-
 // Thread t's rows of a dense layer: the rows [i0, i1) of W, for the
 // inputs x[:, i0:i1]. Rows of a layer after the first start on a cache
 // line, because the gradients of its inputs are shared; the pixels
