@@ -1520,16 +1520,13 @@ double-precision twin) the whole network as training runs it.
 // each weight read serves both rows. When f is not a multiple of
 // FILTERS (or oh not even), the last block (or pair) overlaps the one
 // before: it computes some outputs again and writes the same values.
+// The shape must suit it (direct_fits); conv_forward_direct checks.
 NN_CLONES_AVX2
-static void conv_forward_direct(real *out, const real *in, const real *W,
-                                const real *b, int n, int h, int w, int c,
-                                int k, int f)
+static void conv_forward_plain(real *out, const real *in, const real *W,
+                               const real *b, int n, int h, int w, int c,
+                               int k, int f)
 {
     int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
-    if (!direct_fits(oh, ow, f)) {
-        conv_forward_loops(out, in, W, b, n, h, w, c, k, f);
-        return;
-    }
     for (int o0 = 0; o0 < f; o0 += FILTERS) {
         int o = o0 + FILTERS > f ? f - FILTERS : o0;   // first filter
         for (int i = 0; i < n; i++)
@@ -1569,6 +1566,125 @@ static void conv_forward_direct(real *out, const real *in, const real *W,
                 }
             }
     }
+}
+
+// The same loops in AVX-512 (see above, "Sixteen lanes"). CONV_WIDE
+// says whether the program has them at all: GCC on x86-64 Linux, as for
+// the clones, and float, since two rows of LANES doubles would not fit
+// one vector. conv_wide says whether this processor runs them: a test
+// of a bit that the startup code sets once (GCC's
+// __builtin_cpu_supports, as chapter 6 asks it).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && defined(__linux__) && !defined(NN09_DOUBLE)
+#define CONV_WIDE 1
+#include <immintrin.h>
+#else
+#define CONV_WIDE 0
+#endif
+
+static bool conv_wide(void)
+{
+#if CONV_WIDE
+    return __builtin_cpu_supports("avx512f");
+#else
+    return false;
+#endif
+}
+
+#if CONV_WIDE
+_Static_assert(LANES == 8, "an AVX-512 vector holds two of LANES floats");
+
+// A vector of 16 floats from two runs of LANES: a[0..7] in lanes 0-7,
+// b[0..7] in lanes 8-15. (Through double, so that AVX-512F suffices.)
+__attribute__((target("avx512f")))
+static inline __m512 two_runs(const float *a, const float *b)
+{
+    __m512d low = _mm512_castpd256_pd512(_mm256_castps_pd(
+                                             _mm256_loadu_ps(a)));
+    return _mm512_castpd_ps(_mm512_insertf64x4(
+               low, _mm256_castps_pd(_mm256_loadu_ps(b)), 1));
+}
+
+// The run a[0..7] in both halves of a vector.
+__attribute__((target("avx512f")))
+static inline __m512 run_twice(const float *a)
+{
+    return _mm512_castpd_ps(_mm512_broadcast_f64x4(
+               _mm256_castps_pd(_mm256_loadu_ps(a))));
+}
+
+// conv_forward_plain in AVX-512: one vector holds the LANES sums of
+// both rows (lanes 0-7 row y, 8-15 row y + 1), the pixels of both rows
+// are loaded into one vector, and each weight is broadcast to all 16
+// lanes. Every lane adds the products of the plain loops' sum[r][j][l],
+// in the same order, a multiplication then an addition (no fused
+// multiply-add): the same bits.
+__attribute__((target("avx512f")))
+static void conv_forward_wide(float *out, const float *in, const float *W,
+                              const float *b, int n, int h, int w, int c,
+                              int k, int f)
+{
+    int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
+    for (int o0 = 0; o0 < f; o0 += FILTERS) {
+        int o = o0 + FILTERS > f ? f - FILTERS : o0;   // first filter
+        for (int i = 0; i < n; i++)
+            for (int y0 = 0; y0 < oh; y0 += 2) {
+                int y = y0 + 2 > oh ? oh - 2 : y0;     // rows y, y + 1
+                for (int x = 0; x < ow; x += LANES) {
+                    __m512 sum[FILTERS];               // both rows
+                    for (int j = 0; j < FILTERS; j++)
+                        sum[j] = _mm512_set1_ps(b[o + j]);
+                    for (int ch = 0; ch < c; ch++)
+                        for (int u = 0; u < k; u++) {
+                            const float *src = in + (((size_t)ch * n + i)
+                                                     * h + y + u) * w + x;
+                            const float *wt = W + (size_t)o * taps
+                                              + (ch * k + u) * k;
+                            for (int v = 0; v < k; v++) {
+                                __m512 pixels = two_runs(src + v,
+                                                         src + w + v);
+#pragma GCC unroll 8
+                                for (int j = 0; j < FILTERS; j++) {
+                                    __m512 weight = _mm512_set1_ps(
+                                        wt[j * taps + v]);
+                                    sum[j] = _mm512_add_ps(
+                                        sum[j],
+                                        _mm512_mul_ps(weight, pixels));
+                                }
+                            }
+                        }
+                    for (int j = 0; j < FILTERS; j++) {
+                        float *dst = out + (((size_t)(o + j) * n + i)
+                                            * oh + y) * ow + x;
+                        _mm256_storeu_ps(dst,
+                                         _mm512_castps512_ps256(sum[j]));
+                        _mm256_storeu_ps(dst + ow, _mm256_castpd_ps(
+                            _mm512_extractf64x4_pd(
+                                _mm512_castps_pd(sum[j]), 1)));
+                    }
+                }
+            }
+    }
+}
+#endif
+
+// conv_forward_plain, or conv_forward_wide where the processor has
+// AVX-512, or the six loops for a shape that suits neither.
+static void conv_forward_direct(real *out, const real *in, const real *W,
+                                const real *b, int n, int h, int w, int c,
+                                int k, int f)
+{
+    if (!direct_fits(h - k + 1, w - k + 1, f)) {
+        conv_forward_loops(out, in, W, b, n, h, w, c, k, f);
+        return;
+    }
+#if CONV_WIDE
+    if (conv_wide()) {
+        conv_forward_wide(out, in, W, b, n, h, w, c, k, f);
+        return;
+    }
+#endif
+    conv_forward_plain(out, in, W, b, n, h, w, c, k, f);
 }
 
 NN_CLONES_AVX2
@@ -1646,16 +1762,112 @@ weight_grad_block(real *dW, const real *dout, const real *in, int n,
     }
 }
 
+// dW[o][ch][u][v] += the dot product of plane o of dout with plane ch
+// of in shifted by (u, v): weight_grad_block for FILTERS filters at
+// once, or WIDE_FILTERS when they divide f. A last block of filters
+// that overlaps the one before adds only the filters not yet done.
+NN_CLONES_AVX2
+static void weight_grad_plain(real *dW, const real *dout, const real *in,
+                              int n, int h, int w, int c, int k, int f)
+{
+    int block = f % WIDE_FILTERS == 0 ? WIDE_FILTERS : FILTERS;
+    for (int o0 = 0; o0 < f; o0 += block) {
+        int o = o0 + block > f ? f - block : o0, skip = o0 - o;
+        if (block == WIDE_FILTERS)
+            weight_grad_block(dW, dout, in, n, h, w, c, k, o, skip,
+                              WIDE_FILTERS);
+        else
+            weight_grad_block(dW, dout, in, n, h, w, c, k, o, skip,
+                              FILTERS);
+    }
+}
+
+#if CONV_WIDE
+// weight_grad_block in AVX-512, two adjacent taps t, t + 1 at a time:
+// one vector per filter holds both taps' LANES partial sums (lanes 0-7
+// tap t, 8-15 tap t + 1), multiplying the same LANES numbers of dout,
+// loaded into both halves, by the input at each tap's own shift. Every
+// lane adds the products of the plain loops' part[j][l] in the same
+// order, a multiplication then an addition, and each tap's LANES
+// partial sums are added up in the same order: the same bits. An odd
+// last tap is paired with itself, and the copy dropped.
+static inline __attribute__((always_inline, target("avx512f"))) void
+weight_grad_wide_block(float *dW, const float *dout, const float *in,
+                       int n, int h, int w, int c, int k, int o, int skip,
+                       int block)
+{
+    int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
+    size_t plane = (size_t)n * oh * ow;           // one filter's outputs
+    const float *g = dout + (size_t)o * plane;    // filter o's plane
+    for (int t = 0; t < taps; t += 2) {
+        int pair = t + 1 < taps ? 2 : 1;          // taps t, t + pair - 1
+        const float *src[2];
+        for (int e = 0; e < 2; e++) {
+            int te = t + (e < pair ? e : 0);      // = (ch, u, v)
+            int ch = te / (k * k), u = te / k % k, v = te % k;
+            src[e] = in + ((size_t)ch * n * h + u) * w + v;
+        }
+        __m512 part[WIDE_FILTERS];
+        for (int j = 0; j < block; j++)
+            part[j] = _mm512_setzero_ps();
+        size_t row = 0;                           // input row's offset
+        int x = 0, y = 0;
+        for (size_t p = 0; p < plane; p += LANES) {
+            __m512 pixels = two_runs(src[0] + row + x, src[1] + row + x);
+#pragma GCC unroll 8
+            for (int j = 0; j < block; j++)
+                part[j] = _mm512_add_ps(
+                    part[j],
+                    _mm512_mul_ps(run_twice(g + j * plane + p), pixels));
+            if ((x += LANES) == ow) {     // the next output row
+                x = 0;
+                row += w;
+                if (++y == oh) {          // the next image
+                    y = 0;
+                    row += (size_t)(h - oh) * w;
+                }
+            }
+        }
+        for (int j = skip; j < block; j++) {
+            float lanes[2 * LANES];
+            _mm512_storeu_ps(lanes, part[j]);
+            for (int e = 0; e < pair; e++) {
+                float sum = 0;
+                for (int l = 0; l < LANES; l++)
+                    sum += lanes[e * LANES + l];
+                dW[(size_t)(o + j) * taps + t + e] += sum;
+            }
+        }
+    }
+}
+
+// weight_grad_plain with weight_grad_wide_block.
+__attribute__((target("avx512f")))
+static void weight_grad_wide(float *dW, const float *dout, const float *in,
+                             int n, int h, int w, int c, int k, int f)
+{
+    int block = f % WIDE_FILTERS == 0 ? WIDE_FILTERS : FILTERS;
+    for (int o0 = 0; o0 < f; o0 += block) {
+        int o = o0 + block > f ? f - block : o0, skip = o0 - o;
+        if (block == WIDE_FILTERS)
+            weight_grad_wide_block(dW, dout, in, n, h, w, c, k, o, skip,
+                                   WIDE_FILTERS);
+        else
+            weight_grad_wide_block(dW, dout, in, n, h, w, c, k, o, skip,
+                                   FILTERS);
+    }
+}
+#endif
+
 // The backward pass of conv_forward_direct, as conv_backward_loops:
-// db[o] += the sum of plane o of dout; dW[o][ch][u][v] += the dot
-// product of plane o of dout with plane ch of in shifted by (u, v), for
-// FILTERS filters at once, or WIDE_FILTERS when they divide f
-// (weight_grad_block). One loop walks the whole plane of dout,
-// LANES numbers a step, with the partial sums in registers; the
-// position (y, x) it has reached moves the input's pointer along.
-// A last block of filters that overlaps the one before adds only the
-// filters not yet done. If wanted, din[ch][.][y + u][x + v] +=
-// W[o][ch][u][v] dout[o][.][y][x], a row at a time.
+// db[o] += the sum of plane o of dout (row_sums); dW[o][ch][u][v] +=
+// the dot product of plane o of dout with plane ch of in shifted by
+// (u, v), by weight_grad_wide where the processor has AVX-512, else by
+// weight_grad_plain. One loop walks the whole plane of dout, LANES
+// numbers a step, with the partial sums in registers; the position
+// (y, x) it has reached moves the input's pointer along. If wanted,
+// din[ch][.][y + u][x + v] += W[o][ch][u][v] dout[o][.][y][x], a row at
+// a time.
 NN_CLONES_AVX2
 static void conv_backward_direct(real *din, real *dW, real *db,
                                  const real *dout, const real *in,
@@ -1669,16 +1881,12 @@ static void conv_backward_direct(real *din, real *dW, real *db,
         return;
     }
     row_sums(db, dout, f, plane);
-    int block = f % WIDE_FILTERS == 0 ? WIDE_FILTERS : FILTERS;
-    for (int o0 = 0; o0 < f; o0 += block) {
-        int o = o0 + block > f ? f - block : o0, skip = o0 - o;
-        if (block == WIDE_FILTERS)
-            weight_grad_block(dW, dout, in, n, h, w, c, k, o, skip,
-                              WIDE_FILTERS);
-        else
-            weight_grad_block(dW, dout, in, n, h, w, c, k, o, skip,
-                              FILTERS);
-    }
+#if CONV_WIDE
+    if (conv_wide())
+        weight_grad_wide(dW, dout, in, n, h, w, c, k, f);
+    else
+#endif
+        weight_grad_plain(dW, dout, in, n, h, w, c, k, f);
     if (!din)
         return;
     for (int o = 0; o < f; o++)
@@ -1695,6 +1903,56 @@ static void conv_backward_direct(real *din, real *dW, real *db,
                         dst[x] += wt * g[x];
                 }
         }
+}
+
+// Whether the AVX-512 kernels give the plain loops' bits on the shape of
+// convolution L, for n images of random numbers: the output of
+// conv_forward_wide against conv_forward_plain's, and the weight
+// gradient weight_grad_wide adds onto a random one against
+// weight_grad_plain's. 1 the same bits, 0 not, -1 when this program or
+// processor has no AVX-512 (then only the plain loops run).
+static int conv_wide_same_bits(const layer *L, int n, rng *r)
+{
+    if (!conv_wide())
+        return -1;
+    int same = 1;
+#if CONV_WIDE
+    int h = L->h, w = L->w, c = L->c, k = L->kernel, f = L->oc;
+    size_t n_in = (size_t)c * n * h * w, n_out = (size_t)f * n * L->oh
+                                                 * L->ow,
+           n_w = (size_t)f * c * k * k;
+    float *in = nn_alloc(n_in, sizeof(float));        // (c, n, h, w)
+    float *W = nn_alloc(n_w, sizeof(float));          // (f, c, k, k)
+    float *b = nn_alloc((size_t)f, sizeof(float));    // (f)
+    float *dout = nn_alloc(n_out, sizeof(float));     // (f, n, oh, ow)
+    float *out[2], *dW[2];                // [0] plain, [1] wide
+    for (int e = 0; e < 2; e++) {
+        out[e] = nn_alloc(n_out, sizeof(float));      // (f, n, oh, ow)
+        dW[e] = nn_alloc(n_w, sizeof(float));         // (f, c, k, k)
+    }
+    for (size_t i = 0; i < n_in; i++)
+        in[i] = (float)rng_uniform(r, -1, 1);
+    for (size_t i = 0; i < n_w; i++)
+        W[i] = (float)rng_uniform(r, -1, 1);
+    for (int o = 0; o < f; o++)
+        b[o] = (float)rng_uniform(r, -1, 1);
+    for (size_t i = 0; i < n_out; i++)
+        dout[i] = (float)rng_uniform(r, -1, 1);
+    for (size_t i = 0; i < n_w; i++)
+        dW[0][i] = dW[1][i] = (float)rng_uniform(r, -1, 1);
+    conv_forward_plain(out[0], in, W, b, n, h, w, c, k, f);
+    conv_forward_wide(out[1], in, W, b, n, h, w, c, k, f);
+    weight_grad_plain(dW[0], dout, in, n, h, w, c, k, f);
+    weight_grad_wide(dW[1], dout, in, n, h, w, c, k, f);
+    same = memcmp(out[0], out[1], n_out * sizeof(float)) == 0
+           && memcmp(dW[0], dW[1], n_w * sizeof(float)) == 0;
+    for (int e = 0; e < 2; e++)
+        free(out[e]), free(dW[e]);
+    free(in), free(W), free(b), free(dout);
+#else
+    (void)L, (void)n, (void)r;
+#endif
+    return same;
 }
 
 _Static_assert(POOL_SIDE == 2, "relu_pool_* pool 2x2 blocks");
@@ -1863,6 +2121,22 @@ static void time_conv(const digits *d, const model *lenet)
         free(params);
     }
     time_bias(lenet);
+    int same = -1;                    // the AVX-512 kernels' bits, if any
+    rng r;
+    rng_seed(&r, 0);
+    for (int l = 0; l < lenet->n_layers; l++) {
+        const layer *L = &lenet->layers[l];
+        if (L->kind == CONV && direct_fits(L->oh, L->ow, L->oc)) {
+            int result = conv_wide_same_bits(L, 4, &r);
+            same = same == 0 ? 0 : result;
+        }
+    }
+    if (same < 0)
+        fprintf(stderr, "time-conv: direct convolution: no AVX-512 here, "
+                "the plain loops only\n");
+    else
+        fprintf(stderr, "time-conv: direct convolution, AVX-512 and plain "
+                "loops: %s\n", same ? "same bits" : "DIFFERENT bits");
     enum { SIDE = 1024 };                 // and a large product, 1 thread
     real *a = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
     real *b = nn_alloc((size_t)SIDE * SIDE, sizeof(real));

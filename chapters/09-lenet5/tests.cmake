@@ -27,6 +27,27 @@ add_test(NAME ch09_gradcheck_conv_every_way
                  --match "^gradcheck conv \\(six loops\\).* ok$"
                  --match "^gradcheck conv \\(direct, col2im\\).* ok$"
                  -- ${DOUBLE_BIN} --gradcheck conv)
+# The direct convolution's AVX-512 kernels give the plain loops' bits
+# (Appendix A3, "Sixteen lanes"): --time-conv runs both on the shapes
+# of LeNet-5's two convolutions and compares the outputs and weight
+# gradients bit for bit. Where the kernels are built (GCC on x86-64
+# Linux) and the processor that configures the build has AVX-512, the
+# test asks for "same bits"; elsewhere for the line saying there is no
+# AVX-512.
+set(ch09_wide_line "direct convolution: no AVX-512 here")
+if(CMAKE_C_COMPILER_ID STREQUAL "GNU"
+   AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64)$"
+   AND CMAKE_SYSTEM_NAME STREQUAL "Linux" AND EXISTS /proc/cpuinfo)
+  file(STRINGS /proc/cpuinfo ch09_avx512 REGEX "^flags.* avx512f( |$)")
+  if(ch09_avx512)
+    set(ch09_wide_line
+        "direct convolution, AVX-512 and plain loops: same bits$")
+  endif()
+endif()
+add_test(NAME ch09_conv_wide_same_bits
+         COMMAND ${EXPECT} --stderr "${ch09_wide_line}"
+                 -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
+                 --epochs 1 --plot none)
 
 # A quick run learns: both networks well above chance (0.1) on the
 # first 500 test digits after two short epochs on 2,000 training digits.
