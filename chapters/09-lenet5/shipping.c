@@ -1613,27 +1613,45 @@ static inline __m512 run_twice(const float *a)
                _mm256_castps_pd(_mm256_loadu_ps(a))));
 }
 
-// conv_forward_plain in AVX-512: one vector holds the LANES sums of
-// both rows (lanes 0-7 row y, 8-15 row y + 1), the pixels of both rows
-// are loaded into one vector, and each weight is broadcast to all 16
-// lanes. Every lane adds the products of the plain loops' sum[r][j][l],
-// in the same order, a multiplication then an addition (no fused
-// multiply-add): the same bits.
+// Lanes 0-7 of a vector, and lanes 8-15.
 __attribute__((target("avx512f")))
-static void conv_forward_wide(float *out, const float *in, const float *W,
-                              const float *b, int n, int h, int w, int c,
-                              int k, int f)
+static inline __m256 low_half(__m512 a)
 {
-    int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
+    return _mm512_castps512_ps256(a);
+}
+
+__attribute__((target("avx512f")))
+static inline __m256 high_half(__m512 a)
+{
+    return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1));
+}
+
+// conv_forward_plain in AVX-512, for `pairs` pairs of rows at a time (a
+// constant, 1 or WIDE_ROW_PAIRS). One vector holds the LANES sums of a
+// pair of rows for one filter (lanes 0-7 row y, 8-15 row y + 1); the
+// pixels of both rows are loaded into one vector, and each weight is
+// broadcast to all 16 lanes and serves every pair. Each lane adds the
+// products of the plain loops' sum[r][j][l], in the same order, a
+// multiplication then an addition (no fused multiply-add): the same
+// bits. As there, a last block of rows may overlap the one before.
+enum { WIDE_ROW_PAIRS = 2 };
+static inline __attribute__((always_inline, target("avx512f"))) void
+conv_forward_wide_rows(float *out, const float *in, const float *W,
+                       const float *b, int n, int h, int w, int c, int k,
+                       int f, int pairs)
+{
+    int oh = h - k + 1, ow = w - k + 1, taps = c * k * k, rows = 2 * pairs;
     for (int o0 = 0; o0 < f; o0 += FILTERS) {
         int o = o0 + FILTERS > f ? f - FILTERS : o0;   // first filter
         for (int i = 0; i < n; i++)
-            for (int y0 = 0; y0 < oh; y0 += 2) {
-                int y = y0 + 2 > oh ? oh - 2 : y0;     // rows y, y + 1
+            for (int y0 = 0; y0 < oh; y0 += rows) {
+                int y = y0 + rows > oh ? oh - rows : y0;  // first row
                 for (int x = 0; x < ow; x += LANES) {
-                    __m512 sum[FILTERS];               // both rows
-                    for (int j = 0; j < FILTERS; j++)
-                        sum[j] = _mm512_set1_ps(b[o + j]);
+                    __m512 sum[WIDE_ROW_PAIRS][FILTERS];
+#pragma GCC unroll 4
+                    for (int q = 0; q < pairs; q++)    // rows y + 2q, + 1
+                        for (int j = 0; j < FILTERS; j++)
+                            sum[q][j] = _mm512_set1_ps(b[o + j]);
                     for (int ch = 0; ch < c; ch++)
                         for (int u = 0; u < k; u++) {
                             const float *src = in + (((size_t)ch * n + i)
@@ -1641,30 +1659,51 @@ static void conv_forward_wide(float *out, const float *in, const float *W,
                             const float *wt = W + (size_t)o * taps
                                               + (ch * k + u) * k;
                             for (int v = 0; v < k; v++) {
-                                __m512 pixels = two_runs(src + v,
-                                                         src + w + v);
+                                __m512 pixels[WIDE_ROW_PAIRS];
+#pragma GCC unroll 4
+                                for (int q = 0; q < pairs; q++)
+                                    pixels[q] = two_runs(
+                                        src + 2 * q * w + v,
+                                        src + (2 * q + 1) * w + v);
 #pragma GCC unroll 8
                                 for (int j = 0; j < FILTERS; j++) {
                                     __m512 weight = _mm512_set1_ps(
                                         wt[j * taps + v]);
-                                    sum[j] = _mm512_add_ps(
-                                        sum[j],
-                                        _mm512_mul_ps(weight, pixels));
+#pragma GCC unroll 4
+                                    for (int q = 0; q < pairs; q++)
+                                        sum[q][j] = _mm512_add_ps(
+                                            sum[q][j],
+                                            _mm512_mul_ps(weight,
+                                                          pixels[q]));
                                 }
                             }
                         }
-                    for (int j = 0; j < FILTERS; j++) {
-                        float *dst = out + (((size_t)(o + j) * n + i)
-                                            * oh + y) * ow + x;
-                        _mm256_storeu_ps(dst,
-                                         _mm512_castps512_ps256(sum[j]));
-                        _mm256_storeu_ps(dst + ow, _mm256_castpd_ps(
-                            _mm512_extractf64x4_pd(
-                                _mm512_castps_pd(sum[j]), 1)));
-                    }
+#pragma GCC unroll 4
+                    for (int q = 0; q < pairs; q++)
+                        for (int j = 0; j < FILTERS; j++) {
+                            float *dst = out + (((size_t)(o + j) * n + i)
+                                                * oh + y + 2 * q) * ow + x;
+                            _mm256_storeu_ps(dst, low_half(sum[q][j]));
+                            _mm256_storeu_ps(dst + ow,
+                                             high_half(sum[q][j]));
+                        }
                 }
             }
     }
+}
+
+// conv_forward_plain's output, WIDE_ROW_PAIRS pairs of rows at a time
+// when there are that many rows.
+__attribute__((target("avx512f")))
+static void conv_forward_wide(float *out, const float *in, const float *W,
+                              const float *b, int n, int h, int w, int c,
+                              int k, int f)
+{
+    if (h - k + 1 >= 2 * WIDE_ROW_PAIRS)
+        conv_forward_wide_rows(out, in, W, b, n, h, w, c, k, f,
+                               WIDE_ROW_PAIRS);
+    else
+        conv_forward_wide_rows(out, in, W, b, n, h, w, c, k, f, 1);
 }
 #endif
 
@@ -1783,62 +1822,92 @@ static void weight_grad_plain(real *dW, const real *dout, const real *in,
 }
 
 #if CONV_WIDE
-// weight_grad_block in AVX-512, two adjacent taps t, t + 1 at a time:
-// one vector per filter holds both taps' LANES partial sums (lanes 0-7
-// tap t, 8-15 tap t + 1), multiplying the same LANES numbers of dout,
-// loaded into both halves, by the input at each tap's own shift. Every
-// lane adds the products of the plain loops' part[j][l] in the same
-// order, a multiplication then an addition, and each tap's LANES
-// partial sums are added up in the same order: the same bits. An odd
-// last tap is paired with itself, and the copy dropped.
+// weight_grad_block in AVX-512, for `pairs` pairs of adjacent taps t,
+// t + 1 from t0 (a constant, 1 or WIDE_TAP_PAIRS: 8 filters times 3
+// pairs make 24 vectors of sums, of the 32 registers). One vector per
+// filter and pair holds both taps' LANES partial sums (lanes 0-7 tap t,
+// 8-15 tap t + 1), multiplying the same LANES numbers of dout, loaded
+// into both halves, by the input at each tap's own shift. Every lane
+// adds the products of the plain loops' part[j][l] in the same order, a
+// multiplication then an addition, and each tap's LANES partial sums
+// are added up in the same order: the same bits. An odd last tap is
+// paired with itself, and the copy dropped.
+enum { WIDE_TAP_PAIRS = 3 };
+static inline __attribute__((always_inline, target("avx512f"))) void
+weight_grad_wide_taps(float *dW, const float *dout, const float *in,
+                      int n, int h, int w, int c, int k, int o, int skip,
+                      int block, int t0, int pairs)
+{
+    int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
+    size_t plane = (size_t)n * oh * ow;           // one filter's outputs
+    const float *g = dout + (size_t)o * plane;    // filter o's plane
+    const float *src[WIDE_TAP_PAIRS][2];          // each tap's input
+#pragma GCC unroll 4
+    for (int q = 0; q < pairs; q++)
+        for (int e = 0; e < 2; e++) {
+            int t = t0 + 2 * q + e;
+            if (t >= taps)
+                t = taps - 1;                     // the odd tap again
+            int ch = t / (k * k), u = t / k % k, v = t % k;
+            src[q][e] = in + ((size_t)ch * n * h + u) * w + v;
+        }
+    __m512 part[WIDE_FILTERS][WIDE_TAP_PAIRS];
+    for (int j = 0; j < block; j++)
+#pragma GCC unroll 4
+        for (int q = 0; q < pairs; q++)
+            part[j][q] = _mm512_setzero_ps();
+    size_t row = 0;                               // input row's offset
+    int x = 0, y = 0;
+    for (size_t p = 0; p < plane; p += LANES) {
+        __m512 pixels[WIDE_TAP_PAIRS];
+#pragma GCC unroll 4
+        for (int q = 0; q < pairs; q++)
+            pixels[q] = two_runs(src[q][0] + row + x, src[q][1] + row + x);
+#pragma GCC unroll 8
+        for (int j = 0; j < block; j++) {
+            __m512 grad = run_twice(g + j * plane + p);
+#pragma GCC unroll 4
+            for (int q = 0; q < pairs; q++)
+                part[j][q] = _mm512_add_ps(part[j][q],
+                                           _mm512_mul_ps(grad, pixels[q]));
+        }
+        if ((x += LANES) == ow) {         // the next output row
+            x = 0;
+            row += w;
+            if (++y == oh) {              // the next image
+                y = 0;
+                row += (size_t)(h - oh) * w;
+            }
+        }
+    }
+    for (int j = skip; j < block; j++)
+#pragma GCC unroll 4
+        for (int q = 0; q < pairs; q++) {
+            float lanes[2 * LANES];
+            _mm512_storeu_ps(lanes, part[j][q]);
+            for (int e = 0; e < 2 && t0 + 2 * q + e < taps; e++) {
+                float sum = 0;
+                for (int l = 0; l < LANES; l++)
+                    sum += lanes[e * LANES + l];
+                dW[(size_t)(o + j) * taps + t0 + 2 * q + e] += sum;
+            }
+        }
+}
+
+// weight_grad_wide_taps over every tap, WIDE_TAP_PAIRS pairs at a time,
+// then the taps left over a pair at a time.
 static inline __attribute__((always_inline, target("avx512f"))) void
 weight_grad_wide_block(float *dW, const float *dout, const float *in,
                        int n, int h, int w, int c, int k, int o, int skip,
                        int block)
 {
-    int oh = h - k + 1, ow = w - k + 1, taps = c * k * k;
-    size_t plane = (size_t)n * oh * ow;           // one filter's outputs
-    const float *g = dout + (size_t)o * plane;    // filter o's plane
-    for (int t = 0; t < taps; t += 2) {
-        int pair = t + 1 < taps ? 2 : 1;          // taps t, t + pair - 1
-        const float *src[2];
-        for (int e = 0; e < 2; e++) {
-            int te = t + (e < pair ? e : 0);      // = (ch, u, v)
-            int ch = te / (k * k), u = te / k % k, v = te % k;
-            src[e] = in + ((size_t)ch * n * h + u) * w + v;
-        }
-        __m512 part[WIDE_FILTERS];
-        for (int j = 0; j < block; j++)
-            part[j] = _mm512_setzero_ps();
-        size_t row = 0;                           // input row's offset
-        int x = 0, y = 0;
-        for (size_t p = 0; p < plane; p += LANES) {
-            __m512 pixels = two_runs(src[0] + row + x, src[1] + row + x);
-#pragma GCC unroll 8
-            for (int j = 0; j < block; j++)
-                part[j] = _mm512_add_ps(
-                    part[j],
-                    _mm512_mul_ps(run_twice(g + j * plane + p), pixels));
-            if ((x += LANES) == ow) {     // the next output row
-                x = 0;
-                row += w;
-                if (++y == oh) {          // the next image
-                    y = 0;
-                    row += (size_t)(h - oh) * w;
-                }
-            }
-        }
-        for (int j = skip; j < block; j++) {
-            float lanes[2 * LANES];
-            _mm512_storeu_ps(lanes, part[j]);
-            for (int e = 0; e < pair; e++) {
-                float sum = 0;
-                for (int l = 0; l < LANES; l++)
-                    sum += lanes[e * LANES + l];
-                dW[(size_t)(o + j) * taps + t + e] += sum;
-            }
-        }
-    }
+    int taps = c * k * k, t0 = 0;
+    for (; t0 + 2 * WIDE_TAP_PAIRS <= taps; t0 += 2 * WIDE_TAP_PAIRS)
+        weight_grad_wide_taps(dW, dout, in, n, h, w, c, k, o, skip, block,
+                              t0, WIDE_TAP_PAIRS);
+    for (; t0 < taps; t0 += 2)                    // the taps left over
+        weight_grad_wide_taps(dW, dout, in, n, h, w, c, k, o, skip, block,
+                              t0, 1);
 }
 
 // weight_grad_plain with weight_grad_wide_block.
@@ -1905,21 +1974,25 @@ static void conv_backward_direct(real *din, real *dW, real *db,
         }
 }
 
-// Whether the AVX-512 kernels give the plain loops' bits on the shape of
-// convolution L, for n images of random numbers: the output of
-// conv_forward_wide against conv_forward_plain's, and the weight
-// gradient weight_grad_wide adds onto a random one against
-// weight_grad_plain's. 1 the same bits, 0 not, -1 when this program or
-// processor has no AVX-512 (then only the plain loops run).
-static int conv_wide_same_bits(const layer *L, int n, rng *r)
+// The AVX-512 kernels against the plain loops on the shape of
+// convolution L, for n images of random numbers: whether they give the
+// same bits (the output of conv_forward_wide against
+// conv_forward_plain's, the weight gradient weight_grad_wide adds onto
+// a random one against weight_grad_plain's), and each one's rate on one
+// thread, the best of `repeats` calls: rate[0] forward plain, [1] wide,
+// [2] weight gradient plain, [3] wide, in GFLOP/s. Returns 1 for the
+// same bits, 0 for not, -1 when this program or processor has no
+// AVX-512 (then only the plain loops run).
+static int conv_wide_compare(double rate[4], const layer *L, int n,
+                             int repeats, rng *r)
 {
     if (!conv_wide())
         return -1;
     int same = 1;
 #if CONV_WIDE
     int h = L->h, w = L->w, c = L->c, k = L->kernel, f = L->oc;
-    size_t n_in = (size_t)c * n * h * w, n_out = (size_t)f * n * L->oh
-                                                 * L->ow,
+    size_t n_in = (size_t)c * n * h * w,
+           n_out = (size_t)f * n * L->oh * L->ow,
            n_w = (size_t)f * c * k * k;
     float *in = nn_alloc(n_in, sizeof(float));        // (c, n, h, w)
     float *W = nn_alloc(n_w, sizeof(float));          // (f, c, k, k)
@@ -1946,11 +2019,29 @@ static int conv_wide_same_bits(const layer *L, int n, rng *r)
     weight_grad_wide(dW[1], dout, in, n, h, w, c, k, f);
     same = memcmp(out[0], out[1], n_out * sizeof(float)) == 0
            && memcmp(dW[0], dW[1], n_w * sizeof(float)) == 0;
+    double best[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
+    for (int rep = 0; rep < repeats; rep++) {  // (dW grows; no matter)
+        double t[5];
+        t[0] = nn_seconds();
+        conv_forward_plain(out[0], in, W, b, n, h, w, c, k, f);
+        t[1] = nn_seconds();
+        conv_forward_wide(out[1], in, W, b, n, h, w, c, k, f);
+        t[2] = nn_seconds();
+        weight_grad_plain(dW[0], dout, in, n, h, w, c, k, f);
+        t[3] = nn_seconds();
+        weight_grad_wide(dW[1], dout, in, n, h, w, c, k, f);
+        t[4] = nn_seconds();
+        for (int e = 0; e < 4; e++)
+            best[e] = fmin(best[e], t[e + 1] - t[e]);
+    }
+    double flops = 2.0 * n_out * c * k * k;   // either pass, n images
+    for (int e = 0; e < 4; e++)
+        rate[e] = flops / best[e] / 1e9;
     for (int e = 0; e < 2; e++)
         free(out[e]), free(dW[e]);
     free(in), free(W), free(b), free(dout);
 #else
-    (void)L, (void)n, (void)r;
+    (void)rate, (void)L, (void)n, (void)repeats, (void)r;
 #endif
     return same;
 }
@@ -2126,11 +2217,26 @@ static void time_conv(const digits *d, const model *lenet)
     rng_seed(&r, 0);
     for (int l = 0; l < lenet->n_layers; l++) {
         const layer *L = &lenet->layers[l];
-        if (L->kind == CONV && direct_fits(L->oh, L->ow, L->oc)) {
-            int result = conv_wide_same_bits(L, 4, &r);
-            same = same == 0 ? 0 : result;
-        }
+        double rate[4];
+        int n = group_size(lenet);
+        if (L->kind != CONV || !direct_fits(L->oh, L->ow, L->oc))
+            continue;
+        int result = conv_wide_compare(rate, L, n, 20, &r);
+        for (int pass = 0; pass < 2 && result >= 0; pass++)
+            fprintf(stderr, "time-conv: conv %d@%dx%d, %s, %d images: plain "
+                    "%5.1f GFLOP/s, AVX-512 %5.1f\n", L->oc, L->kernel,
+                    L->kernel, pass ? "weight gradient" : "forward", n,
+                    rate[2 * pass], rate[2 * pass + 1]);
+        same = same == 0 ? 0 : result;
     }
+    // And on an awkward shape: 7 filters (a last block that overlaps),
+    // 9 rows (a last block of rows that overlaps), 27 taps (pairs left
+    // over, and an odd tap).
+    const layer odd = {.kind = CONV, .kernel = 3, .h = 11, .w = 10, .c = 3,
+                       .oh = 9, .ow = 8, .oc = 7};
+    double rate[4];
+    if (same == 1 && conv_wide_compare(rate, &odd, 3, 0, &r) != 1)
+        same = 0;
     if (same < 0)
         fprintf(stderr, "time-conv: direct convolution: no AVX-512 here, "
                 "the plain loops only\n");
