@@ -1398,12 +1398,15 @@ was done, and time spent on anything else shows up as a lower rate.
 Two measurements put that rate in perspective. `--peak` times one
 large matrix product ($2048 \times 2048$ times $2048 \times 2048$, 17
 billion operations) with OpenBLAS on `--threads` threads: close to the
-most arithmetic this machine can do per second, since a large product
-is the friendliest work there is for a processor. `--time-conv` times
-LeNet-5's forward and backward pass over a batch of 256 images, on one
-thread, with the convolutions computed each of the three ways, and
-keeps the best of several repeats (a repeat that another program
-interrupted only looks slower). The book's run printed:
+most arithmetic this machine can do per second with the vector
+instructions OpenBLAS uses, since a large product is the friendliest
+work there is for a processor (but see *Sixteen lanes* below).
+`--time-conv` times LeNet-5's forward and backward pass over a batch
+of 256 images, on one thread, with the convolutions computed each of
+the three ways, and keeps the best of several repeats (a repeat that
+another program interrupted only looks slower); then it times the
+direct convolution's two kernels, plain loops and AVX-512, and
+compares their results. The book's run printed:
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
@@ -1437,8 +1440,9 @@ profile of an epoch (`perf record`, then `perf report`) finds much of
 the time outside OpenBLAS's multiplying kernel, which does nearly all
 the arithmetic: in OpenBLAS packing small operands into its own layout,
 in copying patches (`im2col`, `col2im`), in the ReLUs and poolings.
-Four changes went after it, each one checked by the gradient check
-and timed by `--time-conv` and by the epochs' rates.
+Five changes went after it, each one checked by the gradient check (the
+last by a comparison of its own) and timed by `--time-conv` and by the
+epochs' rates.
 
 *The first convolution, directly.* Its product has 6 rows (filters) and
 an inner dimension of 25 (taps), so each number `im2col` copies is used
@@ -1488,14 +1492,62 @@ the ReLU. `relu_pool_forward` and `relu_pool_backward` do each pair in
 one pass over two rows at a time, adding in the same order, so they
 give the same bits as the two layers.
 
-What remains is mostly OpenBLAS on small products: the second
-convolution's input gradient has an inner dimension of 16, and a group
-holds only a few images
+*Sixteen lanes.* The direct convolution's loops work on `LANES`, 8,
+floats at a time, the width of an AVX2 vector, and they are compiled
+for AVX2 at most. A processor with AVX-512 has vectors of 16 floats,
+and 32 vector registers instead of 16: each instruction multiplies or
+adds twice as many numbers. OpenBLAS has kernels that use them, for
+the processors it knows, but the environment variable
+`OPENBLAS_CORETYPE` picks its kernels instead when it is set: set to
+`Haswell`, it holds OpenBLAS to its AVX2 kernels whatever the
+processor. Then `--peak` is an AVX2 rate, and kernels of our own that
+use AVX-512 can run faster than the products.
+
+Two rows of eight fill a vector of sixteen without changing any sum.
+`conv_forward_wide` keeps the sums of output rows $y$ and $y + 1$ for
+one filter in one vector, row $y$ in lanes 0 to 7 and row $y + 1$ in
+lanes 8 to 15; it loads the pixels under both rows into one vector and
+broadcasts each weight to all sixteen lanes. `weight_grad_wide` puts
+two adjacent taps $t$ and $t + 1$ in one vector: the same eight
+numbers of $\delta\mathrm{out}$ in both halves, each tap's own shifted
+input in its half, each tap's eight partial sums in its eight lanes
+(an odd last tap is paired with itself, and the copy dropped). Each
+lane receives the products that the plain loops' `sum[r][j][l]` or
+`part[j][l]` receives, in the same order, and each tap's partial sums
+are added up in the same order at the end. Each product is rounded and
+then added, two instructions, as the plain loops do: a *fused*
+multiply-add, one instruction that rounds only once, would change the
+last bits. So the AVX-512 kernels give the plain loops' results to the
+bit, and a run prints the same numbers whichever kernels it used. With
+twice the registers, each kernel also keeps more sums at once: two
+pairs of rows for six filters forward (`WIDE_ROW_PAIRS`), three pairs
+of taps for eight filters in the weight gradient (`WIDE_TAP_PAIRS`),
+so that each number loaded serves more multiply-adds.
+
+The choice is made at run time. `conv_wide` asks the processor whether
+it has AVX-512 (GCC's `__builtin_cpu_supports`, as chapter 6 does), and
+only the AVX-512 kernels carry GCC's `target("avx512f")`, so the
+program still runs on any x86-64 processor, where the plain loops stay
+the way. The kernels are for float only: the double-precision twin
+runs the plain loops, so the gradient check never sees the AVX-512
+kernels. What holds them to the plain loops is a comparison:
+`--time-conv` runs both on random numbers in the shapes of LeNet-5's
+two convolutions and of an awkward layer (7 filters, 9 rows and 27
+taps, which take every overlapping block and leftover pair), and
+compares outputs and weight gradients bit for bit. The test
+`ch09_conv_wide_same_bits` requires its verdict, "same bits", on a
+processor with AVX-512. The `--time-conv` lines above give both
+kernels' rates on one thread, for a group of images (`group_size`) as
+training calls them.
+
+What remains, besides the convolutions' own arithmetic, is mostly
+OpenBLAS on small products: the second convolution's input gradient
+has an inner dimension of 16, and a group holds only a few images
 (`group_size`), so the dense layers' products have only a few rows,
 and their weight gradients an inner dimension of a few; every call
 packs its operands afresh. The gradient check covers each way:
 `--gradcheck conv` checks the im2col product (with `col2im`), the
-direct convolution and the six loops on the same layer,
+direct convolution's plain loops and the six loops on the same layer,
 `--gradcheck relupool` the fused pair, and `--gradcheck lenet5` (in the
 double-precision twin) the whole network as training runs it.
 */
@@ -1513,6 +1565,10 @@ double-precision twin) the whole network as training runs it.
 // and pick the version the processor runs at load time (NN_CLONES_AVX2,
 // the toolkit's, common/vmath.h; im2col uses it too). Both versions
 // add the same numbers in the same order, so they give the same bits.
+// On a processor with AVX-512, conv_forward_direct and
+// conv_backward_direct call the AVX-512 kernels below instead
+// (conv_forward_wide, weight_grad_wide); these plain loops stay the
+// reference they are compared with, and the way everywhere else.
 
 // out as conv_forward_loops computes it, directly: for each image and
 // pair of output rows, LANES adjacent outputs in each of the two rows
@@ -1568,7 +1624,7 @@ static void conv_forward_plain(real *out, const real *in, const real *W,
     }
 }
 
-// The same loops in AVX-512 (see above, "Sixteen lanes"). CONV_WIDE
+// The same loops in AVX-512 ("Sixteen lanes", above). CONV_WIDE
 // says whether the program has them at all: GCC on x86-64 Linux, as for
 // the clones, and float, since two rows of LANES doubles would not fit
 // one vector. conv_wide says whether this processor runs them: a test
