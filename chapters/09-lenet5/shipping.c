@@ -2294,8 +2294,8 @@ static void time_conv(const digits *d, const model *lenet)
     if (same == 1 && conv_wide_compare(rate, &odd, 3, 0, &r) != 1)
         same = 0;
     if (same < 0)
-        fprintf(stderr, "time-conv: direct convolution: no AVX-512 here, "
-                "the plain loops only\n");
+        fprintf(stderr, "time-conv: direct convolution: plain loops only, "
+                "no AVX-512 kernels here\n");
     else
         fprintf(stderr, "time-conv: direct convolution, AVX-512 and plain "
                 "loops: %s\n", same ? "same bits" : "DIFFERENT bits");
