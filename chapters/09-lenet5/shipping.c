@@ -870,7 +870,7 @@ static void units_forward(struct pool *p, int t)
     for (int i = 0; i < n; i++) {
         const unsigned char *px = u->pixels
                                   + (size_t)u->rows[i] * m->n_inputs;
-        for (int j = i0; j < i1; j += 64)
+        for (int j = i0; j < i1; j += 64)   // a line: 64 bytes
             __builtin_prefetch(px + j);
         __builtin_prefetch(px + i1 - 1);
     }
