@@ -176,7 +176,7 @@ typedef struct {
     int index;                // this thread's part, 1 .. n_threads - 1
 } seat;
 
-typedef enum { SLICES, UNITS, UNITS_STEP } job_kind;
+typedef enum { SLICES, UNITS } job_kind;
 
 // The split by units ("Two cores: splitting the units", below).
 struct units;
@@ -184,10 +184,10 @@ static struct units *units_alloc(const model *m, int n_parts);
 static void units_free(struct units *u);
 static bool units_fit(const struct units *u, int count);
 static void units_part(struct pool *p, int t);
-static void units_step_part(struct pool *p, int t);
 static batch_totals units_run(struct pool *p, const unsigned char *pixels,
                               const unsigned char *labels, const int *rows,
                               int count);
+static bool units_close(struct pool *p, bool step);
 
 struct pool {
     worker *team;
@@ -207,7 +207,6 @@ struct pool {
     int step_block, step_used;// its gradients: block, workers summed
     real lr, momentum;
     struct units *units;      // the dense net's split, or NULL
-    bool by_units;            // the last training batch was split so
     // The job, written by the caller before it bumps `job`.
     job_kind kind;
     int n_parts;              // slices
@@ -276,10 +275,6 @@ static void pool_part(struct pool *p, int t)
         units_part(p, t);
         return;
     }
-    if (p->kind == UNITS_STEP) {
-        units_step_part(p, t);
-        return;
-    }
     if (p->stepped[t] == p->steps - 1)
         step_copy(p, t);
     if (t < p->n_parts)
@@ -305,13 +300,29 @@ static void *pool_thread(void *arg)
     }
 }
 
+// The current job to the helpers: they wake and take their parts.
+static void pool_start(struct pool *p)
+{
+    atomic_store(&p->busy, p->n_threads - 1);
+    pthread_mutex_lock(&p->lock);
+    atomic_fetch_add(&p->job, 1);
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+}
+
+// Wait until every helper is done with the current job.
+static void pool_finish(struct pool *p)
+{
+    static _Thread_local int skip;
+    pool_wait(p, &p->busy, 0, true, &p->done, &skip);
+}
+
 // The job on its n_parts parts: the helpers wake, this thread does
 // part 0 (and the parts of helpers that could not be started), then
 // waits for the helpers. A copy that missed steps (its worker sat out
 // a batch) is first made again from copy 0.
 static void pool_run(struct pool *p)
 {
-    static _Thread_local int skip;
     size_t n = p->team[0].m->n_params;
     if (p->n_parts == 1) {                // nothing to share
         pool_part(p, 0);
@@ -329,15 +340,11 @@ static void pool_run(struct pool *p)
                 memcpy(p->velocity[t], p->velocity[0], n * sizeof(real));
             p->stepped[t] = p->steps;
         }
-    atomic_store(&p->busy, p->n_threads - 1);
-    pthread_mutex_lock(&p->lock);
-    atomic_fetch_add(&p->job, 1);
-    pthread_cond_broadcast(&p->wake);
-    pthread_mutex_unlock(&p->lock);
+    pool_start(p);
     pool_part(p, 0);
     for (int t = p->n_threads; t < p->n_workers; t++)
         pool_part(p, t);
-    pool_wait(p, &p->busy, 0, true, &p->done, &skip);
+    pool_finish(p);
 }
 
 // The fewest images a slice of model m may have: SPLIT_FLOPS
@@ -363,7 +370,7 @@ static batch_totals run_workers(worker *team, int n_workers,
 {
     struct pool *p = team[0].pool;
     int used = slice_workers(team[0].m, count, n_workers);
-    p->by_units = false;
+    units_close(p, false);    // a split batch no step followed: end it
     if (train && p->units && units_fit(p->units, count))  // dense
         return units_run(p, pixels, labels, rows, count);
     if (train && used > 1)   // the other block: the last one is read
@@ -393,19 +400,16 @@ static batch_totals run_workers(worker *team, int n_workers,
 }
 
 // Asks for a step with the gradients of the last training batch; every
-// copy takes it at the start of the next job (run_workers).
+// copy takes it at the start of the next job (run_workers). A batch
+// split by units takes it now, as it ends (units_close).
 static void team_step(worker *team, real *params, real *velocity,
                       real lr, real momentum)
 {
     struct pool *p = team[0].pool;
     p->params[0] = params, p->velocity[0] = velocity;
     p->lr = lr, p->momentum = momentum;
-    if (p->by_units) {                    // taken now, on every thread
-        p->kind = UNITS_STEP;
-        p->n_parts = p->n_threads;
-        pool_run(p);
+    if (units_close(p, true))             // a batch split by units
         return;
-    }
     p->step_block = p->block, p->step_used = p->n_used;
     p->steps++;
 }
@@ -488,6 +492,7 @@ static void team_alloc(worker *team, int n_workers, const model *m,
 static void team_free(worker *team, int n_workers)
 {
     struct pool *p = team[0].pool;
+    units_close(p, false);
     pthread_mutex_lock(&p->lock);
     p->quit = true;                       // the last job: stop
     atomic_fetch_add(&p->job, 1);
@@ -540,9 +545,29 @@ net. The ten logits every thread adds up whole, for a softmax of its
 own; their bias belongs to thread 0. A batch costs the dense net four
 meetings forward and three backward. A meeting is a counter like the
 pool's: the last thread to arrive bumps it, and the others watch it for
-`SPIN_SECONDS`, then sleep. The step is a job of its own, taken at
-once (`team_step`): each thread moves its rows and its units' biases
-with their own gradients, on the caller's parameters, so the threads'
+`SPIN_SECONDS`, then sleep. A thread need not wait as soon as it
+arrives: backward, it arrives once its $\delta x_{:, I_t}$ is written
+(`meet_arrive`), then computes its rows' $\delta W$, which needs
+nothing from the others, and only then waits (`meet_wait`), so a
+thread that is ahead works instead of watching.
+
+The step needs the learning rate, which the training loop passes only
+after it has seen the batch's loss (`team_step`). So a batch split by
+units is one hand-off in two halves. `run_workers` wakes the helpers,
+runs thread 0's forward and returns the loss, leaving the batch open,
+while the helpers run on into their backward; `team_step` then runs
+thread 0's backward (`units_close`) and waits for the helpers. Each
+thread moves its rows of a layer, and its units' biases, by `sgd_step`
+as soon as that layer's gradient is done, while the gradient is fresh
+in its cache, on the caller's parameters; the step needs no hand-off
+of its own. A helper learns that a step is due, and with what learning
+rate, from thread 0 through a meeting: thread 0 writes them down before
+its backward, and a helper reads them only after the backward's first
+meeting. The step of the logits' layer waits for that meeting too,
+because every thread read the logits' bias in its forward. A batch that
+no step follows (the loss diverged, or the gradient check below wants
+only the gradient) is closed without one, by the next job or when the
+pool stops; the gradient check closes its batch itself. The threads'
 copies of the slices (above) fall behind; like the copy of a worker
 that sat out a batch, they are made anew from the caller's when slices
 run again. The sums are grouped differently from one thread's, so the
@@ -555,9 +580,20 @@ side by side, 128 floats each. The processor fetches memory ahead of a
 loop in whole lines and runs of lines, so each thread's step kept
 fetching lines the other thread was writing, and an epoch took longer
 on two threads than on one. Cut by rows, each thread's weights are one
-stretch of memory; its activations are in arrays of its own, and the
-shared ones (the partials, the gradients of the units) start on cache
-lines (`alloc_lines`).
+stretch of memory. The numbers that do cross follow the same rule: a
+thread writes what another thread needs into a block of its own
+(`sent` for the partial sums, `dsent` for the gradients of its units),
+that thread's units only, image after image, in an array that starts
+on a cache line (`alloc_lines`); after the meeting the other thread
+adds the partials up from there, or copies the gradients into its own
+whole $\delta y$. Written instead into one shared array, where each image's
+row holds both threads' units side by side, the two threads' numbers
+met on every row, and an epoch on two threads took longer than with
+the blocks. On x86 the blocks are written with streaming stores
+(`send_columns`), which go to memory around the caches: an ordinary
+store would first wait for the other core to give up its copy of the
+line, which it read from the same block a batch before. Timed, the
+streaming stores shortened the epoch on two threads again.
 */
 
 typedef struct {              // threads meeting between layers
@@ -572,6 +608,15 @@ typedef struct {              // what one thread keeps to itself
     real *acts;               // (capacity, acts_per_image): its columns
     real *logits, *probs, *dlogits;  // (capacity, N_CLASSES) each
     real *partials;           // (capacity, partial_per_image): the y_t
+    // The other threads' units of y_t, a block (n, units) for each,
+    // from sent + layer's offset + n * the units' first (the logits:
+    // one block, all ten).
+    real *sent;               // (capacity, partial_per_image)
+    real *dacts;              // (capacity, acts_per_image): whole dy
+    // This thread's units of each layer's dy, a block (n, units) from
+    // dsent + layer's offset + n * its first unit.
+    real *dsent;              // (capacity, acts_per_image)
+    unsigned char *labels;    // (capacity): the batch's
 } unit_part;
 
 struct units {
@@ -579,7 +624,6 @@ struct units {
     int n_parts;              // threads, each with a block of units
     int capacity;             // images in the largest batch
     size_t partial_per_image; // n_out of every dense layer
-    real *dacts;              // (capacity, acts_per_image), shared
     real *grads;              // (n_params): the rows' gradients
     unit_part part[MAX_THREADS];
     meeting meet;
@@ -589,10 +633,13 @@ struct units {
     int count;
     double loss;              // part 0's: summed over the batch
     int correct;
+    bool open;                // thread 0 has yet to run its backward
+    bool step;                // the batch ends with the step
 };
 
-// Wait until all m->n threads have called meet as often as this one.
-static void meet(meeting *m, int *skip)
+// Arrive at the meeting: the round to wait out with meet_wait, or -1
+// when this thread came last and there is nothing to wait for.
+static long meet_arrive(meeting *m)
 {
     long round = atomic_load(&m->round);
     if (atomic_fetch_add(&m->arrived, 1) == m->n - 1) {  // the last
@@ -601,8 +648,16 @@ static void meet(meeting *m, int *skip)
         atomic_fetch_add(&m->round, 1);
         pthread_cond_broadcast(&m->done);
         pthread_mutex_unlock(&m->lock);
-        return;
+        return -1;
     }
+    return round;
+}
+
+// Wait until every thread has arrived at the meeting of this round.
+static void meet_wait(meeting *m, long round, int *skip)
+{
+    if (round < 0)
+        return;
     if (*skip > 0)                        // the pool's back-off
         (*skip)--;
     else {
@@ -617,6 +672,12 @@ static void meet(meeting *m, int *skip)
     while (atomic_load(&m->round) == round)
         pthread_cond_wait(&m->done, &m->lock);
     pthread_mutex_unlock(&m->lock);
+}
+
+// Wait until all m->n threads have met as often as this one.
+static void meet(meeting *m, int *skip)
+{
+    meet_wait(m, meet_arrive(m), skip);
 }
 
 enum { LINE = 16 };           // floats in a 64-byte cache line
@@ -666,7 +727,6 @@ static struct units *units_alloc(const model *m, int n_parts)
     u->n_parts = n_parts;
     u->capacity = capacity;
     u->partial_per_image = partial_per_image;
-    u->dacts = alloc_lines(m->acts_per_image * capacity, sizeof(real));
     u->grads = alloc_lines(m->n_params, sizeof(real));
     for (int t = 0; t < n_parts; t++) {
         unit_part *q = &u->part[t];
@@ -676,6 +736,10 @@ static struct units *units_alloc(const model *m, int n_parts)
         q->dlogits = nn_alloc((size_t)N_CLASSES * capacity, sizeof(real));
         q->partials = alloc_lines(partial_per_image * capacity,
                                   sizeof(real));
+        q->sent = alloc_lines(partial_per_image * capacity, sizeof(real));
+        q->dacts = alloc_lines(m->acts_per_image * capacity, sizeof(real));
+        q->dsent = alloc_lines(m->acts_per_image * capacity, sizeof(real));
+        q->labels = alloc_lines((size_t)capacity, 1);
     }
     u->meet.n = n_parts;
     atomic_init(&u->meet.arrived, 0);
@@ -698,9 +762,10 @@ static void units_free(struct units *u)
     for (int t = 0; t < u->n_parts; t++) {
         unit_part *q = &u->part[t];
         free(q->acts), free(q->logits), free(q->probs);
-        free(q->dlogits), free(q->partials);
+        free(q->dlogits), free(q->partials), free(q->labels);
+        free(q->sent), free(q->dacts), free(q->dsent);
     }
-    free(u->dacts), free(u->grads);
+    free(u->grads);
     pthread_mutex_destroy(&u->meet.lock);
     pthread_cond_destroy(&u->meet.done);
     free(u);
@@ -721,6 +786,37 @@ static void owned_rows(int *i0, int *i1, int n_in, bool pixels, int t,
     *i1 = (int)line_start((size_t)n_in, t + 1, parts);
 }
 
+// to[i, :] = from[i, :] for i < n, each a row of w numbers; a row of to
+// starts every ld_to numbers, of from every ld_from.
+static void copy_columns(real *to, int ld_to, const real *from,
+                         int ld_from, int n, int w)
+{
+    for (int i = 0; i < n; i++)
+        memcpy(to + (size_t)i * ld_to, from + (size_t)i * ld_from,
+               (size_t)w * sizeof *to);
+}
+
+// copy_columns into a block another thread will read: on x86, with
+// streaming stores, which go to memory around the caches, so that this
+// core does not wait for the other to give up its copy of each line;
+// fenced, so that they are done before the meeting says so.
+static void send_columns(real *to, int ld_to, const real *from,
+                         int ld_from, int n, int w)
+{
+#if defined(__SSE__) && !defined(NN09_DOUBLE)
+    if (((uintptr_t)to | (size_t)ld_to * sizeof *to) % 16 == 0
+        && w % 4 == 0) {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < w; j += 4)
+                _mm_stream_ps(to + (size_t)i * ld_to + j,
+                              _mm_loadu_ps(from + (size_t)i * ld_from + j));
+        _mm_sfence();
+        return;
+    }
+#endif
+    copy_columns(to, ld_to, from, ld_from, n, w);
+}
+
 // Forward, rows [i0, i1): the partial y_t = x[:, i0:i1] W[i0:i1, :],
 // written, not added to (the caller adds the partials and the bias).
 // y_t is (n, n_out), x is (n, n_in), W is (n_in, n_out).
@@ -735,8 +831,9 @@ static void dense_rows_forward(real *y_t, const real *x, const real *W,
         memset(y_t, 0, (size_t)n * n_out * sizeof *y_t);
 }
 
-// Backward, rows [i0, i1): dW[i0:i1, :] += x[:, i0:i1]^T dy, and
-// dx[:, i0:i1] += dy W[i0:i1, :]^T (dx may be NULL). The bias's
+// Backward, rows [i0, i1): dW[i0:i1, :] = x[:, i0:i1]^T dy, and
+// dx[:, i0:i1] = dy W[i0:i1, :]^T (either may be NULL), written, not
+// added to: each is computed once per batch. The bias's
 // gradient is the caller's: its units belong to the next layer's rows.
 // dx, x are (n, n_in), dy is (n, n_out), W, dW are (n_in, n_out).
 static void dense_rows_backward(real *dx, real *dW, const real *dy,
@@ -746,25 +843,38 @@ static void dense_rows_backward(real *dx, real *dW, const real *dy,
     int w = i1 - i0;
     if (w == 0)
         return;
-    gemm_block(dW + (size_t)i0 * n_out, n_out, 1, x + i0, n_in, true, dy,
-               n_out, false, 1, w, n_out, n);
+    if (dW)
+        gemm_block(dW + (size_t)i0 * n_out, n_out, 1, x + i0, n_in, true,
+                   dy, n_out, false, 0, w, n_out, n);
     if (dx)
         gemm_block(dx + i0, n_in, 1, dy, n_out, false,
-                   W + (size_t)i0 * n_out, n_out, true, 1, n, w, n_out);
+                   W + (size_t)i0 * n_out, n_out, true, 0, n, w, n_out);
 }
 
-// Thread t's rows of every dense layer, for the current batch:
-// forward, the softmax, backward into the split's gradient block.
-static void units_part(struct pool *p, int t)
+// Thread t's rows of every dense layer, forward, for the current batch,
+// and the softmax.
+static void units_forward(struct pool *p, int t)
 {
     struct units *u = p->units;
     const model *m = u->m;
     const real *params = p->team[0].params;
-    real *grads = u->grads;
     unit_part *own = &u->part[t];
-    int n = u->count, parts = u->n_parts, skip = 0, i0, i1;
-    unsigned char labels[MAX_GROUP];
+    int n = u->count, parts = u->n_parts, i0, i1;
+    unsigned char *labels = own->labels;
+    int skip = 0;                         // meet's back-off
     owned_rows(&i0, &i1, (int)m->n_inputs, true, t, parts);
+#if defined(__GNUC__)
+    // The batch's images are scattered over the training set: ask for
+    // every line of this thread's pixels first, so that memory fetches
+    // them all at once, not one image after another.
+    for (int i = 0; i < n; i++) {
+        const unsigned char *px = u->pixels
+                                  + (size_t)u->rows[i] * m->n_inputs;
+        for (int j = i0; j < i1; j += 64)   // a line: 64 bytes
+            __builtin_prefetch(px + j);
+        __builtin_prefetch(px + i1 - 1);
+    }
+#endif
     for (int i = 0; i < n; i++) {         // bytes to numbers in [0, 1]
         const unsigned char *px = u->pixels
                                   + (size_t)u->rows[i] * m->n_inputs;
@@ -784,6 +894,20 @@ static void units_part(struct pool *p, int t)
         owned_rows(&i0, &i1, L->c, l == 0, t, parts);
         dense_rows_forward(y_t, x, params + L->weights, n, L->c, L->oc,
                            i0, i1);
+        // Each other thread's units of y_t go to sent, a block of their
+        // own, (n, k1 - k0) from sent + n k0; the logits, which every
+        // thread adds up whole, one block.
+        for (int s = 0; s < parts; s++) {
+            int k0 = 0, k1 = L->oc;
+            if (s == t)
+                continue;
+            if (l < last)
+                owned_rows(&k0, &k1, L->oc, false, s, parts);
+            send_columns(own->sent + partial + (size_t)n * k0, k1 - k0,
+                         y_t + k0, L->oc, n, k1 - k0);
+            if (l == last)
+                break;
+        }
         meet(&u->meet, &skip);
         // y[:, j] = b[j] + sum_s y_s[:, j], in thread order, for the
         // units this thread owns as the next layer's rows, then the
@@ -802,10 +926,12 @@ static void units_part(struct pool *p, int t)
             for (int j = j0; j < j1; j++)
                 y_i[j] = b[j];
             for (int s = 0; s < parts; s++) {
-                const real *part = u->part[s].partials + partial
-                                   + (size_t)i * L->oc;  // (n_out)
+                const real *part = s == t                // y_s[i, j0:j1]
+                    ? y_t + (size_t)i * L->oc + j0
+                    : u->part[s].sent + partial + (size_t)n * j0
+                      + (size_t)i * (j1 - j0);
                 for (int j = j0; j < j1; j++)
-                    y_i[j] += part[j];
+                    y_i[j] += part[j - j0];
             }
             if (h)
                 relu_forward(h + (size_t)i * L->oc + j0, y_i + j0,
@@ -826,77 +952,125 @@ static void units_part(struct pool *p, int t)
             u->correct += guess == labels[i];
         }
     }
+}
+
+// Thread t's parameters of dense layer l: sgd_step with their
+// gradients. Its rows of W, its units of the bias; the logits' bias is
+// part 0's.
+static void units_step_layer(struct pool *p, int t, int l)
+{
+    const model *m = p->units->m;
+    const layer *L = &m->layers[l];
+    real *grads = p->units->grads;
+    int parts = p->units->n_parts, i0, i1;
+    size_t at[2], len[2];                 // the rows of W, the bias
+    owned_rows(&i0, &i1, L->c, l == 0, t, parts);
+    at[0] = L->weights + (size_t)i0 * L->oc;
+    len[0] = (size_t)(i1 - i0) * L->oc;
+    owned_rows(&i0, &i1, L->oc, false, t, parts);
+    if (l == m->n_layers - 1)
+        i0 = 0, i1 = t == 0 ? L->oc : 0;
+    at[1] = L->bias + (size_t)i0, len[1] = (size_t)(i1 - i0);
+    for (int k = 0; k < 2; k++)
+        sgd_step(p->params[0] + at[k], p->velocity[0] + at[k],
+                 grads + at[k], p->lr, p->momentum, len[k]);
+}
+
+// Thread t's rows of every dense layer, backward, into the split's
+// gradient block (written, not added to); and, if the batch ends with
+// the step, each layer's step as soon as its gradient is done and a
+// meeting has passed since thread 0 said so (units_close).
+static void units_backward(struct pool *p, int t)
+{
+    struct units *u = p->units;
+    const model *m = u->m;
+    const real *params = p->team[0].params;
+    real *grads = u->grads;
+    unit_part *own = &u->part[t];
+    int n = u->count, parts = u->n_parts, i0, i1;
+    int last = m->n_layers - 1;           // the logits' dense layer
+    int skip = 0;                         // meet's back-off
     memset(own->dlogits, 0, (size_t)n * N_CLASSES * sizeof(real));
-    softmax_xent_backward(own->dlogits, own->probs, labels,
+    softmax_xent_backward(own->dlogits, own->probs, own->labels,
                           (real)1 / (real)n, n, N_CLASSES);
-    if (t == 0)                           // the logits' bias is part 0's
-        sum_rows(grads + m->layers[last].bias, own->dlogits, n, N_CLASSES);
+    if (t == 0) {                         // the logits' bias is part 0's
+        real *db = grads + m->layers[last].bias;         // (N_CLASSES)
+        memset(db, 0, N_CLASSES * sizeof *db);
+        sum_rows(db, own->dlogits, n, N_CLASSES);
+    }
+    bool met = false;                     // a meeting since team_step?
     for (int l = last; l >= 0; l--) {     // backward
         const layer *L = &m->layers[l];
         if (L->kind != DENSE)
             continue;
-        const real *dy = l == last ? own->dlogits : u->dacts + L->out * n;
+        const real *dy = l == last ? own->dlogits : own->dacts + L->out * n;
         const real *x = own->acts + L->in * n;
         owned_rows(&i0, &i1, L->c, l == 0, t, parts);
         if (l == 0) {
             dense_rows_backward(NULL, grads + L->weights, dy, x,
                                 params + L->weights, n, L->c, L->oc, i0,
                                 i1);
+            if (!met)                     // one dense layer: wait for
+                meet(&u->meet, &skip);  // team_step to decide
+            if (u->step)
+                units_step_layer(p, t, l);
             break;
         }
         // This thread's units of the layer below: dy_below[:, i0:i1] =
         // dy W[i0:i1, :]^T, times the ReLU's slope, and their bias.
         int below = m->layers[l - 1].kind == RELU ? l - 2 : l - 1;
         const layer *B = &m->layers[below];
-        real *dy_below = u->dacts + B->out * n;
-        for (int i = 0; i < n; i++)
-            memset(dy_below + (size_t)i * L->c + i0, 0,
-                   (size_t)(i1 - i0) * sizeof *dy_below);
-        dense_rows_backward(dy_below, grads + L->weights, dy, x,
-                            params + L->weights, n, L->c, L->oc, i0, i1);
+        real *dy_below = own->dacts + B->out * n;
+        dense_rows_backward(dy_below, NULL, dy, x, params + L->weights, n,
+                            L->c, L->oc, i0, i1);
         if (below != l - 1)               // relu_backward, in place
             for (int i = 0; i < n; i++)
                 for (int j = i0; j < i1; j++) {
                     size_t at = (size_t)i * L->c + j;
                     dy_below[at] = x[at] > 0 ? dy_below[at] : 0;
                 }
-        real *db = grads + B->bias;       // db[j] += sum_i dy_below[i][j]
+        real *db = grads + B->bias;       // db[j] = sum_i dy_below[i][j]
+        memset(db + i0, 0, (size_t)(i1 - i0) * sizeof *db);
         for (int i = 0; i < n; i++)
             for (int j = i0; j < i1; j++)
                 db[j] += dy_below[(size_t)i * L->c + j];
-        meet(&u->meet, &skip);            // dy_below whole
-    }
-}
-
-// Thread t's parameters: sgd_step with their gradients, which it
-// zeroes. Its rows of every W, its units of every bias but the
-// logits', which are part 0's.
-static void units_step_part(struct pool *p, int t)
-{
-    const model *m = p->units->m;
-    real *grads = p->units->grads;
-    int parts = p->units->n_parts, last = m->n_layers - 1, i0, i1;
-    for (int l = 0; l <= last; l++) {
-        const layer *L = &m->layers[l];
-        if (L->kind != DENSE)
-            continue;
-        size_t at[2], len[2];             // the rows of W, the bias
-        owned_rows(&i0, &i1, L->c, l == 0, t, parts);
-        at[0] = L->weights + (size_t)i0 * L->oc;
-        len[0] = (size_t)(i1 - i0) * L->oc;
-        owned_rows(&i0, &i1, L->oc, false, t, parts);
-        if (l == last)
-            i0 = 0, i1 = t == 0 ? L->oc : 0;
-        at[1] = L->bias + (size_t)i0, len[1] = (size_t)(i1 - i0);
-        for (int k = 0; k < 2; k++) {
-            sgd_step(p->params[0] + at[k], p->velocity[0] + at[k],
-                     grads + at[k], p->lr, p->momentum, len[k]);
-            memset(grads + at[k], 0, len[k] * sizeof *grads);
+        real *dsent = own->dsent + B->out * n;   // this thread's block
+        send_columns(dsent + (size_t)n * i0, i1 - i0, dy_below + i0, L->c,
+                     n, i1 - i0);
+        // Then its rows' gradient, and their step, while the other
+        // threads catch up: the meeting is arrived at before, and
+        // waited out after (dy_below whole).
+        long round = meet_arrive(&u->meet);
+        dense_rows_backward(NULL, grads + L->weights, dy, x,
+                            params + L->weights, n, L->c, L->oc, i0, i1);
+        if (met && u->step)               // a meeting since team_step
+            units_step_layer(p, t, l);
+        meet_wait(&u->meet, round, &skip);
+        for (int s = 0; s < parts; s++) {   // the others' blocks
+            int k0, k1;
+            if (s == t)
+                continue;
+            owned_rows(&k0, &k1, L->c, false, s, parts);
+            copy_columns(dy_below + k0, L->c,
+                         u->part[s].dsent + B->out * n + (size_t)n * k0,
+                         k1 - k0, n, k1 - k0);
         }
+        if (!met && u->step)
+            units_step_layer(p, t, l);
+        met = true;
     }
 }
 
-// A training batch of count images, split by units.
+// A helper's part of a batch split by units: forward and backward.
+static void units_part(struct pool *p, int t)
+{
+    units_forward(p, t);
+    units_backward(p, t);
+}
+
+// A training batch of count images, split by units: the helpers take
+// their parts, this thread its forward, and the batch stays open for
+// units_close.
 static batch_totals units_run(struct pool *p, const unsigned char *pixels,
                               const unsigned char *labels, const int *rows,
                               int count)
@@ -910,9 +1084,26 @@ static batch_totals units_run(struct pool *p, const unsigned char *pixels,
         step_copy(p, 0);
     for (int t = 1; t < p->n_workers; t++)   // the copies fall behind
         p->stepped[t] = STALE;
-    p->by_units = true;
-    pool_run(p);
+    pool_start(p);
+    units_forward(p, 0);
+    u->open = true;
     return (batch_totals){u->loss, u->correct};
+}
+
+// Ends the open batch, if any: thread 0's backward, with the step when
+// step (team_step's learning rate and momentum, on the caller's
+// parameters), else leaving the gradient in u->grads; then waits for
+// the helpers. False when no batch was open.
+static bool units_close(struct pool *p, bool step)
+{
+    struct units *u = p->units;
+    if (!u || !u->open)
+        return false;
+    u->step = step;           // the helpers read it after a meeting
+    units_backward(p, 0);
+    pool_finish(p);
+    u->open = false;
+    return true;
 }
 
 /**
@@ -941,6 +1132,7 @@ static double units_difference(const model *m, const real *params,
         return INFINITY;
     }
     run_workers(team, n_threads, pixels, labels, rows, count, true, NULL);
+    units_close(team[0].pool, false);     // the gradient, no step
     double largest = 0, worst = 0;
     for (size_t i = 0; i < m->n_params; i++) {
         double r = fabs((double)reference[i]);
