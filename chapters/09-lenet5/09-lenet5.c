@@ -1611,9 +1611,12 @@ a long narrow valley of the loss, the steps add up to as much as $1 /
 disagree, as across the valley, they cancel. With $\mu = 0$ it is plain
 SGD again, so one loop serves both. (This is PyTorch's form; Keras
 scales the gradient by $\eta$ before adding it to $v$, which is the same
-thing for a fixed $\eta$.) Training calls it through `team_step`:
+thing for a fixed $\eta$.) Training calls it through `team_step`
+(Appendix A3). When the threads share a batch by slices of images,
 every thread keeps a copy of the parameters and takes the step on it,
-in the same pass that adds up the workers' gradients (Appendix A3).
+in the same pass that adds up the workers' gradients; when they split
+a dense net's batch by units, each thread steps the rows of the weights
+it owns, as soon as their gradient is done.
 */
 
 // v = momentum v + g, params -= lr v. params, velocity, grads are (n).

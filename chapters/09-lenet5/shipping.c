@@ -1692,7 +1692,8 @@ adds twice as many numbers. OpenBLAS has kernels that use them, for
 the processors it knows, but the environment variable
 `OPENBLAS_CORETYPE` picks its kernels instead when it is set: set to
 `Haswell`, it holds OpenBLAS to its AVX2 kernels whatever the
-processor. Then `--peak` is an AVX2 rate, and kernels of our own that
+processor. Machines set it so because older builds of OpenBLAS
+miscompute on some newer processors; the book's build machine is one. Then `--peak` is an AVX2 rate, and kernels of our own that
 use AVX-512 can run faster than the products.
 
 Two rows of eight fill a vector of sixteen without changing any sum.
