@@ -1693,8 +1693,9 @@ the processors it knows, but the environment variable
 `OPENBLAS_CORETYPE` picks its kernels instead when it is set: set to
 `Haswell`, it holds OpenBLAS to its AVX2 kernels whatever the
 processor. Machines set it so because older builds of OpenBLAS
-miscompute on some newer processors; the book's build machine is one. Then `--peak` is an AVX2 rate, and kernels of our own that
-use AVX-512 can run faster than the products.
+miscompute on some newer processors; the book's build machine is one.
+Then `--peak` is an AVX2 rate, and kernels of our own that use AVX-512
+can run faster than the products.
 
 Two rows of eight fill a vector of sixteen without changing any sum.
 `conv_forward_wide` keeps the sums of output rows $y$ and $y + 1$ for
