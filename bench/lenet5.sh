@@ -35,6 +35,11 @@
 #   epoch's time, against the single-precision matrix-product peak
 #   measured in the same environment (09-lenet5 --peak, THREADS
 #   threads), measured before each C run; the best of them counts.
+#   That peak is OpenBLAS's, with the kernels the environment lets it
+#   use (OPENBLAS_CORETYPE=Haswell holds it to AVX2), while LeNet-5's
+#   convolutions are the chapter's own kernels, in AVX-512 where the
+#   processor has it (Appendix A3, "Sixteen lanes"); against an
+#   AVX-512 peak (OPENBLAS_CORETYPE unset) the share is lower.
 #
 # Verdicts (issue 16): LeNet-5 reaches >= 50% of the peak; the dense net
 # >= 80% of it and is ahead of PyTorch at its best (best epoch against
