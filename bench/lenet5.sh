@@ -38,8 +38,9 @@
 #   That peak is OpenBLAS's, with the kernels the environment lets it
 #   use (OPENBLAS_CORETYPE=Haswell holds it to AVX2), while LeNet-5's
 #   convolutions are the chapter's own kernels, in AVX-512 where the
-#   processor has it (Appendix A3, "Sixteen lanes"); against an
-#   AVX-512 peak (OPENBLAS_CORETYPE unset) the share is lower.
+#   processor has it (Appendix A3, "Sixteen lanes"). To set both
+#   against OpenBLAS's own AVX-512 kernels, run with OPENBLAS_CORETYPE
+#   unset (on a processor where that OpenBLAS computes correctly).
 #
 # Verdicts (issue 16): LeNet-5 reaches >= 50% of the peak; the dense net
 # >= 80% of it and is ahead of PyTorch at its best (best epoch against
