@@ -549,7 +549,10 @@ pool's: the last thread to arrive bumps it, and the others watch it for
 arrives: backward, it arrives once its $\delta x_{:, I_t}$ is written
 (`meet_arrive`), then computes its rows' $\delta W$, which needs
 nothing from the others, and only then waits (`meet_wait`), so a
-thread that is ahead works instead of watching.
+thread that is ahead works instead of watching. Here the book's rule
+that a backward pass adds into the gradients gives way: each of the
+split's gradients is computed once per batch, by one thread, so
+`dense_rows_backward` writes it, which spares a pass to zero it first.
 
 The step needs the learning rate, which the training loop passes only
 after it has seen the batch's loss (`team_step`). So a batch split by
