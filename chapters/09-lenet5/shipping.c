@@ -1735,7 +1735,7 @@ other lanes are left as they are, since adding zeros to them would
 not do ($-0 + 0$ is $+0$). The runs come in `col2im`'s order, $(u, v)$
 from $(0, 0)$, so each number of $\delta\mathrm{in}$ receives the same
 additions in the same order: the same bits. It works on the same two
-rows of four images at once (`COL_IMAGES`), eight chains of additions
+rows of six images at once (`COL_IMAGES`), twelve chains of additions
 that need not wait for one another.
 
 The choice is made at run time. `conv_wide` asks the processor whether
@@ -2210,13 +2210,13 @@ static void weight_grad_wide(float *dW, const float *dout, const float *in,
 // would turn a -0 into +0). For a row (ch, i, Y), the runs come in
 // col2im's order, (u, v) from (0, 0), u where y = Y - u is a row of the
 // output; so each number of din receives col2im's additions in
-// col2im's order: the same bits. COL_IMAGES images times two rows, the
-// same rows of each, are worked on at once, eight independent chains
-// of additions. A last block of images (or odd last row) overlaps the
-// one before: it computes those rows again from the finished numbers
-// but does not store them (the first skip_images images, skip_rows
-// rows).
-enum { COL_IMAGES = 4 };
+// col2im's order: the same bits. `images` images (a constant, up to
+// COL_IMAGES) times two rows, the same rows of each, are worked on at
+// once, twelve independent chains of additions for COL_IMAGES. A last
+// block of images (or odd last row) overlaps the one before: it
+// computes those rows again from the finished numbers but does not
+// store them (the first skip_images images, skip_rows rows).
+enum { COL_IMAGES = 6 };
 static inline __attribute__((always_inline, target("avx512f"))) void
 col2im_wide_rows(float *din, const float *dcols, int n, int h, int w,
                  int k, int ch, int i, int Y, int skip_images,
@@ -2228,7 +2228,7 @@ col2im_wide_rows(float *din, const float *dcols, int n, int h, int w,
               run_lanes = (__mmask16)((1u << ow) - 1);
     float *dst = din + (((size_t)ch * n + i) * h + Y) * w;  // (i, Y)
     __m512 sum[COL_IMAGES][2];            // rows (i + j, Y + r) of din
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int j = 0; j < images; j++)
 #pragma GCC unroll 2
         for (int r = 0; r < 2; r++)
@@ -2248,7 +2248,7 @@ col2im_wide_rows(float *din, const float *dcols, int n, int h, int w,
                      + ((size_t)i * oh + (is_row ? y : 0)) * ow;
         }
         for (int v = 0; v < k; v++) {
-#pragma GCC unroll 4
+#pragma GCC unroll 8
             for (int j = 0; j < images; j++)
 #pragma GCC unroll 2
                 for (int r = 0; r < 2; r++) {
@@ -2261,7 +2261,7 @@ col2im_wide_rows(float *din, const float *dcols, int n, int h, int w,
                 }
         }
     }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int j = 0; j < images; j++)
 #pragma GCC unroll 2
         for (int r = 0; r < 2; r++)
@@ -2278,24 +2278,26 @@ static bool col2im_wide_fits(int h, int w)
 }
 
 // col2im with col2im_wide_rows: for each channel and pair of rows,
-// COL_IMAGES images at a time (one at a time if there are fewer).
+// COL_IMAGES images at a time, or two (or one) if there are fewer.
 __attribute__((target("avx512f")))
 static void col2im_wide(float *din, const float *dcols, int n, int h,
                         int w, int c, int k)
 {
+    int block = n >= COL_IMAGES ? COL_IMAGES : n >= 2 ? 2 : 1;
     for (int ch = 0; ch < c; ch++)
         for (int Y0 = 0; Y0 < h; Y0 += 2) {
             int Y = Y0 + 2 > h ? h - 2 : Y0, skip_rows = Y0 - Y;
-            if (n < COL_IMAGES) {
-                for (int i = 0; i < n; i++)
-                    col2im_wide_rows(din, dcols, n, h, w, k, ch, i, Y, 0,
-                                     skip_rows, 1);
-                continue;
-            }
-            for (int i0 = 0; i0 < n; i0 += COL_IMAGES) {
-                int i = i0 + COL_IMAGES > n ? n - COL_IMAGES : i0;
-                col2im_wide_rows(din, dcols, n, h, w, k, ch, i, Y, i0 - i,
-                                 skip_rows, COL_IMAGES);
+            for (int i0 = 0; i0 < n; i0 += block) {
+                int i = i0 + block > n ? n - block : i0;
+                if (block == COL_IMAGES)
+                    col2im_wide_rows(din, dcols, n, h, w, k, ch, i, Y,
+                                     i0 - i, skip_rows, COL_IMAGES);
+                else if (block == 2)
+                    col2im_wide_rows(din, dcols, n, h, w, k, ch, i, Y,
+                                     i0 - i, skip_rows, 2);
+                else
+                    col2im_wide_rows(din, dcols, n, h, w, k, ch, i, Y,
+                                     i0 - i, skip_rows, 1);
             }
         }
 }
@@ -2706,11 +2708,11 @@ static void time_conv(const digits *d, const model *lenet)
     else
         fprintf(stderr, "time-conv: direct convolution, AVX-512 and plain "
                 "loops: %s\n", same ? "same bits" : "DIFFERENT bits");
-    // col2im_wide on awkward shapes too: rows of 13 and of 16 numbers,
-    // an odd number of rows, fewer images than COL_IMAGES and a last
-    // block of images that overlaps.
+    // col2im_wide on awkward shapes too: rows of 13, 16 and 9
+    // numbers, odd numbers of rows, blocks of 2 and of COL_IMAGES
+    // images with a last block that overlaps, and a single image.
     static const int shapes[][5] = {    // n, h, w, c, k
-        {3, 9, 13, 7, 3}, {6, 11, 16, 2, 5}, {5, 7, 9, 3, 5},
+        {3, 9, 13, 7, 3}, {7, 11, 16, 2, 5}, {1, 7, 9, 3, 5},
     };
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         if (same_col2im == 1
