@@ -726,6 +726,11 @@ static void conv_forward(real *out, real *cols, const real *in,
     gemm(out, 1, W, false, cols, false, 1, f, pixels, taps);  // + W cols
 }
 
+// col2im, or on a processor with AVX-512 a kernel that gives its bits
+// (Appendix A3).
+static void col2im_direct(real *din, const real *dcols, int n, int h,
+                          int w, int c, int k);
+
 // din += col2im(dcols), dcols = W^T dout: the input's gradient alone.
 // dcols is scratch, (c * k * k, n * oh * ow).
 static void conv_backward_input(real *din, real *dcols, const real *dout,
@@ -734,7 +739,7 @@ static void conv_backward_input(real *din, real *dcols, const real *dout,
 {
     int pixels = n * (h - k + 1) * (w - k + 1), taps = c * k * k;
     gemm(dcols, 1, W, true, dout, false, 0, taps, pixels, f);
-    col2im(din, dcols, n, h, w, c, k);
+    col2im_direct(din, dcols, n, h, w, c, k);
 }
 
 // dW += dout cols^T, db += the row sums of dout, and, if din is wanted,

@@ -1721,6 +1721,23 @@ pairs of rows for six filters forward (`WIDE_ROW_PAIRS`), three pairs
 of taps for eight filters in the weight gradient (`WIDE_TAP_PAIRS`),
 so that each number loaded serves more multiply-adds.
 
+The second convolution's input gradient has a kernel of its own.
+`col2im` adds the runs of $\delta\mathrm{cols}$, eight numbers each,
+onto the rows of $\delta\mathrm{in}$ one place $(u, v)$ after another,
+so it reads and writes a row of 12 numbers up to 25 times, each time
+one number further along, and each read has to wait for the write just
+before it.
+`col2im_wide` keeps a row of $\delta\mathrm{in}$ in one vector (rows
+of up to 16 numbers; wider ones go to `col2im`), loads it once, adds
+every run that falls on it and stores it once. The run for place $(u,
+v)$ goes into lanes $v$ to $v + 7$, and the addition is *masked*: the
+other lanes are left as they are, since adding zeros to them would
+not do ($-0 + 0$ is $+0$). The runs come in `col2im`'s order, $(u, v)$
+from $(0, 0)$, so each number of $\delta\mathrm{in}$ receives the same
+additions in the same order: the same bits. It works on the same two
+rows of six images at once (`COL_IMAGES`), twelve chains of additions
+that need not wait for one another.
+
 The choice is made at run time. `conv_wide` asks the processor whether
 it has AVX-512 (GCC's `__builtin_cpu_supports`, as chapter 6 does), and
 only the AVX-512 kernels carry GCC's `target("avx512f")`, so the
@@ -1733,9 +1750,13 @@ two convolutions and of an awkward layer (7 filters, 9 rows and 27
 taps, which take every overlapping block and leftover pair), and
 compares outputs and weight gradients bit for bit. The test
 `ch09_conv_wide_same_bits` requires its verdict, "same bits", on a
-processor with AVX-512. The `--time-conv` lines above give both
-kernels' rates on one thread, for a group of images (`group_size`) as
-training calls them.
+processor with AVX-512. It compares `col2im_wide` with `col2im` the
+same way, on LeNet-5's second convolution and on awkward shapes (rows
+of 9, 13 and 16 numbers, an odd number of rows, fewer images than a
+block), with zeros of both signs among the random numbers; the test
+`ch09_col2im_wide_same_bits` requires that verdict. The `--time-conv`
+lines above give the kernels' rates and the plain loops' on one
+thread, for a group of images (`group_size`) as training calls them.
 
 What remains, besides the convolutions' own arithmetic, is mostly
 OpenBLAS on small products: the second convolution's input gradient
@@ -1764,8 +1785,9 @@ double-precision twin) the whole network as training runs it.
 // add the same numbers in the same order, so they give the same bits.
 // On a processor with AVX-512, conv_forward_direct and
 // conv_backward_direct call the AVX-512 kernels below instead
-// (conv_forward_wide, weight_grad_wide); these plain loops stay the
-// reference they are compared with, and the way everywhere else.
+// (conv_forward_wide, weight_grad_wide), and col2im_direct calls
+// col2im_wide; these plain loops (and col2im) stay the reference they
+// are compared with, and the way everywhere else.
 
 // out as conv_forward_loops computes it, directly: for each image and
 // pair of output rows, LANES adjacent outputs in each of the two rows
@@ -2179,7 +2201,121 @@ static void weight_grad_wide(float *dW, const float *dout, const float *in,
                                    FILTERS);
     }
 }
+
+// col2im in AVX-512: din[ch][i][y + u][x + v] += dcols[(ch, u, v)][(i,
+// y, x)]. A row of din, w <= 16 numbers, stays in one vector, loaded
+// once and stored once, while every run of dcols that falls on it is
+// added into lanes v to v + ow - 1: a masked load puts the run there,
+// and a masked addition leaves the other lanes alone (adding a zero
+// would turn a -0 into +0). For a row (ch, i, Y), the runs come in
+// col2im's order, (u, v) from (0, 0), u where y = Y - u is a row of the
+// output; so each number of din receives col2im's additions in
+// col2im's order: the same bits. `images` images (a constant, up to
+// COL_IMAGES) times two rows, the same rows of each, are worked on at
+// once, twelve independent chains of additions for COL_IMAGES. A last
+// block of images (or odd last row) overlaps the one before: it
+// computes those rows again from the finished numbers but does not
+// store them (the first skip_images images, skip_rows rows).
+enum { COL_IMAGES = 6 };
+static inline __attribute__((always_inline, target("avx512f"))) void
+col2im_wide_rows(float *din, const float *dcols, int n, int h, int w,
+                 int k, int ch, int i, int Y, int skip_images,
+                 int skip_rows, int images)
+{
+    int oh = h - k + 1, ow = w - k + 1;
+    size_t plane = (size_t)n * oh * ow;   // one row (ch, u, v) of dcols
+    __mmask16 row_lanes = (__mmask16)((1u << w) - 1),
+              run_lanes = (__mmask16)((1u << ow) - 1);
+    float *dst = din + (((size_t)ch * n + i) * h + Y) * w;  // (i, Y)
+    __m512 sum[COL_IMAGES][2];            // rows (i + j, Y + r) of din
+#pragma GCC unroll 8
+    for (int j = 0; j < images; j++)
+#pragma GCC unroll 2
+        for (int r = 0; r < 2; r++)
+            sum[j][r] = _mm512_maskz_loadu_ps(row_lanes,
+                                              dst + ((size_t)j * h + r) * w);
+    int u_first = Y + 1 - oh > 0 ? Y + 1 - oh : 0,
+        u_last = Y + 1 < k - 1 ? Y + 1 : k - 1;
+    for (int u = u_first; u <= u_last; u++) {
+        __mmask16 lanes[2];               // run_lanes, or none
+        const float *run[2];              // run (ch, u, 0) onto row r
+#pragma GCC unroll 2
+        for (int r = 0; r < 2; r++) {
+            int y = Y + r - u;            // the output row, if one
+            bool is_row = y >= 0 && y < oh;
+            lanes[r] = is_row ? run_lanes : 0;
+            run[r] = dcols + (size_t)(ch * k + u) * k * plane
+                     + ((size_t)i * oh + (is_row ? y : 0)) * ow;
+        }
+        for (int v = 0; v < k; v++) {
+#pragma GCC unroll 8
+            for (int j = 0; j < images; j++)
+#pragma GCC unroll 2
+                for (int r = 0; r < 2; r++) {
+                    __mmask16 m = (__mmask16)(lanes[r] << v);
+                    const float *src = run[r] + v * plane
+                                       + (size_t)j * oh * ow;
+                    sum[j][r] = _mm512_mask_add_ps(
+                        sum[j][r], m, sum[j][r],
+                        _mm512_maskz_loadu_ps(m, src - v));
+                }
+        }
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < images; j++)
+#pragma GCC unroll 2
+        for (int r = 0; r < 2; r++)
+            if (j >= skip_images && r >= skip_rows)
+                _mm512_mask_storeu_ps(dst + ((size_t)j * h + r) * w,
+                                      row_lanes, sum[j][r]);
+}
+
+// Whether col2im_wide takes this shape: a row of din in one vector, and
+// two rows.
+static bool col2im_wide_fits(int h, int w)
+{
+    return w <= 16 && h >= 2;
+}
+
+// col2im with col2im_wide_rows: for each channel and pair of rows,
+// COL_IMAGES images at a time, or two (or one) if there are fewer.
+__attribute__((target("avx512f")))
+static void col2im_wide(float *din, const float *dcols, int n, int h,
+                        int w, int c, int k)
+{
+    int block = n >= COL_IMAGES ? COL_IMAGES : n >= 2 ? 2 : 1;
+    for (int ch = 0; ch < c; ch++)
+        for (int Y0 = 0; Y0 < h; Y0 += 2) {
+            int Y = Y0 + 2 > h ? h - 2 : Y0, skip_rows = Y0 - Y;
+            for (int i0 = 0; i0 < n; i0 += block) {
+                int i = i0 + block > n ? n - block : i0;
+                if (block == COL_IMAGES)
+                    col2im_wide_rows(din, dcols, n, h, w, k, ch, i, Y,
+                                     i0 - i, skip_rows, COL_IMAGES);
+                else if (block == 2)
+                    col2im_wide_rows(din, dcols, n, h, w, k, ch, i, Y,
+                                     i0 - i, skip_rows, 2);
+                else
+                    col2im_wide_rows(din, dcols, n, h, w, k, ch, i, Y,
+                                     i0 - i, skip_rows, 1);
+            }
+        }
+}
 #endif
+
+// col2im, or col2im_wide where the processor has AVX-512 and the shape
+// suits it: the same bits either way.
+static void col2im_direct(real *din, const real *dcols, int n, int h,
+                          int w, int c, int k)
+{
+#if CONV_WIDE
+    if (conv_wide() && col2im_wide_fits(h, w)) {
+        col2im_wide(din, dcols, n, h, w, c, k);
+        return;
+    }
+#endif
+    col2im(din, dcols, n, h, w, c, k);
+}
 
 // The backward pass of conv_forward_direct, as conv_backward_loops:
 // db[o] += the sum of plane o of dout (row_sums); dW[o][ch][u][v] +=
@@ -2295,6 +2431,71 @@ static int conv_wide_compare(double rate[4], const layer *L, int n,
     free(in), free(W), free(b), free(dout);
 #else
     (void)rate, (void)L, (void)n, (void)repeats, (void)r;
+#endif
+    return same;
+}
+
+#if CONV_WIDE
+// A random number in [-1, 1) for col2im_wide_compare, but one time in
+// four an exact zero, +0 or -0 (so that a -0 turned into +0 shows).
+static float random_or_zero(rng *r)
+{
+    switch (rng_interval(r, 7)) {
+    case 0: return 0.0f;
+    case 1: return -0.0f;
+    default: return (float)rng_uniform(r, -1, 1);
+    }
+}
+#endif
+
+// col2im_wide against col2im for n images of shape (c, h, w) and a
+// k x k kernel, on random numbers with zeros of both signs in din and
+// dcols: whether din comes out with the same bits, and each one's rate
+// on one thread, the best of `repeats` calls: rate[0] col2im, [1]
+// col2im_wide, in GFLOP/s (one addition per number of dcols). Returns
+// 1 for the same bits, 0 for not, -1 when this program or processor
+// has no AVX-512 (then nothing runs).
+static int col2im_wide_compare(double rate[2], int n, int h, int w,
+                               int c, int k, int repeats, rng *r)
+{
+    if (!conv_wide())
+        return -1;
+    int same = 1;
+#if CONV_WIDE
+    if (!col2im_wide_fits(h, w))
+        return -1;
+    size_t n_in = (size_t)c * n * h * w,
+           n_cols = (size_t)c * k * k * n * (h - k + 1) * (w - k + 1);
+    float *dcols = nn_alloc(n_cols, sizeof(float)); // (c k k, n oh ow)
+    float *din[2];                                  // [0] plain, [1] wide
+    for (int e = 0; e < 2; e++)
+        din[e] = nn_alloc(n_in, sizeof(float));     // (c, n, h, w)
+    for (size_t i = 0; i < n_cols; i++)
+        dcols[i] = random_or_zero(r);
+    for (size_t i = 0; i < n_in; i++)
+        din[0][i] = din[1][i] = random_or_zero(r);
+    col2im(din[0], dcols, n, h, w, c, k);
+    col2im_wide(din[1], dcols, n, h, w, c, k);
+    same = memcmp(din[0], din[1], n_in * sizeof(float)) == 0;
+    double best[2] = {INFINITY, INFINITY};
+    for (int rep = 0; rep < repeats; rep++) {   // (din grows; no matter)
+        double t[3];
+        t[0] = nn_seconds();
+        col2im(din[0], dcols, n, h, w, c, k);
+        t[1] = nn_seconds();
+        col2im_wide(din[1], dcols, n, h, w, c, k);
+        t[2] = nn_seconds();
+        for (int e = 0; e < 2; e++)
+            best[e] = fmin(best[e], t[e + 1] - t[e]);
+    }
+    for (int e = 0; e < 2; e++)
+        rate[e] = (double)n_cols / best[e] / 1e9;
+    for (int e = 0; e < 2; e++)
+        free(din[e]);
+    free(dcols);
+#else
+    (void)rate, (void)n, (void)h, (void)w, (void)c, (void)k,
+        (void)repeats, (void)r;
 #endif
     return same;
 }
@@ -2466,6 +2667,7 @@ static void time_conv(const digits *d, const model *lenet)
     }
     time_bias(lenet);
     int same = -1;                    // the AVX-512 kernels' bits, if any
+    int same_col2im = -1;             // and col2im_wide's
     rng r;
     rng_seed(&r, 0);
     for (int l = 0; l < lenet->n_layers; l++) {
@@ -2481,6 +2683,16 @@ static void time_conv(const digits *d, const model *lenet)
                     L->kernel, pass ? "weight gradient" : "forward", n,
                     rate[2 * pass], rate[2 * pass + 1]);
         same = same == 0 ? 0 : result;
+        if (l == 0)                  // no input gradient in training
+            continue;
+        result = col2im_wide_compare(rate, n, L->h, L->w, L->c, L->kernel,
+                                     20, &r);
+        if (result >= 0)
+            fprintf(stderr, "time-conv: conv %d@%dx%d, input gradient's "
+                    "col2im, %d images: plain %5.1f GFLOP/s, AVX-512 "
+                    "%5.1f\n", L->oc, L->kernel, L->kernel, n, rate[0],
+                    rate[1]);
+        same_col2im = same_col2im == 0 ? 0 : result;
     }
     // And on an awkward shape: 7 filters (a last block that overlaps),
     // 9 rows (a last block of rows that overlaps), 27 taps (pairs left
@@ -2496,6 +2708,24 @@ static void time_conv(const digits *d, const model *lenet)
     else
         fprintf(stderr, "time-conv: direct convolution, AVX-512 and plain "
                 "loops: %s\n", same ? "same bits" : "DIFFERENT bits");
+    // col2im_wide on awkward shapes too: rows of 13, 16 and 9
+    // numbers, odd numbers of rows, blocks of 2 and of COL_IMAGES
+    // images with a last block that overlaps, and a single image.
+    static const int shapes[][5] = {    // n, h, w, c, k
+        {3, 9, 13, 7, 3}, {7, 11, 16, 2, 5}, {1, 7, 9, 3, 5},
+    };
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        if (same_col2im == 1
+            && col2im_wide_compare(rate, shapes[s][0], shapes[s][1],
+                                   shapes[s][2], shapes[s][3],
+                                   shapes[s][4], 0, &r) != 1)
+            same_col2im = 0;
+    if (same_col2im < 0)
+        fprintf(stderr, "time-conv: col2im: plain loop only, no AVX-512 "
+                "kernel here\n");
+    else
+        fprintf(stderr, "time-conv: col2im, AVX-512 and plain loop: %s\n",
+                same_col2im ? "same bits" : "DIFFERENT bits");
     enum { SIDE = 1024 };                 // and a large product, 1 thread
     real *a = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
     real *b = nn_alloc((size_t)SIDE * SIDE, sizeof(real));

@@ -48,6 +48,18 @@ add_test(NAME ch09_conv_wide_same_bits
          COMMAND ${EXPECT} --stderr "${ch09_wide_line}"
                  -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
                  --epochs 1 --plot none)
+# The same for col2im's AVX-512 kernel (col2im_wide): --time-conv runs
+# it and col2im on random numbers, zeros of both signs among them, in
+# the shape of LeNet-5's second convolution and of awkward ones, and
+# compares the input gradients bit for bit.
+set(ch09_col2im_line "col2im: plain loop only")
+if(ch09_avx512)
+  set(ch09_col2im_line "col2im, AVX-512 and plain loop: same bits$")
+endif()
+add_test(NAME ch09_col2im_wide_same_bits
+         COMMAND ${EXPECT} --stderr "${ch09_col2im_line}"
+                 -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
+                 --epochs 1 --plot none)
 
 # A quick run learns: both networks well above chance (0.1) on the
 # first 500 test digits after two short epochs on 2,000 training digits.
