@@ -1725,8 +1725,8 @@ The second convolution's input gradient has a kernel of its own.
 `col2im` adds the runs of $\delta\mathrm{cols}$, eight numbers each,
 onto the rows of $\delta\mathrm{in}$ one place $(u, v)$ after another,
 so it reads and writes a row of 12 numbers up to 25 times, each time
-one number further along, and each read has to wait for the write just
-before it.
+one number further along, and a read may have to wait for the write
+just before it.
 `col2im_wide` keeps a row of $\delta\mathrm{in}$ in one vector (rows
 of up to 16 numbers; wider ones go to `col2im`), loads it once, adds
 every run that falls on it and stores it once. The run for place $(u,
@@ -1734,9 +1734,9 @@ v)$ goes into lanes $v$ to $v + 7$, and the addition is *masked*: the
 other lanes are left as they are, since adding zeros to them would
 not do ($-0 + 0$ is $+0$). The runs come in `col2im`'s order, $(u, v)$
 from $(0, 0)$, so each number of $\delta\mathrm{in}$ receives the same
-additions in the same order: the same bits. It works on the same two
-rows of six images at once (`COL_IMAGES`), twelve chains of additions
-that need not wait for one another.
+additions in the same order: the same bits. It works on two rows of
+six images at once (`COL_IMAGES`): twelve rows in twelve vectors,
+twelve chains of additions that need not wait for one another.
 
 The choice is made at run time. `conv_wide` asks the processor whether
 it has AVX-512 (GCC's `__builtin_cpu_supports`, as chapter 6 does), and
@@ -1750,10 +1750,11 @@ two convolutions and of an awkward layer (7 filters, 9 rows and 27
 taps, which take every overlapping block and leftover pair), and
 compares outputs and weight gradients bit for bit. The test
 `ch09_conv_wide_same_bits` requires its verdict, "same bits", on a
-processor with AVX-512. It compares `col2im_wide` with `col2im` the
-same way, on LeNet-5's second convolution and on awkward shapes (rows
-of 9, 13 and 16 numbers, an odd number of rows, fewer images than a
-block), with zeros of both signs among the random numbers; the test
+processor with AVX-512. `--time-conv` compares `col2im_wide` with
+`col2im` the same way, on LeNet-5's second convolution and on awkward
+shapes (rows of 9, 13 and 16 numbers, an odd number of rows, fewer
+images than a block), with zeros of both signs among the random
+numbers; the test
 `ch09_col2im_wide_same_bits` requires that verdict. The `--time-conv`
 lines above give the kernels' rates and the plain loops' on one
 thread, for a group of images (`group_size`) as training calls them.
