@@ -1600,8 +1600,8 @@ work there is for a processor (but see *Sixteen lanes* below).
 of 256 images, on one thread, with the convolutions computed each of
 the three ways, and keeps the best of several repeats (a repeat that
 another program interrupted only looks slower); then it times the
-direct convolution's two kernels, plain loops and AVX-512, and
-compares their results. The book's run printed:
+direct convolution's two kernels and `col2im`, each as plain loops and
+in AVX-512, and compares their results. The book's run printed:
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
