@@ -27,12 +27,13 @@
 #   which a run first reaches the target depends on its seed (the start
 #   and the shuffles), and it varies by several epochs from seed to seed
 #   on either side, so one seed's time says as much about its luck as
-#   about the program. Reported: each seed's time to the target and its epoch,
-#   and per side the best and median over the seeds of the time to the
-#   target, of the seconds per epoch, and of each process's CPU (user +
-#   sys) and wall time (whole process: C's covers all 15 epochs and its
-#   test passes, PyTorch's stops at the target), and each side's peak
-#   resident memory.
+#   about the program. Reported: each seed's time to the target and
+#   its epoch, and per side the best and median over the seeds of the
+#   time to the target, of the seconds per epoch (C's over all its 15
+#   epochs, PyTorch's up to the target), and of each process's CPU
+#   (user + sys) and wall time (whole process: C's covers all 15 epochs
+#   and its test passes, PyTorch's stops at the target), and each side's
+#   peak resident memory.
 #
 # Verdict (issue 16): the chapter reaches the target >= 6x faster than
 # PyTorch at its best: the median over the seeds of PyTorch's time to
@@ -42,8 +43,10 @@
 # 2), TARGET, SEEDS, PYTHON (default /usr/bin/python3, Debian's, with
 # numpy and torch), TORCH (the peer's configuration, skipping the probe,
 # e.g. TORCH="OMP_WAIT_POLICY=PASSIVE --threads 1 --channels-last").
-# Exit status 1 when a side never reaches the target or the verdict is
-# missed, 2 when something needed is missing.
+# Exit status 1 when a side's median run never reaches the target (a
+# run that never does counts as infinitely slow) or the verdict is
+# missed, 2 when something needed is missing or SEEDS is not a list of
+# seeds.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 # shellcheck source=bench/peers/torch-config.sh
