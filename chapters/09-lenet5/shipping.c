@@ -1600,8 +1600,9 @@ work there is for a processor (but see *Sixteen lanes* below).
 of 256 images, on one thread, with the convolutions computed each of
 the three ways, and keeps the best of several repeats (a repeat that
 another program interrupted only looks slower); then it times the
-direct convolution's two kernels and `col2im`, each as plain loops and
-in AVX-512, and compares their results. The book's run printed:
+direct convolution's two kernels, `col2im` and the dense layers'
+products, each as plain loops and in AVX-512, and compares their
+results. The book's run printed:
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
@@ -1738,6 +1739,68 @@ additions in the same order: the same bits. It works on two rows of
 six images at once (`COL_IMAGES`): twelve rows in twelve vectors,
 twelve chains of additions that need not wait for one another.
 
+The dense layers' products have kernels of their own too. A group
+holds a few images (`group_size`), so each of a dense layer's three
+products has a short side: $y = b + x W$ and $\delta x \mathrel{+}=
+\delta y\, W^{\mathsf T}$ have one row per image, $\delta W
+\mathrel{+}= x^{\mathsf T} \delta y$ an inner dimension of one per
+image. OpenBLAS is made for large products: every call first copies
+(*packs*) its operands into a layout of its own, which a large product
+repays many times over and a product of a few rows hardly at all, and
+held to AVX2 it leaves half of each AVX-512 vector unused.
+`dense_gemm`, which `dense_forward` and `dense_backward` call, sends a
+product to `dense_gemm_wide` when the processor has AVX-512 and the
+product has a short side, at most `SHORT_SIDE` (32) rows of
+$\mathrm{op}(A)$ or an inner dimension of at most that
+(`dense_wide_fits`, the one place the rule is stated), and every other
+product to `gemm`.
+
+Its kernel, `dense_kernel`, works on a tile of $C$ of four rows by 64
+columns, four vectors of 16, whose sums stay in registers while $p$
+runs along the inner dimension: each step loads row $p$ of $B$ (four
+vectors), broadcasts one number of $A$ for each of the four rows, and
+does 16 multiply-adds, so that each number loaded serves four of them.
+A width that is no multiple of 16 ends in a masked vector, whose lanes
+past the edge are neither loaded nor stored, and the rows left over,
+one to three, make one last tile. Unlike the convolutions' kernels
+these use *fused* multiply-adds, and the plain loop `dense_gemm_plain`
+states the contract: each entry of $C$ is one chain that starts from its old
+value (the bias for $y$, the gradient so far for $\delta W$ and
+$\delta x$) and adds $a_p b_p$, rounded once (C's `fmaf`), for $p = 0,
+1, \ldots, k - 1$ in order. A lane of the kernel's sums is one entry
+of $C$ and receives the same fused multiply-adds in the same order.
+
+For $\delta x = \delta y\, W^{\mathsf T}$ the kernel would need the
+columns of $W$ as rows. Taking each entry as the dot product of a row
+of $\delta y$ and a row of $W$ instead, 16 products at a time with the
+lanes added up at the end, adds in a tree, not in the chain's order.
+So `dense_gemm_wide` transposes $W$ first, a block at a time into a
+buffer on the stack (`transpose_block`: sixteen rows of sixteen numbers
+in registers, rearranged by shuffles), and hands the block to the same
+kernel. An entry of $\delta x$ waits in memory between two blocks of
+$p$, stored and loaded unchanged, so its chain stays one chain. The
+transposition is work that the other two products do not have; the
+`dense` line above shows what the three cost together.
+
+`--time-conv` runs `dense_gemm_wide` and `dense_gemm_plain` on random
+numbers, zeros of both signs among them, in the shapes of LeNet-5's
+three dense layers (for a group of images and for 16) and of awkward
+ones (one image, 3, 17 and 32; widths that are no multiple of 16; an
+inner dimension of 300, more than one block of the transposition), and
+compares $y$, $\delta W$ and $\delta x$ bit for bit; the test
+`ch09_dense_wide_same_bits` requires "same bits". Its line on the first
+dense layer times the three products of a group each way: OpenBLAS,
+the plain loop (slow, since it calls the C library's `fmaf` for every
+multiply-add) and the kernels.
+
+These kernels have a consequence the others do not. Where the
+processor has no AVX-512, and in the double-precision twin, OpenBLAS
+computes the dense products, in an order of its own, so the last bits
+of those sums differ, and after enough steps so do some printed digits
+of this chapter's results. The same seed and thread count still give
+the same bits on one machine. Across processors they never did: OpenBLAS
+picks its kernels, and with them the order of its sums, by processor.
+
 The choice is made at run time. `conv_wide` asks the processor whether
 it has AVX-512 (GCC's `__builtin_cpu_supports`, as chapter 6 does), and
 only the AVX-512 kernels carry GCC's `target("avx512f")`, so the
@@ -1760,11 +1823,10 @@ lines above give the kernels' rates and the plain loops' on one
 thread, for a group of images (`group_size`) as training calls them.
 
 What remains, besides the convolutions' own arithmetic, is mostly
-OpenBLAS on small products: the second convolution's input gradient
-has an inner dimension of 16, and a group holds only a few images
-(`group_size`), so the dense layers' products have only a few rows,
-and their weight gradients an inner dimension of a few; every call
-packs its operands afresh. The gradient check covers each way:
+OpenBLAS on a small product: the second convolution's input gradient,
+with an inner dimension of 16, whose every call packs its operands
+afresh (and, on a processor without AVX-512, the dense layers'
+products). The gradient check covers each way:
 `--gradcheck conv` checks the im2col product (with `col2im`), the
 direct convolution's plain loops and the six loops on the same layer,
 `--gradcheck relupool` the fused pair, and `--gradcheck lenet5` (in the
@@ -2320,7 +2382,7 @@ static void col2im_direct(real *din, const real *dcols, int n, int h,
 
 #if CONV_WIDE
 // The dense layers' products, C (m, n) += op(A) op(B) as dense_gemm
-// computes them ("A few rows" above). The contract, which this plain
+// computes them ("Sixteen lanes" above). The contract, which this plain
 // loop states and the AVX-512 kernels below keep to the bit: each entry
 // of C is one chain of fused multiply-adds (fmaf: a b + c, rounded
 // once) that starts from the entry's old value and takes p = 0, 1, ...,
@@ -2398,12 +2460,12 @@ dense_tile(float *C, int ldc, const float *A, int a_row, int a_col,
                                   v == V - 1 ? last : 0xFFFF, acc[r][v]);
 }
 
-// dense_tile with R rows and V vectors known to the compiler, so that
-// it unrolls them (V from 1 to 4).
+// dense_tile with R rows (1 to 4) and V vectors (1 to 4) known to the
+// compiler, so that it unrolls them: V here, R below.
 static inline __attribute__((always_inline, target("avx512f"))) void
-dense_tile_rows(float *C, int ldc, const float *A, int a_row, int a_col,
-                const float *B, int ldb, int k, const int R, int V,
-                __mmask16 last)
+dense_tile_v(float *C, int ldc, const float *A, int a_row, int a_col,
+             const float *B, int ldb, int k, const int R, int V,
+             __mmask16 last)
 {
     switch (V) {
     case 1: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 1, last);
@@ -2416,37 +2478,50 @@ dense_tile_rows(float *C, int ldc, const float *A, int a_row, int a_col,
     }
 }
 
+static inline __attribute__((always_inline, target("avx512f"))) void
+dense_tile_rv(float *C, int ldc, const float *A, int a_row, int a_col,
+              const float *B, int ldb, int k, int R, int V,
+              __mmask16 last)
+{
+    switch (R) {
+    case 1: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 1, V, last);
+        break;
+    case 2: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 2, V, last);
+        break;
+    case 3: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 3, V, last);
+        break;
+    default: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 4, V, last);
+    }
+}
+
 // C (m, n) += op(A) B, op(A)(i, p) = A[i a_row + p a_col], B (k, n)
 // with rows ldb apart, C's rows ldc apart: strips of 64 columns (4
-// vectors, the last masked), 4 rows at a time, then the rows left.
+// vectors, the last masked), 4 rows at a time, the rows left over (1
+// to 3) in one last tile.
 __attribute__((target("avx512f")))
-static void dense_kernel(float *C, int ldc, const float *A,
-                                int a_row, int a_col, const float *B,
-                                int ldb, int m, int n, int k)
+static void dense_kernel(float *C, int ldc, const float *A, int a_row,
+                         int a_col, const float *B, int ldb, int m, int n,
+                         int k)
 {
     for (int j = 0; j < n; j += 64) {
         int width = n - j < 64 ? n - j : 64, V = (width + 15) / 16;
         __mmask16 last = (__mmask16)(0xFFFFu >> (16 * V - width));
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
-            dense_tile_rows(C + (size_t)i * ldc + j, ldc,
-                            A + (size_t)i * a_row, a_row, a_col, B + j,
-                            ldb, k, 4, V, last);
-        for (; i < m; i++)
-            dense_tile_rows(C + (size_t)i * ldc + j, ldc,
-                            A + (size_t)i * a_row, a_row, a_col, B + j,
-                            ldb, k, 1, V, last);
+        for (int i = 0; i < m; i += 4)
+            dense_tile_rv(C + (size_t)i * ldc + j, ldc,
+                          A + (size_t)i * a_row, a_row, a_col, B + j, ldb,
+                          k, m - i < 4 ? m - i : 4, V, last);
     }
 }
 
 // to[p][j] = from[j][p] for j < rows, p < cols: a block of from (rows,
 // cols), rows ld_from apart, transposed into to (cols, rows), rows
-// ld_to apart, 16 x 16 numbers at a time in registers: unpack pairs of
-// rows, then shuffle groups of 2, 4 and 8 (ld_to must leave room for
-// rows rounded up to 16).
+// ld_to apart, 16 x 16 numbers at a time in registers: interleave
+// pairs of rows, then fours within each group of 4 lanes, then move
+// whole groups of 4 lanes, twice (to must have room for rows rounded
+// up to 16 columns).
 __attribute__((target("avx512f")))
 static void transpose_block(float *to, int ld_to, const float *from,
-                                   int ld_from, int rows, int cols)
+                            int ld_from, int rows, int cols)
 {
     for (int j0 = 0; j0 < rows; j0 += 16)
         for (int p0 = 0; p0 < cols; p0 += 16) {
@@ -2495,9 +2570,9 @@ static void transpose_block(float *to, int ld_to, const float *from,
 // them the entry waits in C, stored and loaded again unchanged.
 enum { T_ROWS = 128, T_COLS = 64 };
 __attribute__((target("avx512f")))
-static void dense_gemm_wide(float *C, const float *A,
-                                   bool transpose_a, const float *B,
-                                   bool transpose_b, int m, int n, int k)
+static void dense_gemm_wide(float *C, const float *A, bool transpose_a,
+                            const float *B, bool transpose_b, int m, int n,
+                            int k)
 {
     int a_row = transpose_a ? 1 : k, a_col = transpose_a ? m : 1;
     if (!transpose_b) {
