@@ -1746,14 +1746,14 @@ products has a short side: $y = b + x W$ and $\delta x \mathrel{+}=
 \mathrel{+}= x^{\mathsf T} \delta y$ an inner dimension of one per
 image. OpenBLAS is made for large products: every call first copies
 (*packs*) its operands into a layout of its own, which a large product
-repays many times over and a product of a few rows hardly at all, and
-held to AVX2 it leaves half of each AVX-512 vector unused.
-`dense_gemm`, which `dense_forward` and `dense_backward` call, sends a
-product to `dense_gemm_wide` when the processor has AVX-512 and the
-product has a short side, at most `SHORT_SIDE` (32) rows of
-$\mathrm{op}(A)$ or an inner dimension of at most that
-(`dense_wide_fits`, the one place the rule is stated), and every other
-product to `gemm`.
+repays many times over and a product of a few rows hardly at all; and
+held to AVX2, as on the book's build machine, it fills half of each
+AVX-512 vector. `dense_gemm`, which `dense_forward` and
+`dense_backward` call, sends a product to `dense_gemm_wide` when the
+processor has AVX-512 and the product has a short side, at most
+`SHORT_SIDE` (32) rows of $\mathrm{op}(A)$ or an inner dimension of at
+most that (`dense_wide_fits`, the one place the rule is stated), and
+every other product to `gemm`.
 
 Its kernel, `dense_kernel`, works on a tile of $C$ of four rows by 64
 columns, four vectors of 16, whose sums stay in registers while $p$
@@ -1764,11 +1764,12 @@ A width that is no multiple of 16 ends in a masked vector, whose lanes
 past the edge are neither loaded nor stored, and the rows left over,
 one to three, make one last tile. Unlike the convolutions' kernels
 these use *fused* multiply-adds, and the plain loop `dense_gemm_plain`
-states the contract: each entry of $C$ is one chain that starts from its old
-value (the bias for $y$, the gradient so far for $\delta W$ and
-$\delta x$) and adds $a_p b_p$, rounded once (C's `fmaf`), for $p = 0,
-1, \ldots, k - 1$ in order. A lane of the kernel's sums is one entry
-of $C$ and receives the same fused multiply-adds in the same order.
+states the contract: each entry of $C$ is one chain that starts from
+its old value (the bias for $y$, the gradient so far for $\delta W$
+and $\delta x$) and adds $a_p b_p$, rounded once (C's `fmaf`), for $p
+= 0, 1, \ldots, k - 1$ in order. A lane of the kernel's sums is one
+entry of $C$ and receives the same fused multiply-adds in the same
+order.
 
 For $\delta x = \delta y\, W^{\mathsf T}$ the kernel would need the
 columns of $W$ as rows. Taking each entry as the dot product of a row
@@ -1781,25 +1782,6 @@ kernel. An entry of $\delta x$ waits in memory between two blocks of
 $p$, stored and loaded unchanged, so its chain stays one chain. The
 transposition is work that the other two products do not have; the
 `dense` line above shows what the three cost together.
-
-`--time-conv` runs `dense_gemm_wide` and `dense_gemm_plain` on random
-numbers, zeros of both signs among them, in the shapes of LeNet-5's
-three dense layers (for a group of images and for 16) and of awkward
-ones (one image, 3, 17 and 32; widths that are no multiple of 16; an
-inner dimension of 300, more than one block of the transposition), and
-compares $y$, $\delta W$ and $\delta x$ bit for bit; the test
-`ch09_dense_wide_same_bits` requires "same bits". Its line on the first
-dense layer times the three products of a group each way: OpenBLAS,
-the plain loop (slow, since it calls the C library's `fmaf` for every
-multiply-add) and the kernels.
-
-These kernels have a consequence the others do not. Where the
-processor has no AVX-512, and in the double-precision twin, OpenBLAS
-computes the dense products, in an order of its own, so the last bits
-of those sums differ, and after enough steps so do some printed digits
-of this chapter's results. The same seed and thread count still give
-the same bits on one machine. Across processors they never did: OpenBLAS
-picks its kernels, and with them the order of its sums, by processor.
 
 The choice is made at run time. `conv_wide` asks the processor whether
 it has AVX-512 (GCC's `__builtin_cpu_supports`, as chapter 6 does), and
@@ -1821,6 +1803,26 @@ numbers; the test
 `ch09_col2im_wide_same_bits` requires that verdict. The `--time-conv`
 lines above give the kernels' rates and the plain loops' on one
 thread, for a group of images (`group_size`) as training calls them.
+
+`--time-conv` holds the dense kernels to `dense_gemm_plain` the same
+way: it runs both on random numbers, zeros of both signs among them, in
+the shapes of LeNet-5's three dense layers (for a group of images and
+for 16) and of awkward ones (one image, 3, 17 and 32; widths that are
+no multiple of 16; an inner dimension of 300, more than one block of
+the transposition), and compares $y$, $\delta W$ and $\delta x$ bit
+for bit; the test `ch09_dense_wide_same_bits` requires "same bits".
+Its line on the first dense layer times the three products of a group
+each way: OpenBLAS, the plain loop (slow, since it calls the C
+library's `fmaf` for every multiply-add) and the kernels.
+
+These kernels have a consequence the others do not. Where the
+processor has no AVX-512, and in the double-precision twin, OpenBLAS
+computes the dense products, in an order of its own, so the last bits
+of those sums differ, and after enough steps so do some printed digits
+of this chapter's results. The same seed and thread count still give
+the same bits on one machine. Across processors the bits could differ
+before too: OpenBLAS picks its kernels, and with them the order of its
+sums, by the processor it runs on.
 
 What remains, besides the convolutions' own arithmetic, is mostly
 OpenBLAS on a small product: the second convolution's input gradient,
