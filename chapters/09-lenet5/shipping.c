@@ -2530,29 +2530,35 @@ static void transpose_block(float *to, int ld_to, const float *from,
             int n_p = cols - p0 < 16 ? cols - p0 : 16;
             __mmask16 lanes = (__mmask16)(0xFFFFu >> (16 - n_p));
             __m512 r[16], t[16];          // r[j]: row j0 + j, 16 numbers
+#pragma GCC unroll 16
             for (int j = 0; j < 16; j++)
                 r[j] = j0 + j < rows
                            ? _mm512_maskz_loadu_ps(
                                  lanes, from + (size_t)(j0 + j) * ld_from
                                             + p0)
                            : _mm512_setzero_ps();
+#pragma GCC unroll 8
             for (int j = 0; j < 16; j += 2) {   // in each 4-lane group:
                 t[j] = _mm512_unpacklo_ps(r[j], r[j + 1]);     // a0b0a1b1
                 t[j + 1] = _mm512_unpackhi_ps(r[j], r[j + 1]); // a2b2a3b3
             }
+#pragma GCC unroll 4
             for (int j = 0; j < 16; j += 4) {   // column q of rows j..j+3
                 r[j] = _mm512_shuffle_ps(t[j], t[j + 2], 0x44);
                 r[j + 1] = _mm512_shuffle_ps(t[j], t[j + 2], 0xEE);
                 r[j + 2] = _mm512_shuffle_ps(t[j + 1], t[j + 3], 0x44);
                 r[j + 3] = _mm512_shuffle_ps(t[j + 1], t[j + 3], 0xEE);
             }
+#pragma GCC unroll 4
             for (int q = 0; q < 4; q++)         // groups of 4 lanes
+#pragma GCC unroll 2
                 for (int h = 0; h < 2; h++) {
                     t[8 * h + q] = _mm512_shuffle_f32x4(
                         r[8 * h + q], r[8 * h + 4 + q], 0x88);
                     t[8 * h + 4 + q] = _mm512_shuffle_f32x4(
                         r[8 * h + q], r[8 * h + 4 + q], 0xDD);
                 }
+#pragma GCC unroll 4
             for (int q = 0; q < 4; q++) {       // columns q, 4+q, 8+q, 12+q
                 r[q] = _mm512_shuffle_f32x4(t[q], t[8 + q], 0x88);
                 r[8 + q] = _mm512_shuffle_f32x4(t[q], t[8 + q], 0xDD);
@@ -2560,6 +2566,7 @@ static void transpose_block(float *to, int ld_to, const float *from,
                 r[12 + q] = _mm512_shuffle_f32x4(t[4 + q], t[12 + q],
                                                  0xDD);
             }
+#pragma GCC unroll 16
             for (int p = 0; p < n_p; p++)       // r[p]: column p0 + p
                 _mm512_storeu_ps(to + (size_t)(p0 + p) * ld_to + j0, r[p]);
         }
