@@ -2432,7 +2432,7 @@ dense_tile(float *C, int ldc, const float *A, int a_row, int a_col,
            const float *B, int ldb, int k, const int R, const int V,
            __mmask16 last)
 {
-    __m512 acc[4][4];
+    __m512 acc[4][4];          // [r][v]: row r, columns 16 v .. 16 v + 15
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
