@@ -291,7 +291,7 @@ $$\delta W = x^{\mathsf T} \delta y, \qquad
   \delta b = \textstyle\sum_i \delta y_i, \qquad
   \delta x = \delta y\, W^{\mathsf T} .$$
 
-Forward and backward, the layer is three calls of `gemm` and two
+Forward and backward, the layer is three matrix products and two
 short loops for the bias. The bias goes in first: every row of $y$
 starts as $b$, and the product adds $x W$ onto it, which spares a
 second pass over $y$.
@@ -313,13 +313,19 @@ static void sum_rows(real *db, const real *dy, int n, int m)
             db[j] += dy[(size_t)i * m + j];
 }
 
+// C += op(A) op(B), C (m, n): gemm, or, on a processor with AVX-512
+// and a group of a few images, kernels of our own (Appendix A3).
+static void dense_gemm(real *C, const real *A, bool transpose_a,
+                       const real *B, bool transpose_b, int m, int n,
+                       int k);
+
 // y = x W + b.
 // y is (n, n_out), x is (n, n_in), W is (n_in, n_out), b is (n_out).
 static void dense_forward(real *y, const real *x, const real *W,
                           const real *b, int n, int n_in, int n_out)
 {
     set_bias(y, b, n, n_out);                              // y = b
-    gemm(y, 1, x, false, W, false, 1, n, n_out, n_in);     // y += x W
+    dense_gemm(y, x, false, W, false, n, n_out, n_in);     // y += x W
 }
 
 // dW += x^T dy, db += sum_i dy_i, dx += dy W^T (dx may be NULL).
@@ -327,10 +333,10 @@ static void dense_backward(real *dx, real *dW, real *db, const real *dy,
                            const real *x, const real *W, int n, int n_in,
                            int n_out)
 {
-    gemm(dW, 1, x, true, dy, false, 1, n_in, n_out, n);
+    dense_gemm(dW, x, true, dy, false, n_in, n_out, n);
     sum_rows(db, dy, n, n_out);
     if (dx)
-        gemm(dx, 1, dy, false, W, true, 1, n, n_in, n_out);
+        dense_gemm(dx, dy, false, W, true, n, n_in, n_out);
 }
 
 /**

@@ -1600,8 +1600,9 @@ work there is for a processor (but see *Sixteen lanes* below).
 of 256 images, on one thread, with the convolutions computed each of
 the three ways, and keeps the best of several repeats (a repeat that
 another program interrupted only looks slower); then it times the
-direct convolution's two kernels and `col2im`, each as plain loops and
-in AVX-512, and compares their results. The book's run printed:
+direct convolution's two kernels, `col2im` and the dense layers'
+products, each as plain loops and in AVX-512, and compares their
+results. The book's run printed:
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
@@ -1738,6 +1739,50 @@ additions in the same order: the same bits. It works on two rows of
 six images at once (`COL_IMAGES`): twelve rows in twelve vectors,
 twelve chains of additions that need not wait for one another.
 
+The dense layers' products have kernels of their own too. A group
+holds a few images (`group_size`), so each of a dense layer's three
+products has a short side: $y = b + x W$ and $\delta x \mathrel{+}=
+\delta y\, W^{\mathsf T}$ have one row per image, $\delta W
+\mathrel{+}= x^{\mathsf T} \delta y$ an inner dimension of one per
+image. OpenBLAS is made for large products: every call first copies
+(*packs*) its operands into a layout of its own, which a large product
+repays many times over and a product of a few rows hardly at all; and
+held to AVX2, as on the book's build machine, it fills half of each
+AVX-512 vector. `dense_gemm`, which `dense_forward` and
+`dense_backward` call, sends a product to `dense_gemm_wide` when the
+processor has AVX-512 and the product has a short side, at most
+`SHORT_SIDE` (32) rows of $\mathrm{op}(A)$ or an inner dimension of at
+most that (`dense_wide_fits`, the one place the rule is stated), and
+every other product to `gemm`.
+
+Its kernel, `dense_kernel`, works on a tile of $C$ of four rows by 64
+columns, four vectors of 16, whose sums stay in registers while $p$
+runs along the inner dimension: each step loads row $p$ of $B$ (four
+vectors), broadcasts one number of $A$ for each of the four rows, and
+does 16 multiply-adds, so that each number loaded serves four of them.
+A width that is no multiple of 16 ends in a masked vector, whose lanes
+past the edge are neither loaded nor stored, and the rows left over,
+one to three, make one last tile. Unlike the convolutions' kernels
+these use *fused* multiply-adds, and the plain loop `dense_gemm_plain`
+states the contract: each entry of $C$ is one chain that starts from
+its old value (the bias for $y$, the gradient so far for $\delta W$
+and $\delta x$) and adds $a_p b_p$, rounded once (C's `fmaf`), for $p
+= 0, 1, \ldots, k - 1$ in order. A lane of the kernel's sums is one
+entry of $C$ and receives the same fused multiply-adds in the same
+order.
+
+For $\delta x = \delta y\, W^{\mathsf T}$ the kernel would need the
+columns of $W$ as rows. Taking each entry as the dot product of a row
+of $\delta y$ and a row of $W$ instead, 16 products at a time with the
+lanes added up at the end, adds in a tree, not in the chain's order.
+So `dense_gemm_wide` transposes $W$ first, a block at a time into a
+buffer on the stack (`transpose_block`: sixteen rows of sixteen numbers
+in registers, rearranged by shuffles), and hands the block to the same
+kernel. An entry of $\delta x$ waits in memory between two blocks of
+$p$, stored and loaded unchanged, so its chain stays one chain. The
+transposition is work that the other two products do not have; the
+`dense` line above shows what the three cost together.
+
 The choice is made at run time. `conv_wide` asks the processor whether
 it has AVX-512 (GCC's `__builtin_cpu_supports`, as chapter 6 does), and
 only the AVX-512 kernels carry GCC's `target("avx512f")`, so the
@@ -1759,12 +1804,31 @@ numbers; the test
 lines above give the kernels' rates and the plain loops' on one
 thread, for a group of images (`group_size`) as training calls them.
 
+`--time-conv` holds the dense kernels to `dense_gemm_plain` the same
+way: it runs both on random numbers, zeros of both signs among them, in
+the shapes of LeNet-5's three dense layers (for a group of images and
+for 16) and of awkward ones (one image, 3, 17 and 32; widths that are
+no multiple of 16; an inner dimension of 300, more than one block of
+the transposition), and compares $y$, $\delta W$ and $\delta x$ bit
+for bit; the test `ch09_dense_wide_same_bits` requires "same bits".
+Its line on the first dense layer times the three products of a group
+each way: OpenBLAS, the plain loop (slow, since it calls the C
+library's `fmaf` for every multiply-add) and the kernels.
+
+These kernels have a consequence the others do not. Where the
+processor has no AVX-512, and in the double-precision twin, OpenBLAS
+computes the dense products, in an order of its own, so the last bits
+of those sums differ, and after enough steps so do some printed digits
+of this chapter's results. The same seed and thread count still give
+the same bits on one machine. Across processors the bits could differ
+before too: OpenBLAS picks its kernels, and with them the order of its
+sums, by the processor it runs on.
+
 What remains, besides the convolutions' own arithmetic, is mostly
-OpenBLAS on small products: the second convolution's input gradient
-has an inner dimension of 16, and a group holds only a few images
-(`group_size`), so the dense layers' products have only a few rows,
-and their weight gradients an inner dimension of a few; every call
-packs its operands afresh. The gradient check covers each way:
+OpenBLAS on a small product: the second convolution's input gradient,
+with an inner dimension of 16, whose every call packs its operands
+afresh (and, on a processor without AVX-512, the dense layers'
+products). The gradient check covers each way:
 `--gradcheck conv` checks the im2col product (with `col2im`), the
 direct convolution's plain loops and the six loops on the same layer,
 `--gradcheck relupool` the fused pair, and `--gradcheck lenet5` (in the
@@ -2318,6 +2382,241 @@ static void col2im_direct(real *din, const real *dcols, int n, int h,
     col2im(din, dcols, n, h, w, c, k);
 }
 
+#if CONV_WIDE
+// The dense layers' products, C (m, n) += op(A) op(B) as dense_gemm
+// computes them ("Sixteen lanes" above). The contract, which this plain
+// loop states and the AVX-512 kernels below keep to the bit: each entry
+// of C is one chain of fused multiply-adds (fmaf: a b + c, rounded
+// once) that starts from the entry's old value and takes p = 0, 1, ...,
+// k - 1 in order. op(A) is (m, k), op(B) is (k, n); A is stored (m, k),
+// or (k, m) when transpose_a, B (k, n), or (n, k) when transpose_b.
+static void dense_gemm_plain(float *C, const float *A, bool transpose_a,
+                             const float *B, bool transpose_b, int m,
+                             int n, int k)
+{
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            float c = C[(size_t)i * n + j];
+            for (int p = 0; p < k; p++) {
+                float a = transpose_a ? A[(size_t)p * m + i]
+                                      : A[(size_t)i * k + p];
+                float b = transpose_b ? B[(size_t)j * k + p]
+                                      : B[(size_t)p * n + j];
+                c = fmaf(a, b, c);               // c + a b, one rounding
+            }
+            C[(size_t)i * n + j] = c;
+        }
+}
+
+// The rule for the kernels: a product with a short side, op(A) of at
+// most SHORT_SIDE rows or an inner dimension of at most SHORT_SIDE. A
+// dense layer's three products have one when a group holds at most
+// SHORT_SIDE images (and the last layer's dx, inner dimension 10,
+// always).
+enum { SHORT_SIDE = 32 };
+
+static bool dense_wide_fits(int m, int k)
+{
+    return m <= SHORT_SIDE || k <= SHORT_SIDE;
+}
+
+// One tile of C += op(A) B: R rows (up to 4) of C and V vectors of 16
+// columns (up to 4), the last vector's lanes masked by `last`, the
+// R x V sums in registers while p runs from 0 to k - 1. op(A)(r, p) is
+// A[r a_row + p a_col], so A or A^T; B is (k, 16 V) with rows ldb
+// apart, C's rows are ldc apart. Each lane of acc is one entry of C:
+// loaded, then one _mm512_fmadd_ps per p (a b + c, rounded once, as
+// fmaf), then stored: dense_gemm_plain's chain.
+static inline __attribute__((always_inline, target("avx512f"))) void
+dense_tile(float *C, int ldc, const float *A, int a_row, int a_col,
+           const float *B, int ldb, int k, const int R, const int V,
+           __mmask16 last)
+{
+    __m512 acc[4][4];          // [r][v]: row r, columns 16 v .. 16 v + 15
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++)
+            acc[r][v] = _mm512_maskz_loadu_ps(v == V - 1 ? last : 0xFFFF,
+                                              C + (size_t)r * ldc + 16 * v);
+    for (int p = 0; p < k; p++) {
+        __m512 b[4];                      // row p of B, 16 V columns
+        const float *a = A + (size_t)p * a_col;
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++)
+            b[v] = _mm512_maskz_loadu_ps(v == V - 1 ? last : 0xFFFF,
+                                         B + (size_t)p * ldb + 16 * v);
+#pragma GCC unroll 4
+        for (int r = 0; r < R; r++) {
+            __m512 ar = _mm512_set1_ps(a[(size_t)r * a_row]);
+#pragma GCC unroll 4
+            for (int v = 0; v < V; v++)
+                acc[r][v] = _mm512_fmadd_ps(ar, b[v], acc[r][v]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++)
+            _mm512_mask_storeu_ps(C + (size_t)r * ldc + 16 * v,
+                                  v == V - 1 ? last : 0xFFFF, acc[r][v]);
+}
+
+// dense_tile with R rows (1 to 4) and V vectors (1 to 4) known to the
+// compiler, so that it unrolls them: V here, R below.
+static inline __attribute__((always_inline, target("avx512f"))) void
+dense_tile_v(float *C, int ldc, const float *A, int a_row, int a_col,
+             const float *B, int ldb, int k, const int R, int V,
+             __mmask16 last)
+{
+    switch (V) {
+    case 1: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 1, last);
+        break;
+    case 2: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 2, last);
+        break;
+    case 3: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 3, last);
+        break;
+    default: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 4, last);
+    }
+}
+
+static inline __attribute__((always_inline, target("avx512f"))) void
+dense_tile_rv(float *C, int ldc, const float *A, int a_row, int a_col,
+              const float *B, int ldb, int k, int R, int V,
+              __mmask16 last)
+{
+    switch (R) {
+    case 1: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 1, V, last);
+        break;
+    case 2: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 2, V, last);
+        break;
+    case 3: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 3, V, last);
+        break;
+    default: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 4, V, last);
+    }
+}
+
+// C (m, n) += op(A) B, op(A)(i, p) = A[i a_row + p a_col], B (k, n)
+// with rows ldb apart, C's rows ldc apart: strips of 64 columns (4
+// vectors, the last masked), 4 rows at a time, the rows left over (1
+// to 3) in one last tile.
+__attribute__((target("avx512f")))
+static void dense_kernel(float *C, int ldc, const float *A, int a_row,
+                         int a_col, const float *B, int ldb, int m, int n,
+                         int k)
+{
+    for (int j = 0; j < n; j += 64) {
+        int width = n - j < 64 ? n - j : 64, V = (width + 15) / 16;
+        __mmask16 last = (__mmask16)(0xFFFFu >> (16 * V - width));
+        for (int i = 0; i < m; i += 4)
+            dense_tile_rv(C + (size_t)i * ldc + j, ldc,
+                          A + (size_t)i * a_row, a_row, a_col, B + j, ldb,
+                          k, m - i < 4 ? m - i : 4, V, last);
+    }
+}
+
+// to[p][j] = from[j][p] for j < rows, p < cols: a block of from (rows,
+// cols), rows ld_from apart, transposed into to (cols, rows), rows
+// ld_to apart, 16 x 16 numbers at a time in registers: interleave
+// pairs of rows, then fours within each group of 4 lanes, then move
+// whole groups of 4 lanes, twice (to must have room for rows rounded
+// up to 16 columns).
+__attribute__((target("avx512f")))
+static void transpose_block(float *to, int ld_to, const float *from,
+                            int ld_from, int rows, int cols)
+{
+    for (int j0 = 0; j0 < rows; j0 += 16)
+        for (int p0 = 0; p0 < cols; p0 += 16) {
+            int n_p = cols - p0 < 16 ? cols - p0 : 16;
+            __mmask16 lanes = (__mmask16)(0xFFFFu >> (16 - n_p));
+            __m512 r[16], t[16];          // r[j]: row j0 + j, 16 numbers
+#pragma GCC unroll 16
+            for (int j = 0; j < 16; j++)
+                r[j] = j0 + j < rows
+                           ? _mm512_maskz_loadu_ps(
+                                 lanes, from + (size_t)(j0 + j) * ld_from
+                                            + p0)
+                           : _mm512_setzero_ps();
+#pragma GCC unroll 8
+            for (int j = 0; j < 16; j += 2) {   // in each 4-lane group:
+                t[j] = _mm512_unpacklo_ps(r[j], r[j + 1]);     // a0b0a1b1
+                t[j + 1] = _mm512_unpackhi_ps(r[j], r[j + 1]); // a2b2a3b3
+            }
+#pragma GCC unroll 4
+            for (int j = 0; j < 16; j += 4) {   // column q of rows j..j+3
+                r[j] = _mm512_shuffle_ps(t[j], t[j + 2], 0x44);
+                r[j + 1] = _mm512_shuffle_ps(t[j], t[j + 2], 0xEE);
+                r[j + 2] = _mm512_shuffle_ps(t[j + 1], t[j + 3], 0x44);
+                r[j + 3] = _mm512_shuffle_ps(t[j + 1], t[j + 3], 0xEE);
+            }
+#pragma GCC unroll 4
+            for (int q = 0; q < 4; q++)         // groups of 4 lanes
+#pragma GCC unroll 2
+                for (int h = 0; h < 2; h++) {
+                    t[8 * h + q] = _mm512_shuffle_f32x4(
+                        r[8 * h + q], r[8 * h + 4 + q], 0x88);
+                    t[8 * h + 4 + q] = _mm512_shuffle_f32x4(
+                        r[8 * h + q], r[8 * h + 4 + q], 0xDD);
+                }
+#pragma GCC unroll 4
+            for (int q = 0; q < 4; q++) {       // columns q, 4+q, 8+q, 12+q
+                r[q] = _mm512_shuffle_f32x4(t[q], t[8 + q], 0x88);
+                r[8 + q] = _mm512_shuffle_f32x4(t[q], t[8 + q], 0xDD);
+                r[4 + q] = _mm512_shuffle_f32x4(t[4 + q], t[12 + q], 0x88);
+                r[12 + q] = _mm512_shuffle_f32x4(t[4 + q], t[12 + q],
+                                                 0xDD);
+            }
+#pragma GCC unroll 16
+            for (int p = 0; p < n_p; p++)       // r[p]: column p0 + p
+                _mm512_storeu_ps(to + (size_t)(p0 + p) * ld_to + j0, r[p]);
+        }
+}
+
+// dense_gemm_plain's product by dense_kernel. When op(B) is B^T (dx +=
+// dy W^T), B is transposed first, a block of up to T_ROWS x T_COLS at a
+// time into `bt` on the stack, so that every entry of C is still one
+// chain along p: the blocks of p come in order, and between two of
+// them the entry waits in C, stored and loaded again unchanged.
+enum { T_ROWS = 128, T_COLS = 64 };
+__attribute__((target("avx512f")))
+static void dense_gemm_wide(float *C, const float *A, bool transpose_a,
+                            const float *B, bool transpose_b, int m, int n,
+                            int k)
+{
+    int a_row = transpose_a ? 1 : k, a_col = transpose_a ? m : 1;
+    if (!transpose_b) {
+        dense_kernel(C, n, A, a_row, a_col, B, n, m, n, k);
+        return;
+    }
+    float bt[T_ROWS * T_COLS];            // (T_ROWS, T_COLS)
+    for (int j0 = 0; j0 < n; j0 += T_COLS)
+        for (int p0 = 0; p0 < k; p0 += T_ROWS) {
+            int width = n - j0 < T_COLS ? n - j0 : T_COLS,   // j
+                depth = k - p0 < T_ROWS ? k - p0 : T_ROWS;   // p
+            transpose_block(bt, T_COLS, B + (size_t)j0 * k + p0, k, width,
+                            depth);
+            dense_kernel(C + j0, n, A + (size_t)p0 * a_col, a_row, a_col,
+                         bt, T_COLS, m, width, depth);
+        }
+}
+#endif
+
+// gemm's C += op(A) op(B) for the dense layers: dense_gemm_wide where
+// the processor has AVX-512 and the product a short side, gemm
+// (OpenBLAS) everywhere else.
+static void dense_gemm(real *C, const real *A, bool transpose_a,
+                       const real *B, bool transpose_b, int m, int n,
+                       int k)
+{
+#if CONV_WIDE
+    if (conv_wide() && dense_wide_fits(m, k)) {
+        dense_gemm_wide(C, A, transpose_a, B, transpose_b, m, n, k);
+        return;
+    }
+#endif
+    gemm(C, 1, A, transpose_a, B, transpose_b, 1, m, n, k);
+}
+
 // The backward pass of conv_forward_direct, as conv_backward_loops:
 // db[o] += the sum of plane o of dout (row_sums); dW[o][ch][u][v] +=
 // the dot product of plane o of dout with plane ch of in shifted by
@@ -2497,6 +2796,79 @@ static int col2im_wide_compare(double rate[2], int n, int h, int w,
 #else
     (void)rate, (void)n, (void)h, (void)w, (void)c, (void)k,
         (void)repeats, (void)r;
+#endif
+    return same;
+}
+
+// A dense layer's three products on random numbers, zeros of both
+// signs among them, for n images, n_in inputs and n_out outputs: y +=
+// x W, dW += x^T dy and dx += dy W^T, each onto a random C, by
+// dense_gemm_plain and by dense_gemm_wide. Returns 1 if all three come
+// out with the same bits, 0 if not, -1 when this program or processor
+// has no AVX-512 (then nothing runs). With repeats > 0, also each way's
+// rate on one thread for the three products, the best of `repeats`:
+// rate[0] gemm (OpenBLAS), [1] plain, [2] AVX-512, in GFLOP/s.
+static int dense_wide_compare(double rate[3], int n, int n_in, int n_out,
+                              int repeats, rng *r)
+{
+    if (!conv_wide())
+        return -1;
+    int same = 1;
+#if CONV_WIDE
+    size_t sizes[] = {
+        (size_t)n * n_in, (size_t)n_in * n_out, (size_t)n * n_out,
+    };                                    // x and dx, W and dW, y and dy
+    float *x = nn_alloc(sizes[0], sizeof(float));     // (n, n_in)
+    float *W = nn_alloc(sizes[1], sizeof(float));     // (n_in, n_out)
+    float *dy = nn_alloc(sizes[2], sizeof(float));    // (n, n_out)
+    float *out[3][3];          // [way][product]: y (n, n_out), dW
+    for (int e = 0; e < 3; e++)    // (n_in, n_out), dx (n, n_in)
+        for (int q = 0; q < 3; q++)
+            out[e][q] = nn_alloc(sizes[2 - q], sizeof(float));
+    for (size_t i = 0; i < sizes[0]; i++)
+        x[i] = random_or_zero(r);
+    for (size_t i = 0; i < sizes[1]; i++)
+        W[i] = random_or_zero(r);
+    for (size_t i = 0; i < sizes[2]; i++)
+        dy[i] = random_or_zero(r);
+    for (int q = 0; q < 3; q++)
+        for (size_t i = 0; i < sizes[2 - q]; i++)
+            out[0][q][i] = out[1][q][i] = out[2][q][i] = random_or_zero(r);
+    double best[3] = {INFINITY, INFINITY, INFINITY};
+    for (int rep = -1; rep < repeats; rep++) {  // -1: the comparison
+        for (int e = rep < 0 ? 1 : 0; e < 3; e++) {
+            float **C = out[e];         // (C grows; no matter)
+            double t0 = nn_seconds();
+            switch (e) {
+            case 0:
+                gemm(C[0], 1, x, false, W, false, 1, n, n_out, n_in);
+                gemm(C[1], 1, x, true, dy, false, 1, n_in, n_out, n);
+                gemm(C[2], 1, dy, false, W, true, 1, n, n_in, n_out);
+                break;
+            case 1:
+                dense_gemm_plain(C[0], x, false, W, false, n, n_out, n_in);
+                dense_gemm_plain(C[1], x, true, dy, false, n_in, n_out, n);
+                dense_gemm_plain(C[2], dy, false, W, true, n, n_in, n_out);
+                break;
+            default:
+                dense_gemm_wide(C[0], x, false, W, false, n, n_out, n_in);
+                dense_gemm_wide(C[1], x, true, dy, false, n_in, n_out, n);
+                dense_gemm_wide(C[2], dy, false, W, true, n, n_in, n_out);
+            }
+            best[e] = fmin(best[e], nn_seconds() - t0);
+        }
+        for (int q = 0; q < 3 && rep < 0; q++)
+            same = same && memcmp(out[1][q], out[2][q],
+                                  sizes[2 - q] * sizeof(float)) == 0;
+    }
+    for (int e = 0; e < 3; e++)
+        rate[e] = 6.0 * n * n_in * n_out / best[e] / 1e9;
+    for (int e = 0; e < 3; e++)
+        for (int q = 0; q < 3; q++)
+            free(out[e][q]);
+    free(x), free(W), free(dy);
+#else
+    (void)rate, (void)n, (void)n_in, (void)n_out, (void)repeats, (void)r;
 #endif
     return same;
 }
@@ -2727,6 +3099,47 @@ static void time_conv(const digits *d, const model *lenet)
     else
         fprintf(stderr, "time-conv: col2im, AVX-512 and plain loop: %s\n",
                 same_col2im ? "same bits" : "DIFFERENT bits");
+    // The dense layers' products (dense_gemm_wide): LeNet-5's three
+    // layers for a group of images, as training calls them, and for
+    // 16 (a slice of a batch of 32 on two threads), the first layer
+    // timed; then awkward shapes: one image, 3, 17 and 32, widths that
+    // are no multiple of 16, and an inner dimension of 300, more than
+    // one transposed block (T_ROWS).
+    int same_dense = -1;
+    for (int l = 0, timed = 0; l < lenet->n_layers; l++) {
+        const layer *L = &lenet->layers[l];
+        int n = group_size(lenet);
+        if (L->kind != DENSE)
+            continue;
+        int result = dense_wide_compare(rate, n, L->c, L->oc,
+                                        timed ? 0 : 200, &r);
+        if (result >= 0 && !timed)
+            fprintf(stderr, "time-conv: dense %d->%d, its three products, "
+                    "%d images: OpenBLAS %5.1f GFLOP/s, plain %5.1f, "
+                    "AVX-512 %5.1f\n", L->c, L->oc, n, rate[0], rate[1],
+                    rate[2]);
+        timed = 1;
+        same_dense = same_dense == 0 ? 0 : result;
+        if (same_dense == 1
+            && dense_wide_compare(rate, 16, L->c, L->oc, 0, &r) != 1)
+            same_dense = 0;
+    }
+    static const int dense_shapes[][3] = {       // n, n_in, n_out
+        {1, 7, 5}, {3, 50, 17}, {17, 129, 300}, {32, 70, 33},
+    };
+    for (size_t s = 0; s < sizeof dense_shapes / sizeof dense_shapes[0];
+         s++)
+        if (same_dense == 1
+            && dense_wide_compare(rate, dense_shapes[s][0],
+                                  dense_shapes[s][1], dense_shapes[s][2], 0,
+                                  &r) != 1)
+            same_dense = 0;
+    if (same_dense < 0)
+        fprintf(stderr, "time-conv: dense products: plain loop only, no "
+                "AVX-512 kernel here\n");
+    else
+        fprintf(stderr, "time-conv: dense products, AVX-512 and plain "
+                "loop: %s\n", same_dense ? "same bits" : "DIFFERENT bits");
     enum { SIDE = 1024 };                 // and a large product, 1 thread
     real *a = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
     real *b = nn_alloc((size_t)SIDE * SIDE, sizeof(real));

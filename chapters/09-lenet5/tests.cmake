@@ -60,6 +60,19 @@ add_test(NAME ch09_col2im_wide_same_bits
          COMMAND ${EXPECT} --stderr "${ch09_col2im_line}"
                  -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
                  --epochs 1 --plot none)
+# The same for the dense layers' products (dense_gemm_wide): --time-conv
+# runs the AVX-512 kernels and the plain loop of fused multiply-adds on
+# random numbers, zeros of both signs among them, in the shapes of
+# LeNet-5's three dense layers and of awkward ones, and compares y, dW
+# and dx bit for bit.
+set(ch09_dense_line "dense products: plain loop only")
+if(ch09_avx512)
+  set(ch09_dense_line "dense products, AVX-512 and plain loop: same bits$")
+endif()
+add_test(NAME ch09_dense_wide_same_bits
+         COMMAND ${EXPECT} --stderr "${ch09_dense_line}"
+                 -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
+                 --epochs 1 --plot none)
 
 # A quick run learns: both networks well above chance (0.1) on the
 # first 500 test digits after two short epochs on 2,000 training digits.
