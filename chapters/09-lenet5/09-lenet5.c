@@ -1491,8 +1491,9 @@ images, forward through the whole network and straight back, so that
 all the activations of a group, patch matrices included, fit in the
 processor's cache and are still there when the backward pass needs
 them. The gradients add up over the groups as they would over one large
-group, only in a different order. For LeNet-5 a group is a few images,
-for the dense net several dozen; `group_size` was tuned by timing.
+group, only in a different order. For LeNet-5 a group is a few dozen
+images, for the dense net 128, the most it allows; `group_size` was
+tuned by timing.
 
 Training hands each batch to a *team* of workers, one per thread
 (`--threads`, two by default; a batch too small to be worth sharing
@@ -1525,12 +1526,14 @@ typedef struct {
     struct pool *pool;        // team[0]'s: the threads (Appendix A3)
 } worker;
 
-// Images per group: a rough cache budget, by timing on two machines.
+// Images per group: a rough cache budget, by timing. Larger groups
+// give each layer's call more work for its fixed costs; the budget
+// stops them where their numbers would no longer stay in the cache.
 static int group_size(const model *m)
 {
     size_t bytes = (2 * m->acts_per_image + m->cols_per_image
                     + m->dcols_per_image) * sizeof(real);
-    size_t group = ((size_t)1536 << 10) / bytes;
+    size_t group = ((size_t)6 << 20) / bytes;
     return group < 4 ? 4 : group > 128 ? 128 : (int)group;
 }
 
