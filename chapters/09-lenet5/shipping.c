@@ -84,10 +84,10 @@ step, so that starting and joining threads is paid once, not at each
 of the 1,875 steps of an epoch. The calling thread does part 0 of every
 job itself. A job is handed out by counting: the caller bumps a
 counter, and a helper that sees it change takes its part. A helper
-with nothing to do first watches the counter for a few microseconds,
-because the next job is usually that close, and only then sleeps on a
-condition variable, which costs a trip through the operating system to
-wake. On a machine busy with other programs the job may be late because
+with nothing to do first watches the counter for up to 0.2 ms
+(`SPIN_SECONDS`, less than a training step takes), because the next
+job is usually that close, and only then sleeps on a condition
+variable, which costs a trip through the operating system to wake. On a machine busy with other programs the job may be late because
 the caller is not running at all; watching the counter then only keeps
 the core from the programs that could use it. So a watch that ran out
 sends the next few waits straight to sleep. The caller waits for the
@@ -169,7 +169,7 @@ enum {
     SKIP_AFTER_MISS = 8,      // waits that sleep after a spin ran out
     STALE = -2,               // stepped[t]: copy t must be made again
 };
-static const double SPIN_SECONDS = 20e-6;
+static const double SPIN_SECONDS = 200e-6;  // under a training step
 
 typedef struct {
     struct pool *pool;
