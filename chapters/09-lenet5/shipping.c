@@ -87,8 +87,9 @@ counter, and a helper that sees it change takes its part. A helper
 with nothing to do first watches the counter for up to 0.2 ms
 (`SPIN_SECONDS`, less than a training step takes), because the next
 job is usually that close, and only then sleeps on a condition
-variable, which costs a trip through the operating system to wake. On a machine busy with other programs the job may be late because
-the caller is not running at all; watching the counter then only keeps
+variable, which costs a trip through the operating system to wake. On
+a machine busy with other programs the job may be late because the
+caller is not running at all; watching the counter then only keeps
 the core from the programs that could use it. So a watch that ran out
 sends the next few waits straight to sleep. The caller waits for the
 helpers in the same way. The matrix library must not start threads of
