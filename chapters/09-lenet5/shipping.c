@@ -621,6 +621,7 @@ typedef struct {              // what one thread keeps to itself
     // dsent + layer's offset + n * its first unit.
     real *dsent;              // (capacity, acts_per_image)
     unsigned char *labels;    // (capacity): the batch's
+    real *xs;                 // (capacity, widest layer's inputs)
 } unit_part;
 
 struct units {
@@ -713,15 +714,17 @@ static void *alloc_lines(size_t count, size_t size)
 // dense layers (each with or without a ReLU) or there is one thread.
 static struct units *units_alloc(const model *m, int n_parts)
 {
-    size_t partial_per_image = 0;
+    size_t partial_per_image = 0, widest = 0;  // a layer's inputs
     for (int l = 0; l < m->n_layers; l++) {
         const layer *L = &m->layers[l];
         bool relu_after_dense = L->kind == RELU && l > 0
                                 && m->layers[l - 1].kind == DENSE;
         if (L->kind != DENSE && !relu_after_dense)
             return NULL;
-        if (L->kind == DENSE)
+        if (L->kind == DENSE) {
             partial_per_image += (size_t)L->oc;
+            widest = (size_t)L->c > widest ? (size_t)L->c : widest;
+        }
     }
     int capacity = MAX_GROUP;             // images in a batch, at most
     if (n_parts < 2)
@@ -744,6 +747,7 @@ static struct units *units_alloc(const model *m, int n_parts)
         q->dacts = alloc_lines(m->acts_per_image * capacity, sizeof(real));
         q->dsent = alloc_lines(m->acts_per_image * capacity, sizeof(real));
         q->labels = alloc_lines((size_t)capacity, 1);
+        q->xs = alloc_lines(widest * capacity, sizeof(real));
     }
     u->meet.n = n_parts;
     atomic_init(&u->meet.arrived, 0);
@@ -767,7 +771,7 @@ static void units_free(struct units *u)
         unit_part *q = &u->part[t];
         free(q->acts), free(q->logits), free(q->probs);
         free(q->dlogits), free(q->partials), free(q->labels);
-        free(q->sent), free(q->dacts), free(q->dsent);
+        free(q->sent), free(q->dacts), free(q->dsent), free(q->xs);
     }
     free(u->grads);
     pthread_mutex_destroy(&u->meet.lock);
@@ -823,36 +827,47 @@ static void send_columns(real *to, int ld_to, const real *from,
 
 // Forward, rows [i0, i1): the partial y_t = x[:, i0:i1] W[i0:i1, :],
 // written, not added to (the caller adds the partials and the bias).
-// y_t is (n, n_out), x is (n, n_in), W is (n_in, n_out).
-static void dense_rows_forward(real *y_t, const real *x, const real *W,
-                               int n, int n_in, int n_out, int i0, int i1)
+// y_t is (n, n_out), x is (n, n_in), W is (n_in, n_out); xs, scratch,
+// (n, i1 - i0), takes x[:, i0:i1] as a matrix of its own for
+// dense_gemm (the dense layers' products: our kernels where they fit).
+static void dense_rows_forward(real *y_t, real *xs, const real *x,
+                               const real *W, int n, int n_in, int n_out,
+                               int i0, int i1)
 {
-    if (i1 > i0)
-        gemm_block(y_t, n_out, 1, x + i0, n_in, false,
-                   W + (size_t)i0 * n_out, n_out, false, 0, n, n_out,
-                   i1 - i0);
-    else
-        memset(y_t, 0, (size_t)n * n_out * sizeof *y_t);
+    memset(y_t, 0, (size_t)n * n_out * sizeof *y_t);
+    if (i1 == i0)
+        return;
+    copy_columns(xs, i1 - i0, x + i0, n_in, n, i1 - i0);
+    dense_gemm(y_t, xs, false, W + (size_t)i0 * n_out, false, n, n_out,
+               i1 - i0);
 }
 
 // Backward, rows [i0, i1): dW[i0:i1, :] = x[:, i0:i1]^T dy, and
 // dx[:, i0:i1] = dy W[i0:i1, :]^T (either may be NULL), written, not
 // added to: each is computed once per batch. The bias's
 // gradient is the caller's: its units belong to the next layer's rows.
-// dx, x are (n, n_in), dy is (n, n_out), W, dW are (n_in, n_out).
-static void dense_rows_backward(real *dx, real *dW, const real *dy,
-                                const real *x, const real *W, int n,
-                                int n_in, int n_out, int i0, int i1)
+// dx, x are (n, n_in), dy is (n, n_out), W, dW are (n_in, n_out); xs
+// is scratch, (n, i1 - i0).
+static void dense_rows_backward(real *dx, real *dW, real *xs,
+                                const real *dy, const real *x,
+                                const real *W, int n, int n_in, int n_out,
+                                int i0, int i1)
 {
     int w = i1 - i0;
     if (w == 0)
         return;
-    if (dW)
-        gemm_block(dW + (size_t)i0 * n_out, n_out, 1, x + i0, n_in, true,
-                   dy, n_out, false, 0, w, n_out, n);
-    if (dx)
-        gemm_block(dx + i0, n_in, 1, dy, n_out, false,
-                   W + (size_t)i0 * n_out, n_out, true, 0, n, w, n_out);
+    if (dW) {
+        real *dW_rows = dW + (size_t)i0 * n_out;          // (w, n_out)
+        copy_columns(xs, w, x + i0, n_in, n, w);
+        memset(dW_rows, 0, (size_t)w * n_out * sizeof *dW_rows);
+        dense_gemm(dW_rows, xs, true, dy, false, w, n_out, n);
+    }
+    if (dx) {
+        memset(xs, 0, (size_t)n * w * sizeof *xs);
+        dense_gemm(xs, dy, false, W + (size_t)i0 * n_out, true, n, w,
+                   n_out);
+        copy_columns(dx + i0, n_in, xs, w, n, w);
+    }
 }
 
 // Thread t's rows of every dense layer, forward, for the current batch,
@@ -896,8 +911,8 @@ static void units_forward(struct pool *p, int t)
         const real *x = own->acts + L->in * n;
         real *y_t = own->partials + partial;
         owned_rows(&i0, &i1, L->c, l == 0, t, parts);
-        dense_rows_forward(y_t, x, params + L->weights, n, L->c, L->oc,
-                           i0, i1);
+        dense_rows_forward(y_t, own->xs, x, params + L->weights, n, L->c,
+                           L->oc, i0, i1);
         // Each other thread's units of y_t go to sent, a block of their
         // own, (n, k1 - k0) from sent + n k0; the logits, which every
         // thread adds up whole, one block.
@@ -1011,7 +1026,7 @@ static void units_backward(struct pool *p, int t)
         const real *x = own->acts + L->in * n;
         owned_rows(&i0, &i1, L->c, l == 0, t, parts);
         if (l == 0) {
-            dense_rows_backward(NULL, grads + L->weights, dy, x,
+            dense_rows_backward(NULL, grads + L->weights, own->xs, dy, x,
                                 params + L->weights, n, L->c, L->oc, i0,
                                 i1);
             if (!met)                     // one dense layer: wait for
@@ -1025,8 +1040,8 @@ static void units_backward(struct pool *p, int t)
         int below = m->layers[l - 1].kind == RELU ? l - 2 : l - 1;
         const layer *B = &m->layers[below];
         real *dy_below = own->dacts + B->out * n;
-        dense_rows_backward(dy_below, NULL, dy, x, params + L->weights, n,
-                            L->c, L->oc, i0, i1);
+        dense_rows_backward(dy_below, NULL, own->xs, dy, x,
+                            params + L->weights, n, L->c, L->oc, i0, i1);
         if (below != l - 1)               // relu_backward, in place
             for (int i = 0; i < n; i++)
                 for (int j = i0; j < i1; j++) {
@@ -1045,7 +1060,7 @@ static void units_backward(struct pool *p, int t)
         // threads catch up: the meeting is arrived at before, and
         // waited out after (dy_below whole).
         long round = meet_arrive(&u->meet);
-        dense_rows_backward(NULL, grads + L->weights, dy, x,
+        dense_rows_backward(NULL, grads + L->weights, own->xs, dy, x,
                             params + L->weights, n, L->c, L->oc, i0, i1);
         if (met && u->step)               // a meeting since team_step
             units_step_layer(p, t, l);
