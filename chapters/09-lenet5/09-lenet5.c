@@ -207,7 +207,9 @@ typedef float real;
 
 /**
 Almost all the arithmetic of both networks is matrix products, so we
-write exactly one and let a library make it fast. `gemm` is BLAS's name for it
+write exactly one and let a library make it fast (Appendix A3 later
+gives the convolutions, and on processors with AVX-512 the dense
+layers' products, loops of their own). `gemm` is BLAS's name for it
 ("general matrix multiply"): $C \leftarrow \alpha\, \mathrm{op}(A)\,
 \mathrm{op}(B) + \beta C$, where $\mathrm{op}$ transposes its operand
 or not; its arguments come in the order of the toolkit's `mat_gemm`.
@@ -313,8 +315,9 @@ static void sum_rows(real *db, const real *dy, int n, int m)
             db[j] += dy[(size_t)i * m + j];
 }
 
-// C += op(A) op(B), C (m, n): gemm, or, on a processor with AVX-512
-// and a group of a few images, kernels of our own (Appendix A3).
+// C += op(A) op(B), C (m, n): gemm, or, on a processor with AVX-512,
+// for a product with a short side (dense_wide_fits), kernels of our
+// own (Appendix A3).
 static void dense_gemm(real *C, const real *A, bool transpose_a,
                        const real *B, bool transpose_b, int m, int n,
                        int k);
@@ -645,15 +648,17 @@ numbers of one plane, 24 for the first layer and 8 for the second. The
 price is memory: the first layer's patch matrix holds 25 numbers for
 each of its 576 output pixels, eighteen times the 784 pixels of the
 image it was copied from.
-We pay it for a few images at a time (see *A batch, a few images at a
-time* below), so that it stays in the processor's cache, and the
+We pay it for a group of images at a time (see *A batch, a group of
+images at a time* below), so that it stays in the processor's cache,
+and the
 forward pass keeps it for the backward pass, which needs it for
 $\delta W$. The flag `--time-conv` times LeNet-5's forward and
 backward pass with the convolutions computed each way (the six loops;
 im2col for both layers; the way the program takes, the direct
 convolution below, with the second layer's input gradient still a
-product and col2im), on one thread; the book's run printed (the
-rates are explained in Appendix A3):
+product and col2im), on one thread, and then, one by one, the kernels
+of Appendix A3, the dense layers' products among them; the book's run
+printed (the rates are explained in Appendix A3):
 
 ```{.output file="09-lenet5" stream="stderr" grep="time-conv"}
 ```
@@ -1480,19 +1485,20 @@ static int gradcheck(const char *what, rng *r)
 
 
 /**
-## A batch, a few images at a time
+## A batch, a group of images at a time
 
 A batch's gradient is a sum over its images: the loss is the mean of
 the images' losses, and the derivative of a sum is the sum of the
 derivatives. So a batch can be cut into slices, each slice run forward
 and backward by itself into a gradient block of its own, and the blocks
-added. A *worker* does one slice. It walks its slice in small groups of
+added. A *worker* does one slice. It walks its slice in groups of
 images, forward through the whole network and straight back, so that
 all the activations of a group, patch matrices included, fit in the
 processor's cache and are still there when the backward pass needs
 them. The gradients add up over the groups as they would over one large
 group, only in a different order. For LeNet-5 a group is a few dozen
-images, for the dense net 128, the most it allows; `group_size` was
+images (the `--time-conv` lines in *Making the convolution fast*
+print it), for the dense net 128, the most `group_size` allows; it was
 tuned by timing.
 
 Training hands each batch to a *team* of workers, one per thread
@@ -1527,8 +1533,9 @@ typedef struct {
 } worker;
 
 // Images per group: a rough cache budget, by timing. Larger groups
-// give each layer's call more work for its fixed costs; the budget
-// stops them where their numbers would no longer stay in the cache.
+// give each layer's call more work for its fixed costs; the budget, 6
+// MB a worker, stops them where their numbers would no longer stay in
+// the processor's shared last-level cache (larger than a core's own).
 static int group_size(const model *m)
 {
     size_t bytes = (2 * m->acts_per_image + m->cols_per_image

@@ -3570,7 +3570,7 @@ static int parse_flags(settings *s, int argc, char **argv)
         {.name = "--peak", .type = CLI_FLAG, .value = &s->peak,
          .help = "measure the matrix product's rate"},
         {.name = "--time-conv", .type = CLI_FLAG, .value = &s->time_conv,
-         .help = "time the convolution three ways"},
+         .help = "time the convolution three ways, and kernels"},
     };
     int status = cli_parse(&s->common, options, CLI_COUNT(options), argc,
                            argv, "chapter 9: a dense net and LeNet-5 on "
