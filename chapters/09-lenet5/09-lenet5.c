@@ -742,6 +742,13 @@ static void conv_forward(real *out, real *cols, const real *in,
 static void col2im_direct(real *din, const real *dcols, int n, int h,
                           int w, int c, int k);
 
+// C = op(A) op(B), C (m, n), whatever C held: gemm, or, on a processor
+// with AVX-512 and a short inner dimension, dense_gemm's kernels
+// (Appendix A3).
+static void dense_gemm_set(real *C, const real *A, bool transpose_a,
+                           const real *B, bool transpose_b, int m, int n,
+                           int k);
+
 // din += col2im(dcols), dcols = W^T dout: the input's gradient alone.
 // dcols is scratch, (c * k * k, n * oh * ow).
 static void conv_backward_input(real *din, real *dcols, const real *dout,
@@ -749,7 +756,7 @@ static void conv_backward_input(real *din, real *dcols, const real *dout,
                                 int c, int k, int f)
 {
     int pixels = n * (h - k + 1) * (w - k + 1), taps = c * k * k;
-    gemm(dcols, 1, W, true, dout, false, 0, taps, pixels, f);
+    dense_gemm_set(dcols, W, true, dout, false, taps, pixels, f);
     col2im_direct(din, dcols, n, h, w, c, k);
 }
 

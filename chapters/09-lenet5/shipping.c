@@ -1799,6 +1799,26 @@ $p$, stored and loaded unchanged, so its chain stays one chain. The
 transposition is work that the other two products do not have; the
 `dense` line above shows what the three cost together.
 
+The second convolution's input gradient goes to the same kernels, in
+their *overwrite form*. $\delta\mathrm{cols} = W^{\mathsf T}
+\delta\mathrm{out}$ has 150 rows (taps), 64 columns per image and an
+inner dimension of only 16 (filters), too little arithmetic per call
+to repay OpenBLAS's packing. `conv_backward_input` calls
+`dense_gemm_set`, which, under `dense_wide_fits`'s rule, has
+`dense_gemm_wide` start each chain from $+0$ instead of from $C$'s old
+value, since $\delta\mathrm{cols}$ is scratch: `dense_gemm_plain`'s
+chain on a $C$ of $+0$s, so the same bits. ($+0$, not $-0$: from $-0$,
+a chain of products that are all $-0$ would end in $-0$.) The tile
+stays four rows by four vectors; what held the kernel back was where
+$B$ lies. Its rows are a group's pixels apart, 4 KB for 16 images, and
+addresses 4 KB apart share a few sets of the first-level cache, so a
+strip's 16 rows evicted one another before the next tile read them.
+So when $\mathrm{op}(A)$ has more than `SHORT_SIDE` rows, and many
+tiles read each strip, as here and in the dense layers' $\delta W$,
+`dense_gemm_wide` first copies the strip into a buffer on the stack
+(`copy_block`); with the copy, taller tiles gained little. The `input
+gradient's product` line above times it against OpenBLAS.
+
 The choice is made at run time. `conv_wide` asks the processor whether
 it has AVX-512 (GCC's `__builtin_cpu_supports`, as chapter 6 does), and
 only the AVX-512 kernels carry GCC's `target("avx512f")`, so the
@@ -1826,25 +1846,31 @@ the shapes of LeNet-5's three dense layers (for a group of images and
 for 16) and of awkward ones (one image, 3, 17 and 32; widths that are
 no multiple of 16; an inner dimension of 300, more than one block of
 the transposition), and compares $y$, $\delta W$ and $\delta x$ bit
-for bit; the test `ch09_dense_wide_same_bits` requires "same bits".
+for bit; it compares their overwrite form with `dense_gemm_plain` on a
+$C$ of $+0$s the same way, in the shape of the second convolution's
+input gradient (for a group of images and for 16) and of awkward ones
+(rows and columns left over from the tiles, inner dimensions of 1 and
+of 300). The test `ch09_dense_wide_same_bits` requires "same bits" of
+both.
 Its line on the first dense layer times the three products of a group
 each way: OpenBLAS, the plain loop (slow, since it calls the C
 library's `fmaf` for every multiply-add) and the kernels.
 
 These kernels have a consequence the others do not. Where the
 processor has no AVX-512, and in the double-precision twin, OpenBLAS
-computes the dense products, in an order of its own, so the last bits
+computes the dense products and the input gradient's, in an order of
+its own, so the last bits
 of those sums differ, and after enough steps so do some printed digits
 of this chapter's results. The same seed and thread count still give
 the same bits on one machine. Across processors the bits could differ
 before too: OpenBLAS picks its kernels, and with them the order of its
 sums, by the processor it runs on.
 
-What remains, besides the convolutions' own arithmetic, is mostly
-OpenBLAS on a small product: the second convolution's input gradient,
-with an inner dimension of 16, whose every call packs its operands
-afresh (and, on a processor without AVX-512, the dense layers'
-products). The gradient check covers each way:
+On a processor without AVX-512, what remains, besides the
+convolutions' own arithmetic, is mostly OpenBLAS on small products,
+whose every call packs its operands afresh: the second convolution's
+input gradient and the dense layers' products. The gradient check
+covers each way:
 `--gradcheck conv` checks the im2col product (with `col2im`), the
 direct convolution's plain loops and the six loops on the same layer,
 `--gradcheck relupool` the fused pair, and `--gradcheck lenet5` (in the
@@ -2428,7 +2454,8 @@ static void dense_gemm_plain(float *C, const float *A, bool transpose_a,
 // most SHORT_SIDE rows or an inner dimension of at most SHORT_SIDE. A
 // dense layer's three products have one when a group holds at most
 // SHORT_SIDE images (and the last layer's dx, inner dimension 10,
-// always).
+// always); so has the second convolution's input gradient, W^T dout,
+// whose inner dimension is its 16 filters.
 enum { SHORT_SIDE = 32 };
 
 static bool dense_wide_fits(int m, int k)
@@ -2436,25 +2463,29 @@ static bool dense_wide_fits(int m, int k)
     return m <= SHORT_SIDE || k <= SHORT_SIDE;
 }
 
-// One tile of C += op(A) B: R rows (up to 4) of C and V vectors of 16
-// columns (up to 4), the last vector's lanes masked by `last`, the
-// R x V sums in registers while p runs from 0 to k - 1. op(A)(r, p) is
-// A[r a_row + p a_col], so A or A^T; B is (k, 16 V) with rows ldb
-// apart, C's rows are ldc apart. Each lane of acc is one entry of C:
-// loaded, then one _mm512_fmadd_ps per p (a b + c, rounded once, as
-// fmaf), then stored: dense_gemm_plain's chain.
+// One tile of C += op(A) B, or C = op(A) B when from_zero: R rows (up
+// to 4) of C and V vectors of 16 columns (up to 4), the last
+// vector's lanes masked by `last`, the R x V sums in registers while p
+// runs from 0 to k - 1. op(A)(r, p) is A[r a_row + p a_col], so A or
+// A^T; B is (k, 16 V) with rows ldb apart, C's rows are ldc apart. Each
+// lane of acc is one entry of C: loaded (or +0 when from_zero), then
+// one _mm512_fmadd_ps per p (a b + c, rounded once, as fmaf), then
+// stored: dense_gemm_plain's chain (on a C of +0s when from_zero).
 static inline __attribute__((always_inline, target("avx512f"))) void
 dense_tile(float *C, int ldc, const float *A, int a_row, int a_col,
            const float *B, int ldb, int k, const int R, const int V,
-           __mmask16 last)
+           __mmask16 last, const bool from_zero)
 {
     __m512 acc[4][4];          // [r][v]: row r, columns 16 v .. 16 v + 15
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
         for (int v = 0; v < V; v++)
-            acc[r][v] = _mm512_maskz_loadu_ps(v == V - 1 ? last : 0xFFFF,
-                                              C + (size_t)r * ldc + 16 * v);
+            acc[r][v] = from_zero
+                            ? _mm512_setzero_ps()
+                            : _mm512_maskz_loadu_ps(
+                                  v == V - 1 ? last : 0xFFFF,
+                                  C + (size_t)r * ldc + 16 * v);
     for (int p = 0; p < k; p++) {
         __m512 b[4];                      // row p of B, 16 V columns
         const float *a = A + (size_t)p * a_col;
@@ -2483,52 +2514,85 @@ dense_tile(float *C, int ldc, const float *A, int a_row, int a_col,
 static inline __attribute__((always_inline, target("avx512f"))) void
 dense_tile_v(float *C, int ldc, const float *A, int a_row, int a_col,
              const float *B, int ldb, int k, const int R, int V,
-             __mmask16 last)
+             __mmask16 last, const bool from_zero)
 {
     switch (V) {
-    case 1: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 1, last);
+    case 1: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 1, last,
+                       from_zero);
         break;
-    case 2: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 2, last);
+    case 2: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 2, last,
+                       from_zero);
         break;
-    case 3: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 3, last);
+    case 3: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 3, last,
+                       from_zero);
         break;
-    default: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 4, last);
+    default: dense_tile(C, ldc, A, a_row, a_col, B, ldb, k, R, 4, last,
+                        from_zero);
     }
 }
 
 static inline __attribute__((always_inline, target("avx512f"))) void
 dense_tile_rv(float *C, int ldc, const float *A, int a_row, int a_col,
               const float *B, int ldb, int k, int R, int V,
-              __mmask16 last)
+              __mmask16 last, const bool from_zero)
 {
     switch (R) {
-    case 1: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 1, V, last);
+    case 1: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 1, V, last,
+                         from_zero);
         break;
-    case 2: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 2, V, last);
+    case 2: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 2, V, last,
+                         from_zero);
         break;
-    case 3: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 3, V, last);
+    case 3: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 3, V, last,
+                         from_zero);
         break;
-    default: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 4, V, last);
+    default: dense_tile_v(C, ldc, A, a_row, a_col, B, ldb, k, 4, V, last,
+                          from_zero);
     }
 }
 
-// C (m, n) += op(A) B, op(A)(i, p) = A[i a_row + p a_col], B (k, n)
-// with rows ldb apart, C's rows ldc apart: strips of 64 columns (4
-// vectors, the last masked), 4 rows at a time, the rows left over (1
-// to 3) in one last tile.
+// C (m, n) += op(A) B, or C = op(A) B when from_zero, op(A)(i, p) =
+// A[i a_row + p a_col], B (k, n) with rows ldb apart, C's rows ldc
+// apart: strips of 64 columns (4 vectors, the last masked), 4 rows at
+// a time, the rows left over (1 to 3) in one last tile.
 __attribute__((target("avx512f")))
 static void dense_kernel(float *C, int ldc, const float *A, int a_row,
                          int a_col, const float *B, int ldb, int m, int n,
-                         int k)
+                         int k, bool from_zero)
 {
     for (int j = 0; j < n; j += 64) {
         int width = n - j < 64 ? n - j : 64, V = (width + 15) / 16;
         __mmask16 last = (__mmask16)(0xFFFFu >> (16 * V - width));
-        for (int i = 0; i < m; i += 4)
-            dense_tile_rv(C + (size_t)i * ldc + j, ldc,
-                          A + (size_t)i * a_row, a_row, a_col, B + j, ldb,
-                          k, m - i < 4 ? m - i : 4, V, last);
+        for (int i = 0; i < m; i += 4) {
+            int R = m - i < 4 ? m - i : 4;
+            float *c = C + (size_t)i * ldc + j;
+            const float *a = A + (size_t)i * a_row;
+            if (from_zero)
+                dense_tile_rv(c, ldc, a, a_row, a_col, B + j, ldb, k, R, V,
+                              last, true);
+            else
+                dense_tile_rv(c, ldc, a, a_row, a_col, B + j, ldb, k, R, V,
+                              last, false);
+        }
     }
+}
+
+// to[p][j] = from[p][j] for p < rows, j < cols (at most 64): a block of
+// from, rows ld_from apart, copied into to, rows ld_to apart.
+__attribute__((target("avx512f")))
+static void copy_block(float *to, int ld_to, const float *from,
+                       int ld_from, int rows, int cols)
+{
+    for (int p = 0; p < rows; p++)
+        for (int j = 0; j < cols; j += 16) {
+            __mmask16 lanes = (__mmask16)(0xFFFFu >> (cols - j < 16
+                                                      ? 16 - (cols - j)
+                                                      : 0));
+            _mm512_mask_storeu_ps(to + (size_t)p * ld_to + j, lanes,
+                                  _mm512_maskz_loadu_ps(
+                                      lanes, from + (size_t)p * ld_from
+                                                 + j));
+        }
 }
 
 // to[p][j] = from[j][p] for j < rows, p < cols: a block of from (rows,
@@ -2588,20 +2652,28 @@ static void transpose_block(float *to, int ld_to, const float *from,
         }
 }
 
-// dense_gemm_plain's product by dense_kernel. When op(B) is B^T (dx +=
-// dy W^T), B is transposed first, a block of up to T_ROWS x T_COLS at a
-// time into `bt` on the stack, so that every entry of C is still one
-// chain along p: the blocks of p come in order, and between two of
-// them the entry waits in C, stored and loaded again unchanged.
+// dense_gemm_plain's product by dense_kernel; with from_zero, its
+// product on a C of +0s, whatever C held (C = op(A) op(B), the
+// overwrite form). B goes to the kernel a block of up to T_ROWS x
+// T_COLS at a time, through `bt` on the stack: transposed when op(B) is
+// B^T (dx += dy W^T), so that the kernel finds rows of op(B); copied
+// when op(A) has more than SHORT_SIDE rows, so that the block, read once
+// per tile of 4 rows, lies in one piece (rows of B a multiple of 4 KB
+// apart, as in the second convolution's W^T dout for 16 images, fall in
+// the same few sets of the L1 cache and evict one another); else B is
+// used in place. Every entry of C is still one chain along p: the
+// blocks of p come in order (only the first starts from +0), and
+// between two of them the entry waits in C, stored and loaded again
+// unchanged.
 enum { T_ROWS = 128, T_COLS = 64 };
 __attribute__((target("avx512f")))
 static void dense_gemm_wide(float *C, const float *A, bool transpose_a,
                             const float *B, bool transpose_b, int m, int n,
-                            int k)
+                            int k, bool from_zero)
 {
     int a_row = transpose_a ? 1 : k, a_col = transpose_a ? m : 1;
-    if (!transpose_b) {
-        dense_kernel(C, n, A, a_row, a_col, B, n, m, n, k);
+    if (!transpose_b && m <= SHORT_SIDE) {
+        dense_kernel(C, n, A, a_row, a_col, B, n, m, n, k, from_zero);
         return;
     }
     float bt[T_ROWS * T_COLS];            // (T_ROWS, T_COLS)
@@ -2609,10 +2681,15 @@ static void dense_gemm_wide(float *C, const float *A, bool transpose_a,
         for (int p0 = 0; p0 < k; p0 += T_ROWS) {
             int width = n - j0 < T_COLS ? n - j0 : T_COLS,   // j
                 depth = k - p0 < T_ROWS ? k - p0 : T_ROWS;   // p
-            transpose_block(bt, T_COLS, B + (size_t)j0 * k + p0, k, width,
-                            depth);
+            if (transpose_b)
+                transpose_block(bt, T_COLS, B + (size_t)j0 * k + p0, k,
+                                width, depth);
+            else
+                copy_block(bt, T_COLS, B + (size_t)p0 * n + j0, n, depth,
+                           width);
             dense_kernel(C + j0, n, A + (size_t)p0 * a_col, a_row, a_col,
-                         bt, T_COLS, m, width, depth);
+                         bt, T_COLS, m, width, depth,
+                         from_zero && p0 == 0);
         }
 }
 #endif
@@ -2626,11 +2703,27 @@ static void dense_gemm(real *C, const real *A, bool transpose_a,
 {
 #if CONV_WIDE
     if (conv_wide() && dense_wide_fits(m, k)) {
-        dense_gemm_wide(C, A, transpose_a, B, transpose_b, m, n, k);
+        dense_gemm_wide(C, A, transpose_a, B, transpose_b, m, n, k, false);
         return;
     }
 #endif
     gemm(C, 1, A, transpose_a, B, transpose_b, 1, m, n, k);
+}
+
+// gemm's C = op(A) op(B), whatever C held (beta 0), for the second
+// convolution's input gradient: dense_gemm_wide's overwrite form under
+// the same rule as dense_gemm, gemm everywhere else.
+static void dense_gemm_set(real *C, const real *A, bool transpose_a,
+                           const real *B, bool transpose_b, int m, int n,
+                           int k)
+{
+#if CONV_WIDE
+    if (conv_wide() && dense_wide_fits(m, k)) {
+        dense_gemm_wide(C, A, transpose_a, B, transpose_b, m, n, k, true);
+        return;
+    }
+#endif
+    gemm(C, 1, A, transpose_a, B, transpose_b, 0, m, n, k);
 }
 
 // The backward pass of conv_forward_direct, as conv_backward_loops:
@@ -2867,9 +2960,12 @@ static int dense_wide_compare(double rate[3], int n, int n_in, int n_out,
                 dense_gemm_plain(C[2], dy, false, W, true, n, n_in, n_out);
                 break;
             default:
-                dense_gemm_wide(C[0], x, false, W, false, n, n_out, n_in);
-                dense_gemm_wide(C[1], x, true, dy, false, n_in, n_out, n);
-                dense_gemm_wide(C[2], dy, false, W, true, n, n_in, n_out);
+                dense_gemm_wide(C[0], x, false, W, false, n, n_out, n_in,
+                                false);
+                dense_gemm_wide(C[1], x, true, dy, false, n_in, n_out, n,
+                                false);
+                dense_gemm_wide(C[2], dy, false, W, true, n, n_in, n_out,
+                                false);
             }
             best[e] = fmin(best[e], nn_seconds() - t0);
         }
@@ -2885,6 +2981,62 @@ static int dense_wide_compare(double rate[3], int n, int n_in, int n_out,
     free(x), free(W), free(dy);
 #else
     (void)rate, (void)n, (void)n_in, (void)n_out, (void)repeats, (void)r;
+#endif
+    return same;
+}
+
+// The overwrite form, C = op(A) op(B), on random numbers, zeros of both
+// signs among them: dense_gemm_wide's with from_zero, onto a C of
+// random numbers, against dense_gemm_plain's onto a C of +0s. Returns 1
+// for the same bits, 0 for not, -1 when this program or processor has
+// no AVX-512 (then nothing runs). With repeats > 0, also each way's rate
+// on one thread, the best of `repeats`: rate[0] gemm (OpenBLAS, beta
+// 0), [1] AVX-512, in GFLOP/s.
+static int dense_set_compare(double rate[2], int m, int n, int k,
+                             bool transpose_a, bool transpose_b,
+                             int repeats, rng *r)
+{
+    if (!conv_wide())
+        return -1;
+    int same = 1;
+#if CONV_WIDE
+    size_t n_a = (size_t)m * k, n_b = (size_t)k * n, n_c = (size_t)m * n;
+    float *A = nn_alloc(n_a, sizeof(float));  // (m, k), or (k, m)
+    float *B = nn_alloc(n_b, sizeof(float));  // (k, n), or (n, k)
+    float *C[2];                              // (m, n): [0] plain, [1] wide
+    for (int e = 0; e < 2; e++)
+        C[e] = nn_alloc(n_c, sizeof(float));
+    for (size_t i = 0; i < n_a; i++)
+        A[i] = random_or_zero(r);
+    for (size_t i = 0; i < n_b; i++)
+        B[i] = random_or_zero(r);
+    for (size_t i = 0; i < n_c; i++) {
+        C[0][i] = 0.0f;
+        C[1][i] = random_or_zero(r);      // to be overwritten
+    }
+    dense_gemm_plain(C[0], A, transpose_a, B, transpose_b, m, n, k);
+    dense_gemm_wide(C[1], A, transpose_a, B, transpose_b, m, n, k, true);
+    same = memcmp(C[0], C[1], n_c * sizeof(float)) == 0;
+    double best[2] = {INFINITY, INFINITY};
+    for (int rep = 0; rep < repeats; rep++) {
+        double t[3];
+        t[0] = nn_seconds();
+        gemm(C[0], 1, A, transpose_a, B, transpose_b, 0, m, n, k);
+        t[1] = nn_seconds();
+        dense_gemm_wide(C[1], A, transpose_a, B, transpose_b, m, n, k,
+                        true);
+        t[2] = nn_seconds();
+        for (int e = 0; e < 2; e++)
+            best[e] = fmin(best[e], t[e + 1] - t[e]);
+    }
+    for (int e = 0; e < 2; e++)
+        rate[e] = 2.0 * m * n * k / best[e] / 1e9;
+    for (int e = 0; e < 2; e++)
+        free(C[e]);
+    free(A), free(B);
+#else
+    (void)rate, (void)m, (void)n, (void)k, (void)transpose_a,
+        (void)transpose_b, (void)repeats, (void)r;
 #endif
     return same;
 }
@@ -3149,6 +3301,42 @@ static void time_conv(const digits *d, const model *lenet)
             && dense_wide_compare(rate, dense_shapes[s][0],
                                   dense_shapes[s][1], dense_shapes[s][2], 0,
                                   &r) != 1)
+            same_dense = 0;
+    // Their overwrite form (dense_gemm_set), which the second
+    // convolution's input gradient W^T dout uses: that product for a
+    // group of images, timed, and for 16; then awkward shapes: rows left
+    // over from the tiles (7, 13, 151), widths that are no multiple of
+    // 16, an inner dimension of 1, and B transposed with an inner
+    // dimension of 300, more than one transposed block.
+    for (int l = 0, timed = 0; l < lenet->n_layers; l++) {
+        const layer *L = &lenet->layers[l];
+        int taps = L->c * L->kernel * L->kernel, pixels = L->oh * L->ow;
+        int n = group_size(lenet);
+        if (L->kind != CONV || l == 0)    // no input gradient in training
+            continue;
+        int result = dense_set_compare(rate, taps, n * pixels, L->oc, true,
+                                       false, timed ? 0 : 200, &r);
+        if (result >= 0 && !timed)
+            fprintf(stderr, "time-conv: conv %d@%dx%d, input gradient's "
+                    "product, %d images: OpenBLAS %5.1f GFLOP/s, AVX-512 "
+                    "%5.1f\n", L->oc, L->kernel, L->kernel, n, rate[0],
+                    rate[1]);
+        timed = 1;
+        same_dense = same_dense == 0 ? 0 : result;
+        if (same_dense == 1
+            && dense_set_compare(rate, taps, 16 * pixels, L->oc, true,
+                                 false, 0, &r) != 1)
+            same_dense = 0;
+    }
+    static const int set_shapes[][5] = {    // m, n, k, transposes
+        {7, 37, 5, 1, 0}, {13, 100, 1, 0, 0}, {151, 70, 16, 1, 0},
+        {9, 83, 300, 0, 1}, {6, 16, 3, 1, 1},
+    };
+    for (size_t s = 0; s < sizeof set_shapes / sizeof set_shapes[0]; s++)
+        if (same_dense == 1
+            && dense_set_compare(rate, set_shapes[s][0], set_shapes[s][1],
+                                 set_shapes[s][2], set_shapes[s][3],
+                                 set_shapes[s][4], 0, &r) != 1)
             same_dense = 0;
     if (same_dense < 0)
         fprintf(stderr, "time-conv: dense products: plain loop only, no "

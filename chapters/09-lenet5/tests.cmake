@@ -64,7 +64,9 @@ add_test(NAME ch09_col2im_wide_same_bits
 # runs the AVX-512 kernels and the plain loop of fused multiply-adds on
 # random numbers, zeros of both signs among them, in the shapes of
 # LeNet-5's three dense layers and of awkward ones, and compares y, dW
-# and dx bit for bit.
+# and dx bit for bit; and the kernels' overwrite form (dense_gemm_set)
+# on the second convolution's W^T dout and awkward shapes, against the
+# plain loop on a C of +0s.
 set(ch09_dense_line "dense products: plain loop only")
 if(ch09_avx512)
   set(ch09_dense_line "dense products, AVX-512 and plain loop: same bits$")
