@@ -829,17 +829,18 @@ static void send_columns(real *to, int ld_to, const real *from,
 // written, not added to (the caller adds the partials and the bias).
 // y_t is (n, n_out), x is (n, n_in), W is (n_in, n_out); xs, scratch,
 // (n, i1 - i0), takes x[:, i0:i1] as a matrix of its own for
-// dense_gemm (the dense layers' products: our kernels where they fit).
+// dense_gemm_set (the dense layers' kernels, where they fit).
 static void dense_rows_forward(real *y_t, real *xs, const real *x,
                                const real *W, int n, int n_in, int n_out,
                                int i0, int i1)
 {
-    memset(y_t, 0, (size_t)n * n_out * sizeof *y_t);
-    if (i1 == i0)
+    if (i1 == i0) {
+        memset(y_t, 0, (size_t)n * n_out * sizeof *y_t);
         return;
+    }
     copy_columns(xs, i1 - i0, x + i0, n_in, n, i1 - i0);
-    dense_gemm(y_t, xs, false, W + (size_t)i0 * n_out, false, n, n_out,
-               i1 - i0);
+    dense_gemm_set(y_t, xs, false, W + (size_t)i0 * n_out, false, n,
+                   n_out, i1 - i0);
 }
 
 // Backward, rows [i0, i1): dW[i0:i1, :] = x[:, i0:i1]^T dy, and
@@ -859,13 +860,11 @@ static void dense_rows_backward(real *dx, real *dW, real *xs,
     if (dW) {
         real *dW_rows = dW + (size_t)i0 * n_out;          // (w, n_out)
         copy_columns(xs, w, x + i0, n_in, n, w);
-        memset(dW_rows, 0, (size_t)w * n_out * sizeof *dW_rows);
-        dense_gemm(dW_rows, xs, true, dy, false, w, n_out, n);
+        dense_gemm_set(dW_rows, xs, true, dy, false, w, n_out, n);
     }
     if (dx) {
-        memset(xs, 0, (size_t)n * w * sizeof *xs);
-        dense_gemm(xs, dy, false, W + (size_t)i0 * n_out, true, n, w,
-                   n_out);
+        dense_gemm_set(xs, dy, false, W + (size_t)i0 * n_out, true, n, w,
+                       n_out);
         copy_columns(dx + i0, n_in, xs, w, n, w);
     }
 }
@@ -2456,7 +2455,7 @@ static void dense_gemm_plain(float *C, const float *A, bool transpose_a,
 // SHORT_SIDE images (and the last layer's dx, inner dimension 10,
 // always); so has the second convolution's input gradient, W^T dout,
 // whose inner dimension is its 16 filters.
-enum { SHORT_SIDE = 32 };
+enum { SHORT_SIDE = 64 };
 
 static bool dense_wide_fits(int m, int k)
 {
@@ -2711,8 +2710,9 @@ static void dense_gemm(real *C, const real *A, bool transpose_a,
 }
 
 // gemm's C = op(A) op(B), whatever C held (beta 0), for the second
-// convolution's input gradient: dense_gemm_wide's overwrite form under
-// the same rule as dense_gemm, gemm everywhere else.
+// convolution's input gradient and the dense net's split by units:
+// dense_gemm_wide's overwrite form under the same rule as dense_gemm,
+// gemm everywhere else.
 static void dense_gemm_set(real *C, const real *A, bool transpose_a,
                            const real *B, bool transpose_b, int m, int n,
                            int k)
