@@ -1754,27 +1754,32 @@ additions in the same order: the same bits. It works on two rows of
 six images at once (`COL_IMAGES`): twelve rows in twelve vectors,
 twelve chains of additions that need not wait for one another.
 
-The dense layers' products have kernels of their own too. A group
-holds a few images (`group_size`), so each of a dense layer's three
-products has a short side: $y = b + x W$ and $\delta x \mathrel{+}=
-\delta y\, W^{\mathsf T}$ have one row per image, $\delta W
-\mathrel{+}= x^{\mathsf T} \delta y$ an inner dimension of one per
-image. OpenBLAS is made for large products: every call first copies
-(*packs*) its operands into a layout of its own, which a large product
-repays many times over and a product of a few rows hardly at all; and
-held to AVX2, as on the book's build machine, it fills half of each
-AVX-512 vector. `dense_gemm`, which `dense_forward` and
-`dense_backward` call, sends a product to `dense_gemm_wide` when the
-processor has AVX-512 and the product has a short side, at most
-`SHORT_SIDE` (32) rows of $\mathrm{op}(A)$ or an inner dimension of at
-most that (`dense_wide_fits`, the one place the rule is stated), and
-every other product to `gemm`.
+The dense layers' products have kernels of their own too. Each of a
+dense layer's three products has a side as short as the group:
+$y = b + x W$ and $\delta x \mathrel{+}= \delta y\, W^{\mathsf T}$
+have one row per image, $\delta W \mathrel{+}= x^{\mathsf T} \delta y$ an
+inner dimension of one per image; and a group holds a few dozen images
+at most, at the default batch of 32 a thread's whole slice, 16 images
+on two threads. OpenBLAS is made for large products: every call first
+copies (*packs*) its operands into a layout of its own, which a large
+product repays many times over and a product of a few rows hardly at
+all; and held to AVX2, as on the book's build machine, it works on
+vectors of 8 floats where the processor has 16. `dense_gemm`, which
+`dense_forward` and `dense_backward` call, sends a product to
+`dense_gemm_wide` when the processor has AVX-512 and the product has a
+short side, at most `SHORT_SIDE` (64) rows of $\mathrm{op}(A)$ or an
+inner dimension of at most that (`dense_wide_fits`, the one place the
+rule is stated), and every other product to `gemm` (OpenBLAS, in the
+book's build): LeNet-5's groups always have such a side, the dense
+net's groups of 128 do not.
 
 Its kernel, `dense_kernel`, works on a tile of $C$ of four rows by 64
 columns, four vectors of 16, whose sums stay in registers while $p$
 runs along the inner dimension: each step loads row $p$ of $B$ (four
 vectors), broadcasts one number of $A$ for each of the four rows, and
-does 16 multiply-adds, so that each number loaded serves four of them.
+does 16 vector multiply-adds (four rows by four vectors), so that each
+vector of $B$ loaded, and each number of $A$ broadcast, serves four of
+them.
 A width that is no multiple of 16 ends in a masked vector, whose lanes
 past the edge are neither loaded nor stored, and the rows left over,
 one to three, make one last tile. Unlike the convolutions' kernels
@@ -1795,8 +1800,7 @@ buffer on the stack (`transpose_block`: sixteen rows of sixteen numbers
 in registers, rearranged by shuffles), and hands the block to the same
 kernel. An entry of $\delta x$ waits in memory between two blocks of
 $p$, stored and loaded unchanged, so its chain stays one chain. The
-transposition is work that the other two products do not have; the
-`dense` line above shows what the three cost together.
+transposition is work that the other two products do not have.
 
 The second convolution's input gradient goes to the same kernels, in
 their *overwrite form*. $\delta\mathrm{cols} = W^{\mathsf T}
@@ -1816,28 +1820,35 @@ So when $\mathrm{op}(A)$ has more than `SHORT_SIDE` rows, and many
 tiles read each strip, as here and in the dense layers' $\delta W$,
 `dense_gemm_wide` first copies the strip into a buffer on the stack
 (`copy_block`); with the copy, taller tiles gained little. The `input
-gradient's product` line above times it against OpenBLAS.
+gradient's product` line above times it against OpenBLAS. The dense
+net's split by units (*Two cores: splitting the units*, above) takes
+the overwrite form too, since each of its gradients and partial sums
+is written, not added to: `dense_rows_forward` and
+`dense_rows_backward` copy a thread's columns of $x$ out whole, as a
+matrix of their own, and call `dense_gemm_set`. At the default batch
+of 32 its products then have a side of 32, short enough.
 
 The choice is made at run time. `conv_wide` asks the processor whether
 it has AVX-512 (GCC's `__builtin_cpu_supports`, as chapter 6 does), and
 only the AVX-512 kernels carry GCC's `target("avx512f")`, so the
 program still runs on any x86-64 processor, where the plain loops stay
-the way. The kernels are for float only: the double-precision twin
-runs the plain loops, so the gradient check never sees the AVX-512
-kernels. What holds them to the plain loops is a comparison:
-`--time-conv` runs both on random numbers in the shapes of LeNet-5's
-two convolutions and of an awkward layer (7 filters, 9 rows and 27
-taps, which take every overlapping block and leftover pair), and
-compares outputs and weight gradients bit for bit. The test
-`ch09_conv_wide_same_bits` requires its verdict, "same bits", on a
-processor with AVX-512. `--time-conv` compares `col2im_wide` with
+the way (for the dense kernels, OpenBLAS: `dense_gemm_plain` is only
+the reference they are held to). The kernels are for float only: the
+double-precision twin runs the plain loops and OpenBLAS, so the
+gradient check never sees the AVX-512 kernels. What holds them to the
+plain loops is a comparison: `--time-conv` runs both on random numbers
+in the shapes of LeNet-5's two convolutions and of an awkward layer (7
+filters, 9 rows and 27 taps, which take every overlapping block and
+leftover pair), and compares outputs and weight gradients bit for bit.
+The test `ch09_conv_wide_same_bits` requires its verdict, "same bits",
+on a processor with AVX-512. `--time-conv` compares `col2im_wide` with
 `col2im` the same way, on LeNet-5's second convolution and on awkward
 shapes (rows of 9, 13 and 16 numbers, an odd number of rows, fewer
 images than a block), with zeros of both signs among the random
-numbers; the test
-`ch09_col2im_wide_same_bits` requires that verdict. The `--time-conv`
-lines above give the kernels' rates and the plain loops' on one
-thread, for a group of images (`group_size`) as training calls them.
+numbers; the test `ch09_col2im_wide_same_bits` requires that verdict.
+The `--time-conv` lines above give the kernels' rates and the plain
+loops' on one thread, for a group of images (`group_size`) as training
+calls them.
 
 `--time-conv` holds the dense kernels to `dense_gemm_plain` the same
 way: it runs both on random numbers, zeros of both signs among them, in
@@ -1850,26 +1861,25 @@ $C$ of $+0$s the same way, in the shape of the second convolution's
 input gradient (for a group of images and for 16) and of awkward ones
 (rows and columns left over from the tiles, inner dimensions of 1 and
 of 300). The test `ch09_dense_wide_same_bits` requires "same bits" of
-both.
-Its line on the first dense layer times the three products of a group
-each way: OpenBLAS, the plain loop (slow, since it calls the C
+both. Its line on the first dense layer times the three products of a
+group each way: OpenBLAS, the plain loop (slow, since it calls the C
 library's `fmaf` for every multiply-add) and the kernels.
 
 These kernels have a consequence the others do not. Where the
 processor has no AVX-512, and in the double-precision twin, OpenBLAS
 computes the dense products and the input gradient's, in an order of
-its own, so the last bits
-of those sums differ, and after enough steps so do some printed digits
-of this chapter's results. The same seed and thread count still give
-the same bits on one machine. Across processors the bits could differ
-before too: OpenBLAS picks its kernels, and with them the order of its
-sums, by the processor it runs on.
+its own, so the last bits of those sums differ, and after enough steps
+so do some printed digits of this chapter's results. The same seed and
+thread count still give the same bits on one machine. Across
+processors the bits could differ before too: OpenBLAS picks its
+kernels, and with them the order of its sums, by the processor it runs
+on, unless `OPENBLAS_CORETYPE` fixes them, as on the book's build
+machine.
 
-On a processor without AVX-512, what remains, besides the
-convolutions' own arithmetic, is mostly OpenBLAS on small products,
-whose every call packs its operands afresh: the second convolution's
-input gradient and the dense layers' products. The gradient check
-covers each way:
+On a processor without AVX-512, what remains, besides the convolutions'
+own arithmetic, is mostly OpenBLAS on small products, whose every call
+packs its operands afresh: the second convolution's input gradient and
+the dense layers' products. The gradient check covers each way:
 `--gradcheck conv` checks the im2col product (with `col2im`), the
 direct convolution's plain loops and the six loops on the same layer,
 `--gradcheck relupool` the fused pair, and `--gradcheck lenet5` (in the
@@ -2451,10 +2461,11 @@ static void dense_gemm_plain(float *C, const float *A, bool transpose_a,
 
 // The rule for the kernels: a product with a short side, op(A) of at
 // most SHORT_SIDE rows or an inner dimension of at most SHORT_SIDE. A
-// dense layer's three products have one when a group holds at most
-// SHORT_SIDE images (and the last layer's dx, inner dimension 10,
-// always); so has the second convolution's input gradient, W^T dout,
-// whose inner dimension is its 16 filters.
+// dense layer's three products have one when a group (or a batch split
+// by units) holds at most SHORT_SIDE images, as LeNet-5's groups always
+// do (and the last layer's dx, inner dimension 10, always); so has the
+// second convolution's input gradient, W^T dout, whose inner dimension
+// is its 16 filters.
 enum { SHORT_SIDE = 64 };
 
 static bool dense_wide_fits(int m, int k)
@@ -3339,8 +3350,8 @@ static void time_conv(const digits *d, const model *lenet)
                                  set_shapes[s][4], 0, &r) != 1)
             same_dense = 0;
     if (same_dense < 0)
-        fprintf(stderr, "time-conv: dense products: plain loop only, no "
-                "AVX-512 kernel here\n");
+        fprintf(stderr, "time-conv: dense products: OpenBLAS, no AVX-512 "
+                "kernel here\n");
     else
         fprintf(stderr, "time-conv: dense products, AVX-512 and plain "
                 "loop: %s\n", same_dense ? "same bits" : "DIFFERENT bits");

@@ -67,7 +67,7 @@ add_test(NAME ch09_col2im_wide_same_bits
 # and dx bit for bit; and the kernels' overwrite form (dense_gemm_set)
 # on the second convolution's W^T dout and awkward shapes, against the
 # plain loop on a C of +0s.
-set(ch09_dense_line "dense products: plain loop only")
+set(ch09_dense_line "dense products: OpenBLAS, no AVX-512")
 if(ch09_avx512)
   set(ch09_dense_line "dense products, AVX-512 and plain loop: same bits$")
 endif()
