@@ -2704,37 +2704,38 @@ static void dense_gemm_wide(float *C, const float *A, bool transpose_a,
 }
 #endif
 
-// gemm's C += op(A) op(B) for the dense layers: dense_gemm_wide where
-// the processor has AVX-512 and the product a short side, gemm
-// (OpenBLAS) everywhere else.
+// gemm's C = op(A) op(B) + C (add) or C = op(A) op(B), whatever C held
+// (!add), for the dense layers' products: dense_gemm_wide where the
+// processor has AVX-512 and the product a short side, gemm everywhere
+// else (OpenBLAS in the book's build).
+static void dense_product(real *C, const real *A, bool transpose_a,
+                          const real *B, bool transpose_b, bool add,
+                          int m, int n, int k)
+{
+#if CONV_WIDE
+    if (conv_wide() && dense_wide_fits(m, k)) {
+        dense_gemm_wide(C, A, transpose_a, B, transpose_b, m, n, k, !add);
+        return;
+    }
+#endif
+    gemm(C, 1, A, transpose_a, B, transpose_b, add ? 1 : 0, m, n, k);
+}
+
+// C += op(A) op(B): the dense layers' forward and backward.
 static void dense_gemm(real *C, const real *A, bool transpose_a,
                        const real *B, bool transpose_b, int m, int n,
                        int k)
 {
-#if CONV_WIDE
-    if (conv_wide() && dense_wide_fits(m, k)) {
-        dense_gemm_wide(C, A, transpose_a, B, transpose_b, m, n, k, false);
-        return;
-    }
-#endif
-    gemm(C, 1, A, transpose_a, B, transpose_b, 1, m, n, k);
+    dense_product(C, A, transpose_a, B, transpose_b, true, m, n, k);
 }
 
-// gemm's C = op(A) op(B), whatever C held (beta 0), for the second
-// convolution's input gradient and the dense net's split by units:
-// dense_gemm_wide's overwrite form under the same rule as dense_gemm,
-// gemm everywhere else.
+// C = op(A) op(B): the second convolution's input gradient (dcols is
+// scratch) and the dense net's split by units (which writes).
 static void dense_gemm_set(real *C, const real *A, bool transpose_a,
                            const real *B, bool transpose_b, int m, int n,
                            int k)
 {
-#if CONV_WIDE
-    if (conv_wide() && dense_wide_fits(m, k)) {
-        dense_gemm_wide(C, A, transpose_a, B, transpose_b, m, n, k, true);
-        return;
-    }
-#endif
-    gemm(C, 1, A, transpose_a, B, transpose_b, 0, m, n, k);
+    dense_product(C, A, transpose_a, B, transpose_b, false, m, n, k);
 }
 
 // The backward pass of conv_forward_direct, as conv_backward_loops:

@@ -27,54 +27,46 @@ add_test(NAME ch09_gradcheck_conv_every_way
                  --match "^gradcheck conv \\(six loops\\).* ok$"
                  --match "^gradcheck conv \\(direct, col2im\\).* ok$"
                  -- ${DOUBLE_BIN} --gradcheck conv)
-# The direct convolution's AVX-512 kernels give the plain loops' bits
-# (Appendix A3, "Sixteen lanes"): --time-conv runs both on the shapes
-# of LeNet-5's two convolutions and of an awkward layer, and compares
-# the outputs and weight gradients bit for bit. Where the kernels are built (GCC on x86-64
-# Linux) and the processor that configures the build has AVX-512, the
-# test asks for "same bits"; elsewhere for the line saying that only
-# the plain loops run.
-set(ch09_wide_line "direct convolution: plain loops only")
+# The AVX-512 kernels give the plain loops' bits (Appendix A3,
+# "Sixteen lanes"): --time-conv runs both on random numbers and compares
+# them bit for bit. Where the kernels are built (GCC on x86-64 Linux)
+# and the processor that configures the build has AVX-512, each test
+# asks for its "same bits" line; elsewhere for the line saying that
+# the kernels do not run.
 if(CMAKE_C_COMPILER_ID STREQUAL "GNU"
    AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64)$"
    AND CMAKE_SYSTEM_NAME STREQUAL "Linux" AND EXISTS /proc/cpuinfo)
   file(STRINGS /proc/cpuinfo ch09_avx512 REGEX "^flags.* avx512f( |$)")
+endif()
+function(ch09_same_bits name elsewhere same)
+  set(line "${elsewhere}")
   if(ch09_avx512)
-    set(ch09_wide_line
-        "direct convolution, AVX-512 and plain loops: same bits$")
+    set(line "${same}")
   endif()
-endif()
-add_test(NAME ch09_conv_wide_same_bits
-         COMMAND ${EXPECT} --stderr "${ch09_wide_line}"
-                 -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
-                 --epochs 1 --plot none)
-# The same for col2im's AVX-512 kernel (col2im_wide): --time-conv runs
-# it and col2im on random numbers, zeros of both signs among them, in
-# the shape of LeNet-5's second convolution and of awkward ones, and
-# compares the input gradients bit for bit.
-set(ch09_col2im_line "col2im: plain loop only")
-if(ch09_avx512)
-  set(ch09_col2im_line "col2im, AVX-512 and plain loop: same bits$")
-endif()
-add_test(NAME ch09_col2im_wide_same_bits
-         COMMAND ${EXPECT} --stderr "${ch09_col2im_line}"
-                 -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
-                 --epochs 1 --plot none)
-# The same for the dense layers' products (dense_gemm_wide): --time-conv
-# runs the AVX-512 kernels and the plain loop of fused multiply-adds on
-# random numbers, zeros of both signs among them, in the shapes of
-# LeNet-5's three dense layers and of awkward ones, and compares y, dW
-# and dx bit for bit; and the kernels' overwrite form (dense_gemm_set)
-# on the second convolution's W^T dout and awkward shapes, against the
-# plain loop on a C of +0s.
-set(ch09_dense_line "dense products: OpenBLAS, no AVX-512")
-if(ch09_avx512)
-  set(ch09_dense_line "dense products, AVX-512 and plain loop: same bits$")
-endif()
-add_test(NAME ch09_dense_wide_same_bits
-         COMMAND ${EXPECT} --stderr "${ch09_dense_line}"
-                 -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
-                 --epochs 1 --plot none)
+  add_test(NAME ${name}
+           COMMAND ${EXPECT} --stderr "${line}"
+                   -- ${CHAPTER_BIN} --time-conv --quick --model lenet5
+                   --epochs 1 --plot none)
+endfunction()
+# The direct convolution: the outputs and weight gradients, on the
+# shapes of LeNet-5's two convolutions and of an awkward layer.
+ch09_same_bits(ch09_conv_wide_same_bits
+               "direct convolution: plain loops only"
+               "direct convolution, AVX-512 and plain loops: same bits$")
+# col2im's kernel (col2im_wide): the input gradients, zeros of both
+# signs among the numbers, in the shape of LeNet-5's second convolution
+# and of awkward ones.
+ch09_same_bits(ch09_col2im_wide_same_bits "col2im: plain loop only"
+               "col2im, AVX-512 and plain loop: same bits$")
+# The dense layers' products (dense_gemm_wide) against the plain loop of
+# fused multiply-adds: y, dW and dx in the shapes of LeNet-5's three
+# dense layers and of awkward ones, zeros of both signs among the
+# numbers; and the kernels' overwrite form (dense_gemm_set) on the
+# second convolution's W^T dout and awkward shapes, against the plain
+# loop on a C of +0s. Without the kernels, OpenBLAS computes them.
+ch09_same_bits(ch09_dense_wide_same_bits
+               "dense products: OpenBLAS, no AVX-512"
+               "dense products, AVX-512 and plain loop: same bits$")
 
 # A quick run learns: both networks well above chance (0.1) on the
 # first 500 test digits after two short epochs on 2,000 training digits.
