@@ -146,21 +146,25 @@ parameters in its summary:
 ```{.output file="09-lenet5" grep="sharing:"}
 ```
 
-The dense net does a few operations per parameter and image, LeNet-5
-a few dozen, so LeNet-5 shares even a batch of a handful of images, while
-the dense net needs a few dozen images per thread: at the default
-batch of 32, slices would be too small. So a network made of dense
-layers only shares its training batches, up to `MAX_GROUP` images, in
-another way: every layer's product is cut by its units (the next
-section). No gradient block is then copied, but the threads must meet
-after every layer, seven times a step for the dense net where slices
-meet once, and every meeting may wait for a thread that is late. Timed
-like the rule, with one and two threads at the default batch of 32
-(`bench/lenet5.sh` prints the ratio, with the sharing line beside it),
-the split gave the dense net's epoch on two threads clearly less time
-than on one, where one worker had taken the same time as one thread;
-and timed against slices at batches of 64 to 256, the split was as
-fast or faster. The test images, ten thousand at a time, still go by
+The dense net does a few operations per parameter and image, LeNet-5 a
+few dozen, so LeNet-5 shares even a batch of a handful of images, while
+the dense net needs a few dozen images per thread: at the default batch
+of 32, slices would be too small. So a network made of dense layers
+only shares its training batches, up to `units_capacity` images (the
+sharing line says how many), in another way: every layer's product is
+cut by its units (the next section). No gradient block is then copied,
+but the threads must meet after every layer, seven times a step for the
+dense net where slices meet once, and every meeting may wait for a
+thread that is late. Timed like the rule, with one and two threads at
+the default batch of 32 (`bench/lenet5.sh` prints the ratio, with the
+sharing line beside it), the split gave the dense net's epoch on two
+threads clearly less time than on one, where one worker had taken the
+same time as one thread. Timed against slices at larger batches, with
+OpenBLAS making every product, the split was as fast or faster up to
+`MAX_GROUP`, 256 images; with the AVX-512 kernels of Appendix A3, only
+while its products keep a short side, up to `SHORT_SIDE` images (at
+batches of 128, slices of 64 were faster). `units_capacity` takes the
+one or the other. The test images, ten thousand at a time, still go by
 slices.
 */
 
@@ -184,6 +188,7 @@ struct units;
 static struct units *units_alloc(const model *m, int n_parts);
 static void units_free(struct units *u);
 static bool units_fit(const struct units *u, int count);
+static int units_capacity(void);
 static void units_part(struct pool *p, int t);
 static batch_totals units_run(struct pool *p, const unsigned char *pixels,
                               const unsigned char *labels, const int *rows,
@@ -484,7 +489,8 @@ static void team_alloc(worker *team, int n_workers, const model *m,
                n_workers);
         if (p->units)
             printf("; but training batches of up to %d images: each "
-                   "layer's units split among the threads", MAX_GROUP);
+                   "layer's units split among the threads",
+                   units_capacity());
         printf("\n");
     }
     said = m->name;
@@ -726,7 +732,7 @@ static struct units *units_alloc(const model *m, int n_parts)
             widest = (size_t)L->c > widest ? (size_t)L->c : widest;
         }
     }
-    int capacity = MAX_GROUP;             // images in a batch, at most
+    int capacity = units_capacity();      // images in a batch, at most
     if (n_parts < 2)
         return NULL;
     struct units *u = nn_alloc(1, sizeof *u);
@@ -2703,6 +2709,18 @@ static void dense_gemm_wide(float *C, const float *A, bool transpose_a,
         }
 }
 #endif
+
+// The largest batch the dense net's split by units takes: with the
+// kernels, while its products keep a short side; without them,
+// MAX_GROUP (as timed in "When not to share", above).
+static int units_capacity(void)
+{
+#if CONV_WIDE
+    if (conv_wide())
+        return SHORT_SIDE;
+#endif
+    return MAX_GROUP;
+}
 
 // gemm's C = op(A) op(B) + C (add) or C = op(A) op(B), whatever C held
 // (!add), for the dense layers' products: dense_gemm_wide where the
