@@ -2440,6 +2440,13 @@ static void col2im_direct(real *din, const real *dcols, int n, int h,
 }
 
 #if CONV_WIDE
+/**
+The dense layers' kernels come next, as *Sixteen lanes* tells them:
+the plain loop that states their contract, the rule for when they run,
+the kernel with its transposition and its copy of a strip, and the two
+ways in, `dense_gemm` and `dense_gemm_set`.
+*/
+
 // The dense layers' products, C (m, n) += op(A) op(B) as dense_gemm
 // computes them ("Sixteen lanes" above). The contract, which this plain
 // loop states and the AVX-512 kernels below keep to the bit: each entry
@@ -2801,6 +2808,11 @@ static void conv_backward_direct(real *din, real *dW, real *db,
                 }
         }
 }
+
+/**
+Then the comparisons that `--time-conv` runs, each kernel against its
+plain loop, bit for bit, and the timings it prints.
+*/
 
 // The AVX-512 kernels against the plain loops on the shape of
 // convolution L, for n images of random numbers: whether they give the
