@@ -2439,7 +2439,6 @@ static void col2im_direct(real *din, const real *dcols, int n, int h,
     col2im(din, dcols, n, h, w, c, k);
 }
 
-#if CONV_WIDE
 /**
 The dense layers' kernels come next, as *Sixteen lanes* tells them:
 the plain loop that states their contract, the rule for when they run,
@@ -2447,6 +2446,7 @@ the kernel with its transposition and its copy of a strip, and the two
 ways in, `dense_gemm` and `dense_gemm_set`.
 */
 
+#if CONV_WIDE
 // The dense layers' products, C (m, n) += op(A) op(B) as dense_gemm
 // computes them ("Sixteen lanes" above). The contract, which this plain
 // loop states and the AVX-512 kernels below keep to the bit: each entry
