@@ -3205,6 +3205,19 @@ static void time_bias(const model *lenet)
     free(out), free(ones), free(b), free(db);
 }
 
+// --time-conv's verdict on a comparison of kernels (same: 1 for the
+// same bits, 0 for not, -1 when the kernels do not run here):
+// "WHAT: same bits" or "WHAT: DIFFERENT bits", or the line ELSEWHERE.
+static void say_same_bits(int same, const char *what,
+                          const char *elsewhere)
+{
+    if (same < 0)
+        fprintf(stderr, "time-conv: %s\n", elsewhere);
+    else
+        fprintf(stderr, "time-conv: %s: %s\n", what,
+                same ? "same bits" : "DIFFERENT bits");
+}
+
 static void time_conv(const digits *d, const model *lenet)
 {
     enum { N = 256 };
@@ -3285,12 +3298,9 @@ static void time_conv(const digits *d, const model *lenet)
     double rate[4];
     if (same == 1 && conv_wide_compare(rate, &odd, 3, 0, &r) != 1)
         same = 0;
-    if (same < 0)
-        fprintf(stderr, "time-conv: direct convolution: plain loops only, "
-                "no AVX-512 kernels here\n");
-    else
-        fprintf(stderr, "time-conv: direct convolution, AVX-512 and plain "
-                "loops: %s\n", same ? "same bits" : "DIFFERENT bits");
+    say_same_bits(same, "direct convolution, AVX-512 and plain loops",
+                  "direct convolution: plain loops only, no AVX-512 "
+                  "kernels here");
     // col2im_wide on awkward shapes too: rows of 13, 16 and 9
     // numbers, odd numbers of rows, blocks of 2 and of COL_IMAGES
     // images with a last block that overlaps, and a single image.
@@ -3303,12 +3313,8 @@ static void time_conv(const digits *d, const model *lenet)
                                    shapes[s][2], shapes[s][3],
                                    shapes[s][4], 0, &r) != 1)
             same_col2im = 0;
-    if (same_col2im < 0)
-        fprintf(stderr, "time-conv: col2im: plain loop only, no AVX-512 "
-                "kernel here\n");
-    else
-        fprintf(stderr, "time-conv: col2im, AVX-512 and plain loop: %s\n",
-                same_col2im ? "same bits" : "DIFFERENT bits");
+    say_same_bits(same_col2im, "col2im, AVX-512 and plain loop",
+                  "col2im: plain loop only, no AVX-512 kernel here");
     // The dense layers' products (dense_gemm_wide): LeNet-5's three
     // layers for a group of images, as training calls them, and for
     // 16 (a slice of a batch of 32 on two threads), the first layer
@@ -3380,12 +3386,8 @@ static void time_conv(const digits *d, const model *lenet)
                                  set_shapes[s][2], set_shapes[s][3],
                                  set_shapes[s][4], 0, &r) != 1)
             same_dense = 0;
-    if (same_dense < 0)
-        fprintf(stderr, "time-conv: dense products: OpenBLAS, no AVX-512 "
-                "kernel here\n");
-    else
-        fprintf(stderr, "time-conv: dense products, AVX-512 and plain "
-                "loop: %s\n", same_dense ? "same bits" : "DIFFERENT bits");
+    say_same_bits(same_dense, "dense products, AVX-512 and plain loop",
+                  "dense products: OpenBLAS, no AVX-512 kernel here");
     enum { SIDE = 1024 };                 // and a large product, 1 thread
     real *a = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
     real *b = nn_alloc((size_t)SIDE * SIDE, sizeof(real));
