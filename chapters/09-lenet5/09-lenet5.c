@@ -650,9 +650,8 @@ each of its 576 output pixels, eighteen times the 784 pixels of the
 image it was copied from.
 We pay it for a group of images at a time (see *A batch, a group of
 images at a time* below), so that it stays in the processor's cache,
-and the
-forward pass keeps it for the backward pass, which needs it for
-$\delta W$. The flag `--time-conv` times LeNet-5's forward and
+and the forward pass keeps it for the backward pass, which needs it
+for $\delta W$. The flag `--time-conv` times LeNet-5's forward and
 backward pass with the convolutions computed each way (the six loops;
 im2col for both layers; the way the program takes, the direct
 convolution below, with the second layer's input gradient still a
@@ -743,8 +742,8 @@ static void col2im_direct(real *din, const real *dcols, int n, int h,
                           int w, int c, int k);
 
 // C = op(A) op(B), C (m, n), whatever C held: gemm, or, on a processor
-// with AVX-512 and a short inner dimension, dense_gemm's kernels
-// (Appendix A3).
+// with AVX-512, for a product with a short side (dense_wide_fits),
+// dense_gemm's kernels (Appendix A3).
 static void dense_gemm_set(real *C, const real *A, bool transpose_a,
                            const real *B, bool transpose_b, int m, int n,
                            int k);
